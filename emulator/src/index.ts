@@ -1,0 +1,1 @@
+export { createAccessToken, createOapiRequestId, createV1RequestId } from './ids'

@@ -1,0 +1,1 @@
+export { STATE_BYTES, generateState, hashState, statesEqual } from './login/state'

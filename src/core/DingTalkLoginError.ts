@@ -1,0 +1,67 @@
+/**
+ * Stable codes of {@link DingTalkLoginError}. Branch on these, never on `message`.
+ */
+export const DingTalkLoginErrorCode = {
+  /** No browser (server rendering), or not inside DingTalk where the flow needs it. */
+  Environment: 'environment',
+  /** `ddlogin.js` or `dingtalk-jsapi` failed to load, or loaded without its global. */
+  SdkLoadFailed: 'sdk-load-failed',
+  /** The QR iframe or the DingTalk bridge reported a failure, or gave no code in time. */
+  AuthCodeFailed: 'auth-code-failed',
+  /** The `state` that came back is not the one this page asked for. */
+  StateMismatch: 'state-mismatch',
+  /** The backend answered with an error, or could not be reached. */
+  ExchangeFailed: 'exchange-failed',
+  /** A step took longer than its timeout. */
+  Timeout: 'timeout',
+} as const
+
+/** One of the values of {@link DingTalkLoginErrorCode}. */
+export type DingTalkLoginErrorCode = (typeof DingTalkLoginErrorCode)[keyof typeof DingTalkLoginErrorCode]
+
+/** Options of {@link DingTalkLoginError}. */
+export interface DingTalkLoginErrorOptions {
+  /** The underlying error, for logs; never shown to the user. */
+  cause?: unknown
+  /** The backend's stable error code (`design.md` §4.2), e.g. `code_invalid`, when the backend answered one. */
+  serverCode?: string
+  /** DingTalk's request id, when the backend passed one on: quote it to DingTalk support. */
+  requestId?: string
+}
+
+/**
+ * The only error type the SDK hands to `onError` and rejects with.
+ *
+ * @example
+ * ```ts
+ * onError={(error) => {
+ *   if (error.code === 'exchange-failed' && error.serverCode === 'not_corp_member') showNotMember()
+ * }}
+ * ```
+ */
+export class DingTalkLoginError extends Error {
+  /** Stable client-side code. */
+  readonly code: DingTalkLoginErrorCode
+  /** The backend's error code (`design.md` §4.2), when there is one. */
+  readonly serverCode: string | undefined
+  /** DingTalk's request id, when the backend passed one on. */
+  readonly requestId: string | undefined
+
+  constructor(code: DingTalkLoginErrorCode, message: string, options: DingTalkLoginErrorOptions = {}) {
+    super(message, { cause: options.cause })
+    this.name = 'DingTalkLoginError'
+    this.code = code
+    this.serverCode = options.serverCode
+    this.requestId = options.requestId
+  }
+}
+
+/** True when `value` is a {@link DingTalkLoginError}, also across bundle copies. */
+export function isDingTalkLoginError(value: unknown): value is DingTalkLoginError {
+  return (
+    value instanceof DingTalkLoginError ||
+    (value instanceof Error &&
+      value.name === 'DingTalkLoginError' &&
+      Object.values<string>(DingTalkLoginErrorCode).includes((value as { code?: string }).code ?? ''))
+  )
+}

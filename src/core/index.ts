@@ -1,0 +1,2 @@
+export { DingTalkLoginError, DingTalkLoginErrorCode, isDingTalkLoginError } from './DingTalkLoginError'
+export type { DingTalkLoginErrorOptions } from './DingTalkLoginError'

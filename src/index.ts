@@ -1,0 +1,2 @@
+export { DingTalkLoginError, DingTalkLoginErrorCode, isDingTalkLoginError } from './core'
+export type { DingTalkLoginErrorOptions } from './core'
