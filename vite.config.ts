@@ -1,5 +1,7 @@
-import { existsSync } from 'node:fs'
+import { existsSync, readdirSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
+import { storybookTest } from '@storybook/addon-vitest/vitest-plugin'
+import { playwright } from '@vitest/browser-playwright'
 import react from '@vitejs/plugin-react'
 import dts from 'vite-plugin-dts'
 import { defineConfig } from 'vitest/config'
@@ -16,7 +18,16 @@ const packageAliases = [
   { find: /^dingtalk-login-server\/(.+)$/, replacement: fromRoot('./server-adapter/src/adapters/$1.ts') },
 ]
 
-export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'
+const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'
+const CHROMIUM_ARGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+  '--disable-quic',
+]
 const hasChromium = existsSync(CHROMIUM_PATH)
 const isCI = process.env.CI === 'true' || process.env.CI === '1'
 
@@ -57,7 +68,30 @@ const projects: TestProjectInlineConfiguration[] = [
   },
 ]
 
+const hasStories =
+  existsSync(fromRoot('./stories')) &&
+  readdirSync(fromRoot('./stories')).some((f) => f.endsWith('.stories.tsx'))
+
 if (hasChromium) {
+  if (hasStories) {
+    projects.push({
+      extends: true,
+      plugins: [storybookTest({ configDir: fromRoot('./.storybook') })],
+      // Storybook's Vitest addon fails its first run unless React is pre-bundled (toolchain.md).
+      optimizeDeps: {
+        include: ['react', 'react-dom', 'react-dom/client', 'react/jsx-runtime', 'react/jsx-dev-runtime'],
+      },
+      test: {
+        name: 'storybook',
+        browser: {
+          enabled: true,
+          headless: true,
+          provider: playwright({ launchOptions: { executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS } }),
+          instances: [{ browser: 'chromium' }],
+        },
+      },
+    })
+  }
   projects.push({
     extends: true,
     test: {
