@@ -1,1 +1,29 @@
+export { startEmulator } from './startEmulator'
+export type { RunningEmulator } from './startEmulator'
+export type { EmulatorOptions, IframeErrorSpec, IpRateLimit, V1ErrorSpec } from './EmulatorOptions'
+export { createEmulatorClock } from './createEmulatorClock'
+export type { EmulatorClock } from './createEmulatorClock'
+export { defaultFixture } from './fixture/defaultFixture'
+export { validateFixture } from './fixture/validateFixture'
+export type {
+  EmulatorApp,
+  EmulatorCorp,
+  EmulatorFixture,
+  EmulatorMembership,
+  EmulatorUser,
+} from './fixture/EmulatorFixture'
+export type { EmulatorStats } from './state/createStatsRecorder'
+export type { EmulatorFault, FaultKind } from './state/createFaultStore'
+export type { QrSessionStatus } from './state/createQrSessionStore'
+export { EmulatorTestApiError } from './testOperations'
+export type {
+  MintedCode,
+  MintFreeLoginCodeInput,
+  MintOAuthCodeInput,
+  QrSessionView,
+  ScanInput,
+  ScanResult,
+} from './testOperations'
+export { isRegisteredRedirectUri } from './isRegisteredRedirectUri'
+export { ddloginScript } from './assets/ddlogin'
 export { createAccessToken, createOapiRequestId, createV1RequestId } from './ids'

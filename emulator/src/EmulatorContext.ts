@@ -1,0 +1,22 @@
+import type { EmulatorClock } from './createEmulatorClock'
+import type { ResolvedOptions } from './EmulatorOptions'
+import type { FixtureIndex } from './fixture/createFixtureIndex'
+import type { CodeStore } from './state/createCodeStore'
+import type { FaultStore } from './state/createFaultStore'
+import type { QrSessionStore } from './state/createQrSessionStore'
+import type { RateLimiter } from './state/createRateLimiter'
+import type { StatsRecorder } from './state/createStatsRecorder'
+import type { TokenStore } from './state/createTokenStore'
+
+/** Everything a route needs: options, fixture lookups and the mutable state. */
+export interface EmulatorContext {
+  options: ResolvedOptions
+  index: FixtureIndex
+  clock: EmulatorClock
+  codes: CodeStore
+  tokens: TokenStore
+  sessions: QrSessionStore
+  stats: StatsRecorder
+  faults: FaultStore
+  rateLimiter: RateLimiter
+}

@@ -1,0 +1,264 @@
+import type { EmulatorContext } from '../EmulatorContext'
+import type { EmulatorApp, EmulatorMembership, EmulatorUser } from '../fixture/EmulatorFixture'
+import type { EmulatorRequest } from '../http/EmulatorRequest'
+import { bodyFields, parseBody } from '../http/EmulatorRequest'
+import type { Reply } from '../http/Reply'
+import { jsonReply } from '../http/Reply'
+import { createAccessToken, createOapiRequestId } from '../ids'
+
+/** oapi always answers HTTP 200 with the errcode envelope and a `request_id`. */
+export function oapiReply(fields: Record<string, unknown>): Reply {
+  return jsonReply(200, { ...fields, request_id: createOapiRequestId() })
+}
+
+export function oapiError(errcode: number, errmsg: string, extra: Record<string, unknown> = {}): Reply {
+  return oapiReply({ errcode, errmsg, ...extra })
+}
+
+/** DingTalk wraps authentication failures as `errcode 88` with a string `sub_code`. */
+function authError(subCode: '40000' | '40014', subMsg: string): Reply {
+  return oapiReply({
+    errcode: 88,
+    sub_code: subCode,
+    sub_msg: subMsg,
+    errmsg: `ding talk error[subcode=${subCode},submsg=${subMsg}]`,
+  })
+}
+
+const KNOWN: Record<string, string[]> = {
+  '/gettoken': ['GET', 'POST'],
+  '/topapi/v2/user/getuserinfo': ['POST', 'GET'],
+  '/topapi/user/getbyunionid': ['POST', 'GET'],
+  '/topapi/v2/user/get': ['POST', 'GET'],
+  '/user/getuserinfo': ['GET', 'POST'],
+}
+
+/** Endpoint key for stats and faults: `'<METHOD> <path>'` for every oapi call, known or not. */
+export function oapiEndpointKey(method: string, path: string): string {
+  return `${method} ${path}`
+}
+
+/** True when the path belongs to the oapi host (known endpoints, any `/topapi/...`, the legacy `/user/...`). */
+export function isOapiPath(path: string): boolean {
+  return path in KNOWN || path.startsWith('/topapi/')
+}
+
+interface OapiCall {
+  fields: Record<string, unknown>
+  /** Token from the query, else from an urlencoded body; never from a header (DingTalk: "access_token is blank"). */
+  tokenValue: string | null
+}
+
+function readCall(req: EmulatorRequest): OapiCall {
+  const body = parseBody(req)
+  const fields = { ...Object.fromEntries(req.query), ...bodyFields(body) }
+  const tokenValue =
+    req.query.get('access_token') || (body.type === 'form' ? body.value.get('access_token') : null) || null
+  return { fields, tokenValue }
+}
+
+function authenticate(ctx: EmulatorContext, call: OapiCall): EmulatorApp | Reply {
+  if (!call.tokenValue) return authError('40000', 'access_token is blank')
+  const token = ctx.tokens.findToken(call.tokenValue)
+  // DingTalk: user tokens (from userAccessToken) are not valid on oapi.
+  const app = token?.kind === 'app' ? ctx.index.findApp(token.clientId) : undefined
+  return app ?? authError('40014', '不合法的access_token')
+}
+
+const isReply = (v: EmulatorApp | Reply): v is Reply => 'status' in v && 'body' in v
+const str = (v: unknown) => (typeof v === 'string' ? v : typeof v === 'number' ? String(v) : '')
+
+function noPermission(): Reply {
+  return oapiError(60011, '没有调用该接口的权限')
+}
+
+function gettoken(ctx: EmulatorContext, req: EmulatorRequest): Reply {
+  const withId = (fields: Record<string, unknown>) =>
+    ctx.options.gettokenRequestId ? oapiReply(fields) : jsonReply(200, fields)
+  // DingTalk: gettoken reads the query only; credentials in a body count as missing.
+  const appkey = req.query.get('appkey') ?? req.query.get('corpid')
+  const appsecret = req.query.get('appsecret') ?? req.query.get('corpsecret')
+  if (!appkey || !appsecret) return withId({ errcode: 40035, errmsg: '缺少参数 corpid or appkey' })
+  const app = ctx.index.findApp(appkey)
+  if (!app || !app.published || app.clientSecret !== appsecret) {
+    return withId({ errcode: 40096, errmsg: '不合法的appKey或appSecret' })
+  }
+  const token = ctx.tokens.issueAppToken(app.clientId, 'oapi', ctx.options.accessTokenTtlMs)
+  return withId({
+    errcode: 0,
+    access_token: token.token,
+    errmsg: 'ok',
+    expires_in: Math.round(ctx.options.accessTokenTtlMs / 1000),
+  })
+}
+
+function sysLevel(m: EmulatorMembership): number {
+  return m.sysLevel ?? (m.boss ? 100 : m.admin ? 1 : 0)
+}
+
+function isVisible(app: EmulatorApp, m: EmulatorMembership): boolean {
+  return !app.visibleUserids || app.visibleUserids.includes(m.userid)
+}
+
+/** Resolves a free-login code for this app's corp: the shared step of both getuserinfo endpoints. */
+function consumeFreeLoginCode(
+  ctx: EmulatorContext,
+  app: EmulatorApp,
+  code: unknown,
+): { user: EmulatorUser; membership: EmulatorMembership } | undefined {
+  // DingTalk: a code is only known to its own corp, and an OAuth authCode is not a free-login code (40078).
+  const issued = ctx.codes.consume(
+    code,
+    (c) =>
+      c.kind === 'freeLogin' &&
+      c.corpId === app.corpId &&
+      (!c.clientId || ctx.index.findApp(c.clientId)?.corpId === app.corpId),
+  )
+  const user = issued && ctx.index.findUser(issued.unionId)
+  const membership = user && ctx.index.membershipOf(user, app.corpId)
+  return user && membership ? { user, membership } : undefined
+}
+
+function getUserInfo(ctx: EmulatorContext, req: EmulatorRequest): Reply {
+  const call = readCall(req)
+  const app = authenticate(ctx, call)
+  if (isReply(app)) return app
+  const permission = ctx.options.getUserInfoPermission
+  if (permission && !app.permissions.includes(permission)) return noPermission()
+  if (!str(call.fields.code)) return oapiError(40035, '缺少参数 code')
+  const found = consumeFreeLoginCode(ctx, app, call.fields.code)
+  if (!found) return oapiError(40078, '不存在的临时授权码')
+  const { user, membership } = found
+  if (!isVisible(app, membership))
+    return oapiError(ctx.options.outOfScopeError.errcode, ctx.options.outOfScopeError.errmsg)
+  const level = sysLevel(membership)
+  return oapiReply({
+    errcode: 0,
+    errmsg: 'ok',
+    result: {
+      userid: membership.userid,
+      unionid: user.unionId,
+      associated_unionid: user.unionId,
+      device_id: createAccessToken(),
+      sys: level === 1 || level === 2 || membership.admin,
+      sys_level: level,
+      name: membership.name,
+    },
+  })
+}
+
+function legacyGetUserInfo(ctx: EmulatorContext, req: EmulatorRequest): Reply {
+  const call = readCall(req)
+  const app = authenticate(ctx, call)
+  if (isReply(app)) return app
+  if (!str(call.fields.code)) return oapiError(40035, '缺少参数 code')
+  const found = consumeFreeLoginCode(ctx, app, call.fields.code)
+  if (!found) {
+    return oapiError(
+      ctx.options.legacyInvalidCodeErrcode,
+      ctx.options.legacyInvalidCodeErrcode === 40029 ? 'invalid code' : '不存在的临时授权码',
+    )
+  }
+  const { user, membership } = found
+  if (!isVisible(app, membership))
+    return oapiError(ctx.options.outOfScopeError.errcode, ctx.options.outOfScopeError.errmsg)
+  const level = sysLevel(membership)
+  // DingTalk: the legacy endpoint answers at the top level with mixed naming, exactly as below.
+  return oapiReply({
+    errcode: 0,
+    errmsg: 'ok',
+    userid: membership.userid,
+    deviceId: createAccessToken(),
+    is_sys: level === 1 || level === 2 || membership.admin,
+    sys_level: level,
+    associatedUnionId: user.unionId,
+  })
+}
+
+function getByUnionId(ctx: EmulatorContext, req: EmulatorRequest): Reply {
+  const call = readCall(req)
+  const app = authenticate(ctx, call)
+  if (isReply(app)) return app
+  if (!app.permissions.includes('qyapi_get_member')) return noPermission()
+  const unionid = str(call.fields.unionid)
+  if (!unionid) return oapiError(40035, '缺少参数 unionid')
+  const user = ctx.index.findUser(unionid)
+  const membership = user && ctx.index.membershipOf(user, app.corpId)
+  if (!membership) return oapiError(60121, '找不到该用户')
+  return oapiReply({
+    errcode: 0,
+    errmsg: 'ok',
+    result: { contact_type: membership.contactType ?? 0, userid: membership.userid },
+  })
+}
+
+function getUser(ctx: EmulatorContext, req: EmulatorRequest): Reply {
+  const call = readCall(req)
+  const app = authenticate(ctx, call)
+  if (isReply(app)) return app
+  if (!app.permissions.includes('qyapi_get_member')) return noPermission()
+  const userid = str(call.fields.userid)
+  if (!userid) return oapiError(40035, '缺少参数 userid')
+  const found = ctx.index.findMember(app.corpId, userid)
+  if (!found) return oapiError(60121, '找不到该用户')
+  const { user, membership: m } = found
+  const gates = ctx.options.userGetFieldPermissions
+  const allowed = (permission: string | null) => permission === null || app.permissions.includes(permission)
+  const withMobile = allowed(gates.mobile)
+  const withEmail = allowed(gates.email)
+  const result: Record<string, unknown> = {
+    userid: m.userid,
+    unionid: user.unionId,
+    name: m.name,
+    avatar: user.avatarUrl,
+    ...(withMobile ? { state_code: user.stateCode, mobile: user.mobile, hide_mobile: false } : {}),
+    ...(m.telephone ? { telephone: m.telephone } : {}),
+    ...(m.jobNumber ? { job_number: m.jobNumber } : {}),
+    ...(m.title ? { title: m.title } : {}),
+    ...(withEmail && user.email ? { email: user.email } : {}),
+    ...(withEmail && m.workPlace ? { work_place: m.workPlace } : {}),
+    ...(withEmail && m.remark ? { remark: m.remark } : {}),
+    ...(withEmail && m.extension ? { extension: m.extension } : {}),
+    ...(m.orgEmail ? { org_email: m.orgEmail, org_email_type: 'profession' } : {}),
+    ...(m.managerUserid ? { manager_userid: m.managerUserid } : {}),
+    dept_id_list: m.deptIdList,
+    dept_order_list: m.deptIdList.map((deptId, i) => ({ dept_id: deptId, order: 176_294_576_350_761 - i })),
+    leader_in_dept: m.deptIdList.map((deptId) => ({ dept_id: deptId, leader: Boolean(m.boss) })),
+    ...(m.hiredDate !== undefined ? { hired_date: m.hiredDate } : {}),
+    active: m.active,
+    real_authed: m.realAuthed ?? true,
+    senior: m.senior ?? false,
+    admin: m.admin,
+    boss: m.boss ?? false,
+    exclusive_account: false,
+  }
+  return oapiReply({ errcode: 0, errmsg: 'ok', result })
+}
+
+/** `oapi.dingtalk.com`: gettoken, topapi and the legacy user endpoints. */
+export function handleOapi(ctx: EmulatorContext, req: EmulatorRequest): Reply {
+  const { path, method } = req
+  const methods = KNOWN[path]
+  if (methods && methods.includes(method)) {
+    if (path === '/gettoken') return gettoken(ctx, req)
+    if (path === '/topapi/v2/user/getuserinfo') return getUserInfo(ctx, req)
+    if (path === '/topapi/user/getbyunionid') return getByUnionId(ctx, req)
+    if (path === '/topapi/v2/user/get') return getUser(ctx, req)
+    return legacyGetUserInfo(ctx, req)
+  }
+  if (path.startsWith('/topapi/')) {
+    // DingTalk: topapi maps the path to a TOP method name and rejects unknown ones with errcode 22.
+    const apiName = `dingtalk.oapi.${path.slice('/topapi/'.length).replace(/\//g, '.')}`
+    const subMsg = `不合法ApiName，ApiName = ${apiName}`
+    return oapiReply({ errcode: 22, sub_msg: subMsg, errmsg: `Invalid method[submsg=${subMsg}]` })
+  }
+  return jsonReply(200, { errcode: 404, errmsg: '请求的URI地址不存在' })
+}
+
+/** The app an oapi call belongs to, for stats: from the query credentials or the token. */
+export function oapiCallerApp(ctx: EmulatorContext, req: EmulatorRequest): string | undefined {
+  const { tokenValue } = readCall(req)
+  const token = ctx.tokens.findToken(tokenValue)
+  if (token) return token.clientId
+  return ctx.index.findApp(req.query.get('appkey'))?.clientId
+}

@@ -1,0 +1,295 @@
+import { createServer } from 'node:http'
+import type { IncomingMessage, Server, ServerResponse } from 'node:http'
+import type { AddressInfo } from 'node:net'
+import { ddloginScript } from './assets/ddlogin'
+import type { EmulatorClock } from './createEmulatorClock'
+import { createEmulatorClock } from './createEmulatorClock'
+import type { EmulatorContext } from './EmulatorContext'
+import type { EmulatorOptions } from './EmulatorOptions'
+import { resolveEmulatorOptions } from './EmulatorOptions'
+import { createFixtureIndex } from './fixture/createFixtureIndex'
+import { defaultFixture } from './fixture/defaultFixture'
+import type { EmulatorFixture } from './fixture/EmulatorFixture'
+import { validateFixture } from './fixture/validateFixture'
+import type { EmulatorRequest } from './http/EmulatorRequest'
+import { readEmulatorRequest } from './http/EmulatorRequest'
+import type { Reply } from './http/Reply'
+import { htmlReply, jsonReply, scriptReply } from './http/Reply'
+import { createOapiRequestId } from './ids'
+import { handleLoginPage } from './routes/loginPages'
+import { handleOapi, oapiCallerApp, oapiEndpointKey, oapiError } from './routes/oapi'
+import { corsHeaders, handleTestApi, resetState } from './routes/testApi'
+import { handleV1, v1CallerApp, v1EndpointKey, v1Error } from './routes/v1'
+import { createCodeStore } from './state/createCodeStore'
+import type { ActiveFault, EmulatorFault } from './state/createFaultStore'
+import { createFaultStore, parseFault } from './state/createFaultStore'
+import { createQrSessionStore } from './state/createQrSessionStore'
+import { createRateLimiter } from './state/createRateLimiter'
+import type { EmulatorStats } from './state/createStatsRecorder'
+import { createStatsRecorder } from './state/createStatsRecorder'
+import { createTokenStore } from './state/createTokenStore'
+import type {
+  MintedCode,
+  MintFreeLoginCodeInput,
+  MintOAuthCodeInput,
+  QrSessionView,
+  ScanInput,
+  ScanResult,
+} from './testOperations'
+import { mintFreeLoginCode, mintOAuthCode, scan, viewSession } from './testOperations'
+
+/** A started emulator. */
+export interface RunningEmulator {
+  /** Base URL without a trailing slash, e.g. `http://127.0.0.1:4100`: login pages, `/v1.0`, oapi and `/__emulator`. */
+  url: string
+  /** Stops listening and closes open connections (hanging `timeout` faults included). */
+  close(): Promise<void>
+  /** DingTalk API calls so far (v1.0 + oapi). */
+  stats(): EmulatorStats
+  /** Forgets codes, tokens, stats, faults, QR sessions and rate-limit windows; keeps the fixture. */
+  reset(): void
+  clock: EmulatorClock
+  /** The loaded fixture, secrets included (a copy: changing it changes nothing). */
+  fixture: EmulatorFixture
+  /** Same as `POST /__emulator/oauth-code`: an OAuth authCode as if the user had scanned and confirmed. */
+  mintOAuthCode(input: MintOAuthCodeInput): MintedCode
+  /** Same as `POST /__emulator/free-login-code`: a free-login code as `requestAuthCode` gives it. */
+  mintFreeLoginCode(input: MintFreeLoginCodeInput): MintedCode
+  /** Same as `POST /__emulator/scan`. */
+  scan(input: ScanInput): ScanResult
+  /** Same as `GET /__emulator/sessions`: QR sessions waiting for a scan or a confirmation, newest first. */
+  sessions(clientId?: string): QrSessionView[]
+  /** Same as `POST /__emulator/faults`; returns the fault's id. Throws a `TypeError` for an invalid fault. */
+  addFault(fault: EmulatorFault): number
+  /** Removes one fault (by id) or all of them. */
+  clearFaults(id?: number): void
+}
+
+const DDLOGIN_PATHS = new Set(['/ddlogin.js', '/dingding/h5-dingtalk-login/0.21.0/ddlogin.js'])
+
+type Family = 'v1' | 'oapi'
+
+function familyOf(path: string): Family | undefined {
+  if (path === '/v1.0' || path.startsWith('/v1.0/')) return 'v1'
+  if (
+    path.startsWith('/__emulator') ||
+    DDLOGIN_PATHS.has(path) ||
+    path === '/oauth2/auth' ||
+    path === '/oauth2/challenge.htm'
+  ) {
+    return undefined
+  }
+  // Everything else is what api/oapi.dingtalk.com would answer (unknown paths get DingTalk's 404 envelope).
+  return 'oapi'
+}
+
+const delay = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms))
+
+/** A DingTalk answer for a fault, or 'hang' / 'drop' for the connection-level ones. */
+function faultReply(fault: ActiveFault, family: Family): Reply | 'hang' | 'drop' | undefined {
+  const v1 = family === 'v1'
+  switch (fault.kind) {
+    case 'timeout':
+      return 'hang'
+    case 'drop':
+      return 'drop'
+    case 'throttle':
+      return v1
+        ? v1Error(
+            fault.status ?? 403,
+            'Forbidden.AccessDenied.QpsLimitForApi',
+            fault.message ?? '调用该接口触发限流，请降低调用频率',
+          )
+        : oapiError(
+            fault.errcode ?? 90002,
+            fault.errmsg ?? '您的服务器调用钉钉开放平台当前接口的所有请求都被暂时禁用了',
+          )
+    case 'busy':
+      return v1
+        ? v1Error(fault.status ?? 503, 'ServiceUnavailable', fault.message ?? '服务暂时不可用，请稍后重试')
+        : oapiError(-1, fault.errmsg ?? '系统繁忙')
+    case 'ipWhitelist':
+      return v1
+        ? v1Error(
+            fault.status ?? 403,
+            'Forbidden.AccessDenied.IpNotInWhiteList',
+            fault.message ?? 'IP不在白名单中，请在开发者后台添加服务器出口IP',
+          )
+        : oapiError(60020, fault.errmsg ?? '访问ip不在白名单之中')
+    case 'ipBan':
+      return ipBanReply(fault.status ?? 200)
+    case 'html':
+      return htmlReply(
+        fault.status ?? 200,
+        '<!DOCTYPE html><html><head><title>访问被拒绝</title></head><body><h1>访问被拒绝</h1><p>您的访问过于频繁，请稍后再试。</p></body></html>',
+      )
+    default:
+      break
+  }
+  if (fault.errcode !== undefined && (!v1 || fault.code === undefined)) {
+    return { ...oapiError(fault.errcode, fault.errmsg ?? '系统繁忙'), status: fault.status ?? 200 }
+  }
+  if (fault.code !== undefined) return v1Error(fault.status ?? 400, fault.code, fault.message ?? fault.code)
+  return undefined
+}
+
+/** The gateway's ban answer when an IP exceeds the rate limit: not a DingTalk envelope at all. */
+function ipBanReply(status: number): Reply {
+  return jsonReply(status, {
+    status: 1111,
+    wait: 5,
+    source: 'x5',
+    punish: 'deny',
+    uuid: createOapiRequestId(),
+  })
+}
+
+function write(res: ServerResponse, reply: Reply, extraHeaders: Record<string, string> = {}): void {
+  if (res.headersSent || res.destroyed) return
+  res.writeHead(reply.status, {
+    ...reply.headers,
+    ...extraHeaders,
+    'content-length': String(Buffer.byteLength(reply.body)),
+  })
+  res.end(reply.body)
+}
+
+/**
+ * Starts a local DingTalk: the login pages (`/oauth2/auth`, full page and `iframe=true`), `ddlogin.js`, the v1.0
+ * API, oapi, the phone simulator, the container shim and the test API, all on one origin.
+ *
+ * @example
+ * const emulator = await startEmulator({ port: 0 })
+ * const { code } = emulator.mintFreeLoginCode({ corpId, userid: '0138261547271' })
+ * await emulator.close()
+ */
+export async function startEmulator(options: EmulatorOptions = {}): Promise<RunningEmulator> {
+  const resolved = resolveEmulatorOptions(options)
+  const fixture = validateFixture(options.fixture ?? defaultFixture)
+  const clock = options.clock ?? createEmulatorClock()
+  const now = () => clock.now()
+  const ctx: EmulatorContext = {
+    options: resolved,
+    index: createFixtureIndex(fixture),
+    clock,
+    codes: createCodeStore(now),
+    tokens: createTokenStore(now, resolved.legacyTokenInV1),
+    sessions: createQrSessionStore(now, () => resolved.qrTtlMs),
+    stats: createStatsRecorder(),
+    faults: createFaultStore(),
+    rateLimiter: createRateLimiter(now, resolved.ipRateLimit),
+  }
+
+  async function handleApi(
+    req: EmulatorRequest,
+    family: Family,
+    res: ServerResponse,
+  ): Promise<Reply | undefined> {
+    const endpoint =
+      family === 'v1'
+        ? (v1EndpointKey(req.method, req.path) ?? `${req.method} ${req.path}`)
+        : oapiEndpointKey(req.method, req.path)
+    ctx.stats.record(endpoint, family === 'v1' ? v1CallerApp(ctx, req) : oapiCallerApp(ctx, req))
+    if (resolved.latencyMs > 0) await delay(resolved.latencyMs)
+    if (ctx.rateLimiter.isBanned(req.ip)) return ipBanReply(200)
+    const fault = ctx.faults.take(endpoint, req.path)
+    if (fault) {
+      if (fault.latencyMs) await delay(fault.latencyMs)
+      const outcome = faultReply(fault, family)
+      if (outcome === 'drop') {
+        res.socket?.destroy()
+        return undefined
+      }
+      if (outcome === 'hang') {
+        // Without latencyMs it never answers; the client's timeout (or close()) ends it.
+        if (fault.latencyMs) res.socket?.destroy()
+        return undefined
+      }
+      if (outcome) return outcome
+    }
+    if (req.bodyTooLarge) {
+      return family === 'v1'
+        ? v1Error(413, 'RequestEntityTooLarge', 'request body is too large')
+        : oapiError(40035, '请求体过大')
+    }
+    return family === 'v1' ? handleV1(ctx, req) : handleOapi(ctx, req)
+  }
+
+  async function handle(raw: IncomingMessage, res: ServerResponse): Promise<void> {
+    const req = await readEmulatorRequest(raw, resolved.publicUrl)
+    const family = familyOf(req.path)
+    try {
+      if (req.path.startsWith('/__emulator')) {
+        const cors = corsHeaders(req)
+        if (req.method === 'OPTIONS') return write(res, { status: 204, headers: {}, body: '' }, cors)
+        return write(res, handleTestApi(ctx, req), cors)
+      }
+      if (DDLOGIN_PATHS.has(req.path) && req.method === 'GET')
+        return write(res, scriptReply(ddloginScript(req.baseUrl)))
+      if (
+        (req.path === '/oauth2/auth' || (resolved.challengePage && req.path === '/oauth2/challenge.htm')) &&
+        req.method === 'GET'
+      ) {
+        return write(res, await handleLoginPage(ctx, req))
+      }
+      const reply = await handleApi(req, family ?? 'oapi', res)
+      if (reply) write(res, reply)
+    } catch {
+      // Never an HTML 500: answer in the family's own error format.
+      write(res, family === 'v1' ? v1Error(500, 'unknownError', '未知错误') : oapiError(-1, '系统繁忙'))
+    }
+  }
+
+  const server: Server = createServer((req, res) => {
+    handle(req, res).catch(() => {
+      if (!res.headersSent) write(res, oapiError(-1, '系统繁忙'))
+    })
+  })
+  server.on('clientError', (_error, socket) => {
+    if (socket.writable)
+      socket.end('HTTP/1.1 400 Bad Request\r\nconnection: close\r\ncontent-length: 0\r\n\r\n')
+    else socket.destroy()
+  })
+
+  await new Promise<void>((resolve, reject) => {
+    const onError = (error: Error) => reject(error)
+    server.once('error', onError)
+    server.listen(resolved.port, resolved.host, () => {
+      server.off('error', onError)
+      resolve()
+    })
+  })
+  const address = server.address() as AddressInfo
+  const hostForUrl =
+    address.family === 'IPv6' || address.address.includes(':') ? `[${address.address}]` : address.address
+  const url = resolved.publicUrl ?? `http://${hostForUrl}:${address.port}`
+
+  const publicFixture = structuredClone(fixture)
+  return {
+    url,
+    clock,
+    get fixture() {
+      return publicFixture
+    },
+    stats: () => ctx.stats.snapshot(),
+    reset: () => resetState(ctx),
+    mintOAuthCode: (input) => mintOAuthCode(ctx, { ...input }),
+    mintFreeLoginCode: (input) => mintFreeLoginCode(ctx, { ...input }),
+    scan: (input) => scan(ctx, { ...input }),
+    sessions: (clientId) => ctx.sessions.pending(clientId).map((s) => viewSession(ctx, s)),
+    addFault(fault) {
+      const parsed = parseFault(fault)
+      if (typeof parsed === 'string') throw new TypeError(`Invalid fault: ${parsed}`)
+      return ctx.faults.add(parsed).id
+    },
+    clearFaults(id) {
+      if (id === undefined) ctx.faults.clear()
+      else ctx.faults.remove(id)
+    },
+    close: () =>
+      new Promise<void>((resolve, reject) => {
+        server.close((error) => (error ? reject(error) : resolve()))
+        server.closeAllConnections()
+      }),
+  }
+}
