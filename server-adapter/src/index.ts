@@ -1,1 +1,104 @@
 export { STATE_BYTES, generateState, hashState, statesEqual } from './login/state'
+
+export { createDingTalkAuth } from './createDingTalkAuth'
+export type {
+  DingTalkAuth,
+  DingTalkAuthOptions,
+  DingTalkEndpointOptions,
+  ResolvedDingTalkSettings,
+} from './createDingTalkAuth'
+
+export { DD_INNER_TYPE, DingTalkConfigError, loadInstances } from './config/loadInstances'
+export type {
+  ConfigIssue,
+  DDInnerAuthConfig,
+  DingTalkInstanceInput,
+  ResolvedInstance,
+} from './config/loadInstances'
+
+export { DD_INNER_AUTH_MODEL, DD_INNER_AUTH_SVC, DDInnerAuth } from './login/DDInnerAuth'
+export type { DDInnerLoginConfig } from './login/DDInnerAuth'
+export { DDInnerAuthSvc } from './login/DDInnerAuthSvc'
+export type {
+  DDInnerAuthSvcOptions,
+  DingTalkLoginBinding,
+  DingTalkLoginFlow,
+  DingTalkLoginResult,
+  DingTalkUser,
+  LoginCallOptions,
+  QrLoginParams,
+  ResolvedLocalUser,
+  WorkbenchLoginParams,
+} from './login/DDInnerAuthSvc'
+export { toDingTalkAuthError } from './login/toDingTalkAuthError'
+
+export {
+  DDInnerClient,
+  DINGTALK_API_BASE,
+  DINGTALK_LOGIN_BASE,
+  DINGTALK_OAPI_BASE,
+  DingTalkApiError,
+  DingTalkFetchError,
+  UnexpectedResponseError,
+  isBusyError,
+  isInvalidAppTokenError,
+  isThrottledError,
+} from './dingtalk/DingTalkClient'
+export type {
+  AppAccessToken,
+  AuthorizationUrlParams,
+  DDInnerClientCredentials,
+  DDInnerClientOptions,
+  DingTalkCallOptions,
+  DingTalkCodeUser,
+  DingTalkCurrentUser,
+  DingTalkRetryOptions,
+  DingTalkUserDetail,
+  DingTalkUserIdByUnionId,
+  UserAccessToken,
+} from './dingtalk/DingTalkClient'
+export { createAppTokenManager, createMemoryTokenCache } from './dingtalk/tokenCache'
+export type {
+  AppTokenManager,
+  AppTokenManagerOptions,
+  Awaitable,
+  CachedAppToken,
+  FetchedAppToken,
+  TokenCache,
+} from './dingtalk/tokenCache'
+
+export {
+  DINGTALK_AUTH_ERROR_MESSAGES,
+  DINGTALK_AUTH_ERROR_STATUS,
+  DingTalkAuthError,
+  DingTalkAuthErrorCode,
+  isDingTalkAuthError,
+  pickLocale,
+} from './errors'
+export type { DingTalkAuthErrorOptions, DingTalkAuthLocale } from './errors'
+
+export {
+  createConsoleLogger,
+  createMaskingLogger,
+  maskPhone,
+  maskSecrets,
+  maskText,
+  maskValue,
+  silentLogger,
+} from './logger'
+export type { LogFn, LogLevel, Logger } from './logger'
+
+export { createBindingStore } from './store/createBindingStore'
+export type { BindingStoreSpec } from './store/createBindingStore'
+export { createMemoryBindingStore } from './store/createMemoryBindingStore'
+export { createSqlBindingStore, sqlFlavorOf } from './store/createSqlBindingStore'
+export type { SqlBindingStore, SqlBindingStoreOptions, SqlFlavor } from './store/createSqlBindingStore'
+export type {
+  BindingKey,
+  BindingProfile,
+  BindingStore,
+  CreateBindingResult,
+  DDInnerAuthModel,
+  LocalUser,
+  NewBinding,
+} from './store/BindingStore'

@@ -1,0 +1,206 @@
+import { loadInstances } from './config/loadInstances'
+import type { DingTalkInstanceInput } from './config/loadInstances'
+import {
+  DDInnerClient,
+  DINGTALK_API_BASE,
+  DINGTALK_LOGIN_BASE,
+  DINGTALK_OAPI_BASE,
+} from './dingtalk/DingTalkClient'
+import type { DingTalkRetryOptions } from './dingtalk/DingTalkClient'
+import { createMemoryTokenCache } from './dingtalk/tokenCache'
+import type { Awaitable, TokenCache } from './dingtalk/tokenCache'
+import { DingTalkAuthError, isDingTalkAuthError } from './errors'
+import { createConsoleLogger, createMaskingLogger } from './logger'
+import type { Logger } from './logger'
+import { DD_INNER_AUTH_SVC, DDInnerAuth } from './login/DDInnerAuth'
+import { DDInnerAuthSvc } from './login/DDInnerAuthSvc'
+import type { DingTalkUser, ResolvedLocalUser } from './login/DDInnerAuthSvc'
+import type { BindingStore } from './store/BindingStore'
+import { createBindingStore } from './store/createBindingStore'
+import type { BindingStoreSpec } from './store/createBindingStore'
+
+/** Where DingTalk is, and how to talk to it. */
+export interface DingTalkEndpointOptions {
+  /** v1.0 API origin. @default 'https://api.dingtalk.com' */
+  apiBase?: string
+  /** oapi origin. @default 'https://oapi.dingtalk.com' */
+  oapiBase?: string
+  /** Login page origin (QR iframe, redirect login). @default 'https://login.dingtalk.com' */
+  loginBase?: string
+  /** Timeout of each DingTalk call, ms. @default 5_000 */
+  timeoutMs?: number
+  /** Retries of idempotent calls (token fetch, user lookups). */
+  retry?: DingTalkRetryOptions
+  /** Refresh app tokens this long before expiry, ms. @default 300_000 */
+  tokenRefreshMarginMs?: number
+}
+
+/** Options of {@link createDingTalkAuth}. */
+export interface DingTalkAuthOptions {
+  /**
+   * The login instances: a folder in the original layout (`auths/loginTypes/<name>/e.json` +
+   * `<name>/<name>.json`), or an array of `{ name, title, authConfig }`.
+   */
+  instances: string | readonly DingTalkInstanceInput[]
+  /**
+   * Where bindings and local users live: `'memory'`, `'sqlite:./path'`, `'postgres://…'`, `'mysql://…'`, or a
+   * {@link BindingStore}. @default 'sqlite:./data/dingtalk-login.sqlite'
+   */
+  store?: BindingStoreSpec
+  /** Table name prefix of the SQL store. @default 'dingtalk_' */
+  tablePrefix?: string
+  /** DingTalk origins and call policy. Defaults: the real DingTalk. */
+  dingtalk?: DingTalkEndpointOptions
+  /** `fetch` for every DingTalk call. @default the global fetch, looked up at call time */
+  fetch?: typeof fetch
+  /** Clock, epoch ms. @default Date.now */
+  now?: () => number
+  /** Logger (pino-compatible); everything written is masked. @default console, warn and above */
+  logger?: Logger
+  /** App-token cache (e.g. Redis for several processes). @default in-memory */
+  tokenCache?: TokenCache
+  /** Refresh a known person's stored profile when it is at least this old, ms; 0 = every login. @default 0 */
+  profileMaxAgeMs?: number
+  /** When a person has no binding and `resolveUser` gives no user: create a local user, or reject with `user_not_bound`. @default 'create' */
+  onUnbound?: 'create' | 'reject'
+  /** Maps a DingTalk person to the app's own user on a first login (return `null` for none). */
+  resolveUser?: (user: DingTalkUser) => Awaitable<ResolvedLocalUser | string>
+  /** OAuth scope of QR logins; with `corpid` DingTalk reports the chosen corp, checked against the instance. @default 'openid corpid' */
+  scope?: string
+  /** Environment for `"${ENV_NAME}"` values. @default process.env */
+  env?: Record<string, string | undefined>
+}
+
+/** The resolved DingTalk settings, for the HTTP layer (`/config`, `/authorize`). */
+export interface ResolvedDingTalkSettings {
+  apiBase: string
+  oapiBase: string
+  loginBase: string
+  timeoutMs: number
+  scope: string
+}
+
+/** What {@link createDingTalkAuth} returns: the element API plus what the HTTP layer builds on. */
+export interface DingTalkAuth {
+  /** `'auths.loginTypes.DDInnerType.services.DDInnerAuthSvc'` → the service. */
+  getElement(fullName: typeof DD_INNER_AUTH_SVC): DDInnerAuthSvc
+  /** `'auths.loginTypes.<name>'` → that instance (`DDInnerAuth`), or `null`. */
+  getElement(fullName: `auths.loginTypes.${string}`): DDInnerAuth | null
+  /** Any other name → the element, or `null`. */
+  getElement(fullName: string): DDInnerAuth | DDInnerAuthSvc | null
+  /** Every instance, in configuration order. */
+  readonly instances: readonly DDInnerAuth[]
+  /** The login service (same as `getElement(DD_INNER_AUTH_SVC)`). */
+  readonly service: DDInnerAuthSvc
+  /** The binding store in use. */
+  readonly store: BindingStore
+  /** The masking logger in use. */
+  readonly logger: Logger
+  /** The clock in use. */
+  readonly now: () => number
+  /** The app-token cache in use. */
+  readonly tokenCache: TokenCache
+  /** DingTalk origins and the login scope. */
+  readonly settings: ResolvedDingTalkSettings
+  /** Closes the store when this object opened it. */
+  close(): Promise<void>
+}
+
+/**
+ * Creates the DingTalk login core: validates the instances, opens (and migrates) the store, builds one
+ * {@link DDInnerClient} per instance. Throws `DingTalkConfigError` (code `config_error`) for bad configuration.
+ *
+ * @example
+ * const auth = await createDingTalkAuth({ instances: './auths/loginTypes', store: 'sqlite:./data/login.sqlite' })
+ * const svc = auth.getElement('auths.loginTypes.DDInnerType.services.DDInnerAuthSvc')
+ * const result = await svc.loginByWorkbench({ corpId, authCode, platform: 'ios' })
+ */
+export async function createDingTalkAuth(options: DingTalkAuthOptions): Promise<DingTalkAuth> {
+  const resolved = loadInstances(options.instances, options.env ?? process.env)
+  const logger = createMaskingLogger(options.logger ?? createConsoleLogger('warn'))
+  const now = options.now ?? (() => Date.now())
+  const tokenCache = options.tokenCache ?? createMemoryTokenCache()
+  const dt = options.dingtalk ?? {}
+  const settings: ResolvedDingTalkSettings = {
+    apiBase: dt.apiBase ?? DINGTALK_API_BASE,
+    oapiBase: dt.oapiBase ?? DINGTALK_OAPI_BASE,
+    loginBase: dt.loginBase ?? DINGTALK_LOGIN_BASE,
+    timeoutMs: dt.timeoutMs ?? 5_000,
+    scope: options.scope ?? 'openid corpid',
+  }
+  const storeSpec = options.store ?? 'sqlite:./data/dingtalk-login.sqlite'
+  let store: BindingStore
+  try {
+    store = await createBindingStore(
+      storeSpec,
+      options.tablePrefix ? { tablePrefix: options.tablePrefix } : {},
+    )
+  } catch (error) {
+    if (isDingTalkAuthError(error)) throw error
+    throw new DingTalkAuthError('config_error', {
+      cause: error,
+      detail: `store: could not open ${typeof storeSpec === 'string' ? storeSpec.split(':')[0] : 'the given'} store: ${
+        error instanceof Error ? error.message : String(error)
+      }`,
+    })
+  }
+  const instances = resolved.map(
+    (instance) =>
+      new DDInnerAuth(
+        instance,
+        new DDInnerClient(
+          {
+            appKey: instance.authConfig.appKey,
+            appSecret: instance.authConfig.appSecret,
+            corpId: instance.authConfig.corpId,
+          },
+          {
+            apiBase: settings.apiBase,
+            oapiBase: settings.oapiBase,
+            loginBase: settings.loginBase,
+            timeoutMs: settings.timeoutMs,
+            now,
+            tokenCache,
+            logger,
+            ...(options.fetch ? { fetch: options.fetch } : {}),
+            ...(dt.retry ? { retry: dt.retry } : {}),
+            ...(dt.tokenRefreshMarginMs !== undefined
+              ? { tokenRefreshMarginMs: dt.tokenRefreshMarginMs }
+              : {}),
+          },
+        ),
+      ),
+  )
+  const service = new DDInnerAuthSvc(instances, {
+    store,
+    logger,
+    now,
+    ...(options.profileMaxAgeMs !== undefined ? { profileMaxAgeMs: options.profileMaxAgeMs } : {}),
+    ...(options.onUnbound ? { onUnbound: options.onUnbound } : {}),
+    ...(options.resolveUser ? { resolveUser: options.resolveUser } : {}),
+  })
+  const byFullName = new Map(instances.map((i) => [i.fullName, i]))
+  const ownsStore = typeof storeSpec === 'string'
+
+  function getElement(fullName: typeof DD_INNER_AUTH_SVC): DDInnerAuthSvc
+  function getElement(fullName: `auths.loginTypes.${string}`): DDInnerAuth | null
+  function getElement(fullName: string): DDInnerAuth | DDInnerAuthSvc | null
+  function getElement(fullName: string): DDInnerAuth | DDInnerAuthSvc | null {
+    if (fullName === DD_INNER_AUTH_SVC) return service
+    return byFullName.get(fullName) ?? null
+  }
+
+  return {
+    getElement,
+    instances,
+    service,
+    store,
+    logger,
+    now,
+    tokenCache,
+    settings,
+    async close() {
+      if (ownsStore) await store.close?.()
+    },
+  }
+}

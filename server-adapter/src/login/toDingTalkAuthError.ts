@@ -1,0 +1,80 @@
+import {
+  DingTalkApiError,
+  DingTalkFetchError,
+  UnexpectedResponseError,
+  isBusyError,
+  isThrottledError,
+} from '../dingtalk/DingTalkClient'
+import { DingTalkAuthError, isDingTalkAuthError } from '../errors'
+
+// DingTalk: codes that mean "this auth code is unknown, used, expired or of the other kind" (protocol §4.4, App. B).
+const CODE_INVALID_ERRCODES = new Set([40078, 42008, 40029, 42003, 41026])
+const CONFIG_ERRCODES = new Set([40001, 40089, 40096, 40013, 33001, 60020, 43007])
+const CONFIG_CODES = new Set([
+  'invalidClientIdOrSecret',
+  'unauthorized.client',
+  'invalid.client',
+  'Forbidden.AccessDenied.IpNotInWhiteList',
+])
+
+/**
+ * Maps anything thrown during a login to a {@link DingTalkAuthError} (the one place that decides codes):
+ * DingTalk client errors by their DingTalk code, everything unknown to `server_error`. The original error is kept
+ * as `cause`; DingTalk's message never reaches `message`.
+ */
+export function toDingTalkAuthError(error: unknown): DingTalkAuthError {
+  if (isDingTalkAuthError(error)) return error
+  if (error instanceof DingTalkFetchError) {
+    return new DingTalkAuthError(error.timedOut ? 'upstream_timeout' : 'upstream_unavailable', {
+      cause: error,
+      detail: error.message,
+    })
+  }
+  if (error instanceof DingTalkApiError) {
+    const base = { cause: error, ...(error.requestId ? { requestId: error.requestId } : {}) }
+    const detail = `DingTalk ${error.endpoint} answered ${error.code}${error.subCode ? `/${error.subCode}` : ''}`
+    if (
+      (error.errcode !== undefined && CODE_INVALID_ERRCODES.has(error.errcode)) ||
+      (error.errcode === undefined && /authCode|^invalidParameter\.code|invalid_grant/i.test(error.code))
+    ) {
+      return new DingTalkAuthError('code_invalid', { ...base, detail })
+    }
+    if (
+      error.code === 'Forbidden.AccessDenied.AccessTokenPermissionDenied' ||
+      error.code === 'apiPermissionDenied' ||
+      error.errcode === 60011 ||
+      error.errcode === 50002
+    ) {
+      return new DingTalkAuthError('permission_denied', {
+        ...base,
+        missingScopes: error.requiredScopes ?? [],
+        detail: `${detail}${error.requiredScopes?.length ? ` (missing ${error.requiredScopes.join(', ')})` : ''}`,
+      })
+    }
+    if (
+      error.errcode === 60121 ||
+      error.errcode === 60111 ||
+      error.code === 'invalidParameter.user.notFound'
+    ) {
+      return new DingTalkAuthError('not_corp_member', { ...base, detail })
+    }
+    if (isThrottledError(error)) return new DingTalkAuthError('rate_limited', { ...base, detail })
+    if (isBusyError(error)) return new DingTalkAuthError('upstream_unavailable', { ...base, detail })
+    if (
+      (error.errcode !== undefined && CONFIG_ERRCODES.has(error.errcode)) ||
+      (error.errcode === undefined && CONFIG_CODES.has(error.code))
+    ) {
+      return new DingTalkAuthError('config_error', { ...base, detail })
+    }
+    return new DingTalkAuthError('upstream_error', { ...base, detail })
+  }
+  if (error instanceof UnexpectedResponseError) {
+    const code = isThrottledError(error)
+      ? 'rate_limited'
+      : error.status >= 500
+        ? 'upstream_unavailable'
+        : 'upstream_error'
+    return new DingTalkAuthError(code, { cause: error, detail: error.message })
+  }
+  return new DingTalkAuthError('server_error', { cause: error })
+}

@@ -1,0 +1,346 @@
+import { mkdirSync } from 'node:fs'
+import { dirname, resolve } from 'node:path'
+import { Kysely, MysqlDialect, PostgresDialect, SqliteDialect, sql } from 'kysely'
+import type { Dialect, Insertable, Selectable } from 'kysely'
+import type { BindingKey, BindingStore, DDInnerAuthModel, LocalUser } from './BindingStore'
+
+/** The SQL databases the binding store runs on. */
+export type SqlFlavor = 'sqlite' | 'postgres' | 'mysql'
+
+/** Options of {@link createSqlBindingStore}. */
+export interface SqlBindingStoreOptions {
+  /**
+   * Where: `sqlite:./path/file.sqlite` (`sqlite::memory:` for a throwaway database), `postgres://…` /
+   * `postgresql://…`, or `mysql://…` / `mariadb://…`.
+   */
+  url: string
+  /**
+   * Prefix of the tables (`<prefix>auth_bindings`, `<prefix>users`, `<prefix>migrations`), so the store never
+   * collides with the app's own tables. @default 'dingtalk_'
+   */
+  tablePrefix?: string
+  /** Connections in the pool (PostgreSQL, MySQL). @default 10 */
+  poolSize?: number
+}
+
+/** A SQL {@link BindingStore}, with access to the flavour and the Kysely instance (e.g. for app queries). */
+export interface SqlBindingStore extends BindingStore {
+  readonly flavor: SqlFlavor
+  /** The table names in use. */
+  readonly tables: { bindings: string; users: string; migrations: string }
+  /** Drops the store's tables (tests, uninstall). */
+  dropTables(): Promise<void>
+  close(): Promise<void>
+}
+
+interface BindingRow {
+  id: string
+  user_id: string
+  third_corp_id: string
+  third_user_id: string
+  union_id: string
+  name: string | null
+  job_number: string | null
+  phone: string | null
+  email: string | null
+  hired_date: number | string | null
+  photo: string | null
+  create_time: number | string
+  update_time: number | string
+  raw_profile: string | null
+}
+
+interface UserRow {
+  id: string
+  name: string | null
+  avatar: string | null
+  create_time: number | string
+  update_time: number | string
+}
+
+type Tables = Record<string, Record<string, unknown>>
+
+const SCHEMA_VERSION = 1
+
+/** Detects the flavour of a store URL, or `null` when it is not a SQL URL. */
+export function sqlFlavorOf(url: string): SqlFlavor | null {
+  if (url.startsWith('sqlite:')) return 'sqlite'
+  if (/^postgres(ql)?:\/\//.test(url)) return 'postgres'
+  if (/^(mysql|mariadb):\/\//.test(url)) return 'mysql'
+  return null
+}
+
+async function createDialect(flavor: SqlFlavor, url: string, poolSize: number): Promise<Dialect> {
+  if (flavor === 'sqlite') {
+    const path = url.slice('sqlite:'.length)
+    const { default: Database } = await import('better-sqlite3')
+    if (path !== ':memory:' && path !== '') mkdirSync(dirname(resolve(path)), { recursive: true })
+    const db = new Database(path === '' ? ':memory:' : path)
+    db.pragma('journal_mode = WAL')
+    db.pragma('busy_timeout = 5000')
+    return new SqliteDialect({ database: db })
+  }
+  if (flavor === 'postgres') {
+    const { default: pg } = await import('pg')
+    return new PostgresDialect({ pool: new pg.Pool({ connectionString: url, max: poolSize }) })
+  }
+  const mysql = await import('mysql2')
+  return new MysqlDialect({
+    pool: mysql.createPool({ uri: url.replace(/^mariadb:/, 'mysql:'), connectionLimit: poolSize }),
+  })
+}
+
+const num = (value: number | string): number => (typeof value === 'number' ? value : Number(value))
+
+function toBinding(row: BindingRow): DDInnerAuthModel {
+  return {
+    id: row.id,
+    userId: row.user_id,
+    thirdCorpId: row.third_corp_id,
+    thirdUserId: row.third_user_id,
+    unionId: row.union_id,
+    name: row.name,
+    jobNumber: row.job_number,
+    phone: row.phone,
+    email: row.email,
+    hiredDate: row.hired_date === null ? null : num(row.hired_date),
+    photo: row.photo,
+    createTime: num(row.create_time),
+    updateTime: num(row.update_time),
+    rawProfile: row.raw_profile,
+  }
+}
+
+function toBindingRow(b: DDInnerAuthModel): BindingRow {
+  return {
+    id: b.id,
+    user_id: b.userId,
+    third_corp_id: b.thirdCorpId,
+    third_user_id: b.thirdUserId,
+    union_id: b.unionId,
+    name: b.name,
+    job_number: b.jobNumber,
+    phone: b.phone,
+    email: b.email,
+    hired_date: b.hiredDate,
+    photo: b.photo,
+    create_time: b.createTime,
+    update_time: b.updateTime,
+    raw_profile: b.rawProfile,
+  }
+}
+
+function toUser(row: UserRow): LocalUser {
+  return {
+    id: row.id,
+    name: row.name,
+    avatar: row.avatar,
+    createTime: num(row.create_time),
+    updateTime: num(row.update_time),
+  }
+}
+
+// Lock conflicts that a retry resolves: PostgreSQL deadlock / serialization, MySQL deadlock / lock wait, SQLite busy.
+function isTransient(error: unknown): boolean {
+  const e = error as { code?: unknown; errno?: unknown } | null
+  const code = e?.code
+  return (
+    code === '40P01' ||
+    code === '40001' ||
+    code === 'ER_LOCK_DEADLOCK' ||
+    code === 'ER_LOCK_WAIT_TIMEOUT' ||
+    code === 'SQLITE_BUSY' ||
+    e?.errno === 1213
+  )
+}
+
+/**
+ * A {@link BindingStore} on SQLite (`better-sqlite3`), PostgreSQL (`pg`) or MySQL/MariaDB (`mysql2`), through
+ * one Kysely code path. Creates the tables on first start (and the SQLite file and its folder).
+ */
+export async function createSqlBindingStore(options: SqlBindingStoreOptions): Promise<SqlBindingStore> {
+  const flavor = sqlFlavorOf(options.url)
+  if (!flavor)
+    throw new Error('createSqlBindingStore: url must start with sqlite:, postgres://, mysql:// or mariadb://')
+  const prefix = options.tablePrefix ?? 'dingtalk_'
+  if (!/^[A-Za-z_][A-Za-z0-9_]{0,30}$/.test(prefix))
+    throw new Error('createSqlBindingStore: invalid tablePrefix')
+  const tables = {
+    bindings: `${prefix}auth_bindings`,
+    users: `${prefix}users`,
+    migrations: `${prefix}migrations`,
+  }
+  const db = new Kysely<Tables>({ dialect: await createDialect(flavor, options.url, options.poolSize ?? 10) })
+  const B = tables.bindings
+  const U = tables.users
+
+  try {
+    await db.connection().execute(async (conn) => {
+      // Serialise first starts of several processes: concurrent CREATE TABLE IF NOT EXISTS can still collide.
+      const lockName = `${tables.migrations}_lock`
+      if (flavor === 'postgres') await sql`select pg_advisory_lock(hashtext(${lockName}))`.execute(conn)
+      if (flavor === 'mysql') await sql`select get_lock(${lockName}, 30)`.execute(conn)
+      try {
+        await migrate(conn, flavor, tables)
+      } finally {
+        if (flavor === 'postgres') await sql`select pg_advisory_unlock(hashtext(${lockName}))`.execute(conn)
+        if (flavor === 'mysql') await sql`select release_lock(${lockName})`.execute(conn)
+      }
+    })
+  } catch (error) {
+    await db.destroy()
+    throw error
+  }
+
+  const selectBinding = (key: BindingKey) => {
+    let query = db.selectFrom(B).selectAll()
+    if ('id' in key) query = query.where('id', '=', key.id)
+    else if ('dingUserId' in key)
+      query = query.where('third_corp_id', '=', key.corpId).where('third_user_id', '=', key.dingUserId)
+    else query = query.where('third_corp_id', '=', key.corpId).where('union_id', '=', key.unionId)
+    return query
+  }
+
+  async function findBinding(key: BindingKey): Promise<DDInnerAuthModel | null> {
+    const row = (await selectBinding(key).executeTakeFirst()) as BindingRow | undefined
+    return row ? toBinding(row) : null
+  }
+
+  async function tryCreate(binding: DDInnerAuthModel, user?: LocalUser): Promise<boolean> {
+    return db.transaction().execute(async (trx) => {
+      const values = toBindingRow(binding) as Insertable<BindingRow>
+      const insert =
+        flavor === 'mysql'
+          ? trx.insertInto(B).ignore().values(values)
+          : trx
+              .insertInto(B)
+              .values(values)
+              .onConflict((oc) => oc.doNothing())
+      const result = await insert.executeTakeFirst()
+      const created = Number(result.numInsertedOrUpdatedRows ?? 0n) > 0
+      if (created && user) {
+        const row: UserRow = {
+          id: user.id,
+          name: user.name,
+          avatar: user.avatar,
+          create_time: user.createTime,
+          update_time: user.updateTime,
+        }
+        await trx
+          .insertInto(U)
+          .values(row as Insertable<UserRow>)
+          .execute()
+      }
+      return created
+    })
+  }
+
+  return {
+    flavor,
+    tables,
+    findBinding,
+    async createBinding(binding, user) {
+      for (let attempt = 0; ; attempt++) {
+        try {
+          const created = await tryCreate(binding, user)
+          if (created) return { binding: { ...binding }, created: true }
+          const existing =
+            (await findBinding({ corpId: binding.thirdCorpId, dingUserId: binding.thirdUserId })) ??
+            (await findBinding({ corpId: binding.thirdCorpId, unionId: binding.unionId }))
+          if (existing) return { binding: existing, created: false }
+          // The conflicting row vanished between the insert and the read (deleted): try again.
+        } catch (error) {
+          if (!isTransient(error) || attempt >= 5) throw error
+        }
+        if (attempt >= 5) throw new Error('createBinding: could not create or find the binding')
+        await new Promise((r) => setTimeout(r, 5 + Math.random() * 20 * (attempt + 1)))
+      }
+    },
+    async updateBinding(id, profile, updateTime) {
+      await db
+        .updateTable(B)
+        .set({
+          name: profile.name,
+          job_number: profile.jobNumber,
+          phone: profile.phone,
+          email: profile.email,
+          hired_date: profile.hiredDate,
+          photo: profile.photo,
+          raw_profile: profile.rawProfile,
+          update_time: updateTime,
+        } as Partial<BindingRow>)
+        .where('id', '=', id)
+        .execute()
+      return findBinding({ id })
+    },
+    async findUser(id) {
+      const row = (await db.selectFrom(U).selectAll().where('id', '=', id).executeTakeFirst()) as
+        Selectable<UserRow> | undefined
+      return row ? toUser(row as UserRow) : null
+    },
+    async updateUser(id, patch) {
+      await db
+        .updateTable(U)
+        .set({ name: patch.name, avatar: patch.avatar, update_time: patch.updateTime } as Partial<UserRow>)
+        .where('id', '=', id)
+        .execute()
+    },
+    async dropTables() {
+      for (const table of [B, U, tables.migrations]) await db.schema.dropTable(table).ifExists().execute()
+    },
+    async close() {
+      await db.destroy()
+    },
+  }
+}
+
+async function migrate(
+  db: Kysely<Tables>,
+  flavor: SqlFlavor,
+  tables: { bindings: string; users: string; migrations: string },
+): Promise<void> {
+  const bigint = 'bigint' as const
+  const longText = flavor === 'mysql' ? sql`mediumtext` : sql`text`
+  await db.schema
+    .createTable(tables.migrations)
+    .ifNotExists()
+    .addColumn('version', 'integer', (c) => c.primaryKey())
+    .addColumn('applied_at', bigint, (c) => c.notNull())
+    .execute()
+  const applied = (await db.selectFrom(tables.migrations).select('version').execute()) as {
+    version: number
+  }[]
+  if (applied.some((row) => Number(row.version) >= SCHEMA_VERSION)) return
+  // Every statement is idempotent, so two processes migrating at once both succeed.
+  await db.schema
+    .createTable(tables.users)
+    .ifNotExists()
+    .addColumn('id', 'varchar(191)', (c) => c.primaryKey())
+    .addColumn('name', 'varchar(255)')
+    .addColumn('avatar', 'varchar(1024)')
+    .addColumn('create_time', bigint, (c) => c.notNull())
+    .addColumn('update_time', bigint, (c) => c.notNull())
+    .execute()
+  await db.schema
+    .createTable(tables.bindings)
+    .ifNotExists()
+    .addColumn('id', 'varchar(36)', (c) => c.primaryKey())
+    .addColumn('user_id', 'varchar(191)', (c) => c.notNull())
+    .addColumn('third_corp_id', 'varchar(64)', (c) => c.notNull())
+    .addColumn('third_user_id', 'varchar(128)', (c) => c.notNull())
+    .addColumn('union_id', 'varchar(128)', (c) => c.notNull())
+    .addColumn('name', 'varchar(255)')
+    .addColumn('job_number', 'varchar(128)')
+    .addColumn('phone', 'varchar(64)')
+    .addColumn('email', 'varchar(255)')
+    .addColumn('hired_date', bigint)
+    .addColumn('photo', 'varchar(1024)')
+    .addColumn('create_time', bigint, (c) => c.notNull())
+    .addColumn('update_time', bigint, (c) => c.notNull())
+    .addColumn('raw_profile', longText)
+    .addUniqueConstraint(`${tables.bindings}_corp_user_uq`, ['third_corp_id', 'third_user_id'])
+    .addUniqueConstraint(`${tables.bindings}_corp_union_uq`, ['third_corp_id', 'union_id'])
+    .execute()
+  const insert = db.insertInto(tables.migrations).values({ version: SCHEMA_VERSION, applied_at: Date.now() })
+  await (flavor === 'mysql' ? insert.ignore() : insert.onConflict((oc) => oc.doNothing())).execute()
+}
