@@ -607,8 +607,9 @@ export class DDInnerClient {
       throw new DingTalkFetchError(endpoint, timeout.aborted, error)
     }
     if (text === '') return { status, data: null }
+    let data: unknown
     try {
-      return { status, data: JSON.parse(text) as unknown }
+      data = JSON.parse(text) as unknown
     } catch {
       throw new UnexpectedResponseError(
         endpoint,
@@ -617,6 +618,11 @@ export class DDInnerClient {
         'the body is not JSON',
       )
     }
+    // DingTalk: an IP over the gateway's rate limit gets {"status":1111,"punish":"deny",…}, even with HTTP 200.
+    if (isObject(data) && data.punish === 'deny') {
+      throw new UnexpectedResponseError(endpoint, status, data, 'the gateway banned this IP for a while')
+    }
+    return { status, data }
   }
 }
 

@@ -429,7 +429,7 @@ export class DDInnerAuthSvc {
     const entry = {
       flow,
       instance: instance?.name,
-      code: mapped.code,
+      reason: mapped.code,
       requestId: mapped.requestId,
       ms: this.#now() - started,
       err: mapped.cause ?? mapped,
