@@ -61,7 +61,7 @@ describe('bad input never crashes the emulator', () => {
     const e = await emulator({ ipRateLimit: false })
     await fc.assert(
       fc.asyncProperty(
-        fc.constantFrom('GET', 'POST', 'PUT', 'DELETE', 'PATCH'),
+        fc.constantFrom('GET', 'POST', 'PUT', 'DELETE', 'PATCH', 'OPTIONS'),
         fc.constantFrom(...PATHS),
         fc.constantFrom(
           undefined,
