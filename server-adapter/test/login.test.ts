@@ -60,7 +60,7 @@ describe('element API', () => {
   it('keeps the original element names', async () => {
     const a = await auth()
     const [first] = a.instances
-    const el = a.getElement(first!.fullName)
+    const el = a.getElement(`auths.loginTypes.${first!.name}`)
     expect(el).toBe(first)
     expect(el?.fullName).toMatch(/^auths\.loginTypes\./)
     expect(el?.authType).toBe('auths.loginTypes.DDInnerType')

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { createMemoryBindingStore, createSqlBindingStore } from 'dingtalk-login-server'
 import { inject } from 'vitest'
+import type {} from '../support/services'
 import { bindingStoreContract } from './bindingStoreContract'
 
 const services = inject('services')

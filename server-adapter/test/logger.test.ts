@@ -1,0 +1,118 @@
+import {
+  DingTalkApiError,
+  DingTalkAuthError,
+  createMaskingLogger,
+  maskSecrets,
+  maskText,
+  pickLocale,
+} from 'dingtalk-login-server'
+import type { Logger } from 'dingtalk-login-server'
+import { describe, expect, it } from 'vitest'
+
+describe('masking', () => {
+  it('masks codes, tokens, secrets, states, cookies and phone numbers by key', () => {
+    const masked = maskSecrets({
+      code: 'a1b2c3d4e5f6',
+      authCode: 'hYLK98jkf0m',
+      accessToken: '9f8e7d6c5b4a39281706f5e4d3c2b1a0',
+      appSecret: 'x'.repeat(64),
+      state: 'abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG',
+      cookie: 'dt_session=eyJhbGciOi',
+      mobile: '13800138000',
+      nested: { refresh_token: 'rt-123456', list: [{ phone: '+86-13912345678' }] },
+      corpId: 'ding0123',
+      count: 3,
+    }) as Record<string, unknown>
+    expect(masked).toEqual({
+      code: '***(12)',
+      authCode: '***(11)',
+      accessToken: '***(32)',
+      appSecret: '***(64)',
+      state: '***(43)',
+      cookie: '***(21)',
+      mobile: '*********00',
+      nested: { refresh_token: '***(9)', list: [{ phone: '*************78' }] },
+      corpId: 'ding0123',
+      count: 3,
+    })
+  })
+
+  it('masks secrets and phone numbers inside text', () => {
+    const text = maskText(
+      'GET /gettoken?appkey=dingx&appsecret=SECRET123 access_token=abc123 call 13800138000 now',
+    )
+    expect(text).not.toContain('SECRET123')
+    expect(text).not.toContain('abc123')
+    expect(text).not.toContain('13800138000')
+    expect(text).toContain('appkey=dingx')
+  })
+
+  it('logs errors by name, code and request id, with the cause chain, masked', () => {
+    const cause = new DingTalkApiError({
+      endpoint: 'POST /v1.0/oauth2/userAccessToken',
+      status: 400,
+      code: 'invalidParameter.authCode.notFound',
+      requestId: 'REQ-1',
+      dingTalkMessage: '不合法的临时授权码 code=abcdef',
+    })
+    const error = new DingTalkAuthError('code_invalid', { cause, requestId: 'REQ-1' })
+    const masked = maskSecrets({ err: error }) as { err: Record<string, unknown> }
+    expect(masked.err).toMatchObject({
+      name: 'DingTalkAuthError',
+      code: 'code_invalid',
+      status: 401,
+      requestId: 'REQ-1',
+      cause: {
+        name: 'DingTalkApiError',
+        code: 'invalidParameter.authCode.notFound',
+        endpoint: cause.endpoint,
+      },
+    })
+    expect(JSON.stringify(masked)).not.toContain('abcdef')
+  })
+
+  it('a masking logger never throws, even when the base logger does', () => {
+    const lines: unknown[] = []
+    const base: Logger = {
+      debug: () => {
+        throw new Error('broken logger')
+      },
+      info: (obj: unknown, msg?: string) => void lines.push([obj, msg]),
+      warn: () => {},
+      error: () => {},
+    }
+    const logger = createMaskingLogger(base)
+    expect(() => logger.debug({ token: 'x' }, 'hi')).not.toThrow()
+    logger.info({ token: 'secret-token' }, 'login with code=abc123')
+    expect(JSON.stringify(lines)).not.toContain('secret-token')
+    expect(JSON.stringify(lines)).not.toContain('abc123')
+  })
+})
+
+describe('errors', () => {
+  it('carry a stable code, a status and zh-CN/en messages without DingTalk text', () => {
+    const error = new DingTalkAuthError('permission_denied', {
+      missingScopes: ['Contact.User.Read'],
+      requestId: 'R1',
+      cause: new Error('没有调用该接口的权限'),
+    })
+    expect(error.status).toBe(403)
+    expect(error.toJSON('zh-CN')).toEqual({
+      error: {
+        code: 'permission_denied',
+        message: '应用缺少所需的钉钉接口权限，请联系管理员',
+        requestId: 'R1',
+        missingScopes: ['Contact.User.Read'],
+      },
+    })
+    expect(error.userMessage('en')).toMatch(/permission/)
+  })
+
+  it('picks the language from Accept-Language', () => {
+    expect(pickLocale('zh-CN,zh;q=0.9,en;q=0.8')).toBe('zh-CN')
+    expect(pickLocale('en-US,en;q=0.9,zh-CN;q=0.8')).toBe('en')
+    expect(pickLocale('fr-FR, zh-TW;q=0.5')).toBe('zh-CN')
+    expect(pickLocale('de')).toBe('en')
+    expect(pickLocale(null)).toBe('en')
+  })
+})
