@@ -1,0 +1,263 @@
+// The core rule's gitignore-style pattern 'zustand' also matches 'zustand/vanilla', the entry it asks for.
+// eslint-disable-next-line no-restricted-imports
+import { createStore, type StoreApi } from 'zustand/vanilla'
+import { DingTalkLoginError } from './DingTalkLoginError'
+import type { DingTalkLoginErrorCode } from './DingTalkLoginError'
+import { createDingTalkLoginClient } from './createDingTalkLoginClient'
+import type { FetchLike } from './createDingTalkLoginClient'
+import { createDingTalkBridge } from './dingtalkBridge'
+import type { DingTalkBridge } from './dingtalkBridge'
+import type { DingTalkEnv } from './detectDingTalkEnv'
+import { toDingTalkLoginError } from './toDingTalkLoginError'
+import type { DingTalkLocale, DingTalkLoginConfig, DingTalkLoginResult, WorkbenchCodeExchange } from './types'
+
+/** Named states of the workbench free login (`design.md` §5), shown as `data-state`. */
+export type WorkbenchLoginStatus =
+  'idle' | 'detecting' | 'not-in-dingtalk' | 'requesting-code' | 'exchanging' | 'success' | 'error'
+
+/** The vendor side effects of the workbench login, each with a default (style.md C3). Read on every use. */
+export interface WorkbenchLoginDeps<TResult = DingTalkLoginResult> {
+  /**
+   * The DingTalk JS bridge.
+   * @default createDingTalkBridge() (lazy `dingtalk-jsapi`)
+   */
+  bridge?: DingTalkBridge
+  /**
+   * Fetches the login config; used only when no `clientId` is given, for the app key.
+   * @default `GET {endpoint}/config` through {@link createDingTalkLoginClient}
+   */
+  fetchConfig?: (options: { corpId?: string; signal: AbortSignal }) => Promise<DingTalkLoginConfig>
+  /**
+   * Exchanges the free-login code for the login result.
+   * @default `POST {endpoint}/login/workbench` through {@link createDingTalkLoginClient}
+   */
+  exchangeCode?: (input: WorkbenchCodeExchange) => Promise<TResult>
+  /**
+   * The `fetch` of the default backend client.
+   * @default globalThis.fetch, looked up at call time
+   */
+  fetch?: FetchLike
+  /** Called once with the login result. */
+  onSuccess?: (result: TResult) => void
+  /** Called with every failure (not for `not-in-dingtalk`, which is a state, not a failure). */
+  onError?: (error: DingTalkLoginError) => void
+}
+
+/** What restarts the workbench login when it changes; passed to `start`. */
+export interface WorkbenchLoginOptions {
+  /**
+   * The corp the app was opened in.
+   * @default the `corpId` or `corpid` query parameter (DingTalk's `$CORPID$` homepage placeholder), else the config's
+   */
+  corpId?: string
+  /**
+   * The app's Client ID (AppKey) for the new `requestAuthCode`.
+   * @default the config's `appKey`
+   */
+  clientId?: string
+  /**
+   * Base URL of the backend's DingTalk routes.
+   * @default '/api/auth/dingtalk'
+   */
+  endpoint?: string
+  /** Language of the backend's error messages. */
+  locale?: DingTalkLocale
+  /**
+   * Give up waiting for the free-login code after this many milliseconds (the PC bridge can hang forever).
+   * @default 8000
+   */
+  timeoutMs?: number
+  /**
+   * The query string to read the corp from.
+   * @default location.search
+   */
+  search?: string
+}
+
+/** State and actions of one workbench login. */
+export interface WorkbenchLoginState<TResult = DingTalkLoginResult> {
+  status: WorkbenchLoginStatus
+  /** The last failure while `status` is `error`. */
+  error: DingTalkLoginError | null
+  /** The login result once `status` is `success`. */
+  result: TResult | null
+  /** Where the page runs, once detected. */
+  env: DingTalkEnv | null
+  /**
+   * Starts the login and returns the function that stops it. Starts on the next microtask, so a StrictMode
+   * double mount asks the bridge once. After the returned function ran, the store changes no more and leaves no
+   * timer behind; a later `start` resumes (a pending exchange is followed, a success is kept).
+   */
+  start(options?: WorkbenchLoginOptions): () => void
+  /** Starts over after an error. Ignored in other states. */
+  retry(): void
+}
+
+/** A store created by {@link createWorkbenchLoginStore}. */
+export type WorkbenchLoginStore<TResult = DingTalkLoginResult> = StoreApi<WorkbenchLoginState<TResult>>
+
+const PLACEHOLDER = '$CORPID$'
+
+/** The corp from a `?corpId=` / `?corpid=` query, ignoring DingTalk's unreplaced `$CORPID$` placeholder. */
+export function getCorpIdFromSearch(search: string): string | undefined {
+  const query = new URLSearchParams(search)
+  const value = query.get('corpId') ?? query.get('corpid')
+  return value && value !== PLACEHOLDER ? value : undefined
+}
+
+/** True when a workbench login in `status` should give way to the fallback (the QR login). */
+export function shouldShowWorkbenchFallback(status: WorkbenchLoginStatus, onError: boolean): boolean {
+  return status === 'not-in-dingtalk' || (onError && status === 'error')
+}
+
+/**
+ * One workbench free login: detect the container → `requestAuthCode` (with our own timeout) → exchange. Create
+ * one per component instance (style.md A3).
+ */
+export function createWorkbenchLoginStore<TResult = DingTalkLoginResult>(
+  deps: WorkbenchLoginDeps<TResult> | (() => WorkbenchLoginDeps<TResult>) = {},
+): WorkbenchLoginStore<TResult> {
+  const getDeps = typeof deps === 'function' ? deps : () => deps
+  let defaultBridge: DingTalkBridge | undefined
+  let started: { options: WorkbenchLoginOptions } | null = null
+  let run = 0
+  let teardown: () => void = () => {}
+  let exchange: Promise<TResult> | null = null
+
+  return createStore<WorkbenchLoginState<TResult>>()((set, get) => {
+    const fail = (id: number, error: unknown, code: DingTalkLoginErrorCode) => {
+      if (id !== run) return
+      teardown()
+      const loginError = toDingTalkLoginError(error, code)
+      set({ status: 'error', error: loginError })
+      getDeps().onError?.(loginError)
+    }
+
+    const follow = (id: number, pending: Promise<TResult>) => {
+      pending.then(
+        (result) => {
+          if (id !== run) return
+          set({ status: 'success', result, error: null })
+          getDeps().onSuccess?.(result)
+        },
+        (error: unknown) => fail(id, error, 'exchange-failed'),
+      )
+    }
+
+    const begin = async () => {
+      if (!started) return
+      const opts = started.options
+      teardown()
+      const id = ++run
+      exchange = null
+      const controller = new AbortController()
+      let timer: ReturnType<typeof setTimeout> | undefined
+      teardown = () => {
+        controller.abort()
+        clearTimeout(timer)
+      }
+      const d = getDeps()
+      const bridge = d.bridge ?? (defaultBridge ??= createDingTalkBridge())
+      set({ status: 'detecting', error: null, result: null })
+
+      let env: DingTalkEnv
+      try {
+        env = bridge.getEnv()
+      } catch (error) {
+        return fail(id, error, 'environment')
+      }
+      if (!env.inDingTalk) {
+        set({ status: 'not-in-dingtalk', env })
+        return
+      }
+      set({ status: 'requesting-code', env })
+
+      let code: string
+      let corpId =
+        opts.corpId ||
+        getCorpIdFromSearch(opts.search ?? (typeof location === 'undefined' ? '' : location.search))
+      try {
+        let clientId = opts.clientId
+        if (!clientId) {
+          const client = createDingTalkLoginClient({
+            endpoint: opts.endpoint,
+            locale: opts.locale,
+            fetch: d.fetch,
+          })
+          const fetchConfig = d.fetchConfig ?? ((o) => client.getConfig(o))
+          const config = await fetchConfig({ corpId, signal: controller.signal })
+          if (id !== run) return
+          clientId = config.appKey
+          corpId ||= config.corpId
+        }
+        if (!corpId) {
+          throw new DingTalkLoginError(
+            'environment',
+            'No corpId: pass one or open the app with ?corpId=$CORPID$',
+          )
+        }
+        const timeoutMs = opts.timeoutMs ?? 8000
+        code = await new Promise<string>((resolve, reject) => {
+          if (timeoutMs > 0) {
+            timer = setTimeout(
+              () =>
+                reject(
+                  new DingTalkLoginError('timeout', `DingTalk gave no login code within ${timeoutMs} ms`),
+                ),
+              timeoutMs,
+            )
+          }
+          Promise.resolve()
+            .then(() => bridge.requestAuthCode({ corpId: corpId!, clientId }))
+            .then(resolve, reject)
+        })
+        clearTimeout(timer)
+      } catch (error) {
+        return fail(id, error, 'auth-code-failed')
+      }
+      if (id !== run) return
+      set({ status: 'exchanging' })
+      const client = createDingTalkLoginClient<TResult>({
+        endpoint: opts.endpoint,
+        locale: opts.locale,
+        fetch: getDeps().fetch,
+      })
+      const exchangeCode =
+        getDeps().exchangeCode ?? ((input: WorkbenchCodeExchange) => client.loginWithWorkbenchCode(input))
+      const platform = env.platform === 'pc' ? 'web' : 'mobile'
+      const pending = Promise.resolve().then(() =>
+        exchangeCode({ corpId: corpId!, authCode: code, platform }),
+      )
+      exchange = pending
+      follow(id, pending)
+    }
+
+    return {
+      status: 'idle',
+      error: null,
+      result: null,
+      env: null,
+      start(next = {}) {
+        const token = { options: next }
+        started = token
+        queueMicrotask(() => {
+          if (started !== token) return
+          const { status } = get()
+          if (status === 'success') return
+          if (status === 'exchanging' && exchange) follow(++run, exchange)
+          else void begin()
+        })
+        return () => {
+          if (started !== token) return
+          started = null
+          run++
+          teardown()
+          teardown = () => {}
+        }
+      },
+      retry() {
+        if (started && get().status === 'error') void begin()
+      },
+    }
+  })
+}
