@@ -1,0 +1,91 @@
+import type { StateStore } from './StateStore'
+
+/**
+ * The part of a Redis client the store uses: `EVAL` and `GET` (ioredis' `Redis` and `Cluster` fit, as does any
+ * client with the same two methods). Every write is one Lua script, so each operation is atomic on the server.
+ */
+export interface RedisClientLike {
+  eval(script: string, numKeys: number, ...args: (string | number)[]): Promise<unknown>
+  get(key: string): Promise<string | null>
+  quit?(): Promise<unknown>
+}
+
+/** Options of {@link createRedisStateStore}. */
+export interface RedisStateStoreOptions {
+  /** A `redis://` / `rediss://` URL; the store then opens (and on `close()` closes) its own ioredis client. */
+  url?: string
+  /** Or a client you own (it is not closed by `close()`). */
+  client?: RedisClientLike
+  /** Prefix of every key, so the store shares a database with the app safely. @default 'dingtalk-login:' */
+  keyPrefix?: string
+}
+
+const SET = `
+local mode = ARGV[3]
+if mode == 'nx' then
+  return redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2], 'NX') and 1 or 0
+elseif mode == 'xx' then
+  return redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2], 'XX') and 1 or 0
+end
+redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
+return 1`
+
+// GETDEL needs Redis 6.2; the script works on every version that has Lua.
+const TAKE = `
+local value = redis.call('GET', KEYS[1])
+if value then redis.call('DEL', KEYS[1]) end
+return value`
+
+const DELETE = `
+if ARGV[1] == '1' and redis.call('GET', KEYS[1]) ~= ARGV[2] then return 0 end
+return redis.call('DEL', KEYS[1])`
+
+async function openClient(url: string): Promise<RedisClientLike> {
+  let mod: typeof import('ioredis')
+  try {
+    mod = await import('ioredis')
+  } catch (cause) {
+    throw new Error(
+      'A redis:// state store needs the optional peer dependency ioredis: npm install ioredis',
+      {
+        cause,
+      },
+    )
+  }
+  return new mod.Redis(url, { maxRetriesPerRequest: 2, lazyConnect: false }) as unknown as RedisClientLike
+}
+
+/**
+ * A {@link StateStore} in Redis (`ioredis`): several server processes share login states, used codes, the
+ * app-token cache and its lock, so a state issued by one process is consumed by another and each app token is
+ * fetched once between them.
+ *
+ * @example
+ * const stateStore = await createRedisStateStore({ url: process.env.REDIS_URL })
+ */
+export async function createRedisStateStore(options: RedisStateStoreOptions): Promise<StateStore> {
+  if (!options.client && !options.url) throw new TypeError('createRedisStateStore: give `url` or `client`')
+  const owned = !options.client
+  const client = options.client ?? (await openClient(options.url as string))
+  const prefix = options.keyPrefix ?? 'dingtalk-login:'
+  const k = (key: string) => prefix + key
+  const ms = (ttlMs: number) => Math.max(1, Math.ceil(ttlMs))
+
+  return {
+    async set(key, value, ttlMs, mode) {
+      return (await client.eval(SET, 1, k(key), value, ms(ttlMs), mode ?? '')) === 1
+    },
+    get: (key) => client.get(k(key)),
+    async take(key) {
+      const value = await client.eval(TAKE, 1, k(key))
+      return typeof value === 'string' ? value : null
+    },
+    async delete(key, expected) {
+      const deleted = await client.eval(DELETE, 1, k(key), expected === undefined ? '0' : '1', expected ?? '')
+      return deleted === 1
+    },
+    async close() {
+      if (owned) await client.quit?.()
+    },
+  }
+}

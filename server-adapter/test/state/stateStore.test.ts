@@ -1,0 +1,118 @@
+import type {} from '../../../test/support/services'
+import { randomUUID } from 'node:crypto'
+import { createAppTokenManager } from 'dingtalk-login-server'
+import { createMemoryStateStore, createRedisStateStore, toTokenCache } from '../../src/http'
+import type { StateStore } from '../../src/http'
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
+
+const { redis } = inject('services')
+
+/** The StateStore contract (design.md §4.4): every implementation passes it. */
+function contract(
+  name: string,
+  open: () => Promise<{ store: StateStore; advance: (ms: number) => Promise<void> }>,
+) {
+  describe(`StateStore contract: ${name}`, () => {
+    let store: StateStore
+    let advance: (ms: number) => Promise<void>
+    beforeAll(async () => {
+      ;({ store, advance } = await open())
+    })
+    afterAll(async () => {
+      await store.close?.()
+    })
+    const key = () => `t:${randomUUID()}`
+
+    it('stores, reads and expires a value', async () => {
+      const k = key()
+      expect(await store.set(k, 'v1', 200)).toBe(true)
+      expect(await store.get(k)).toBe('v1')
+      await advance(250)
+      expect(await store.get(k)).toBeNull()
+    })
+
+    it('set nx writes only when absent, xx only when present', async () => {
+      const k = key()
+      expect(await store.set(k, 'a', 10_000, 'xx')).toBe(false)
+      expect(await store.get(k)).toBeNull()
+      expect(await store.set(k, 'a', 10_000, 'nx')).toBe(true)
+      expect(await store.set(k, 'b', 10_000, 'nx')).toBe(false)
+      expect(await store.get(k)).toBe('a')
+      expect(await store.set(k, 'c', 10_000, 'xx')).toBe(true)
+      expect(await store.get(k)).toBe('c')
+    })
+
+    it('take hands the value to exactly one of many concurrent callers', async () => {
+      const k = key()
+      await store.set(k, 'once', 10_000)
+      const taken = await Promise.all(Array.from({ length: 50 }, () => store.take(k)))
+      expect(taken.filter((v) => v === 'once')).toHaveLength(1)
+      expect(taken.filter((v) => v === null)).toHaveLength(49)
+      expect(await store.get(k)).toBeNull()
+    })
+
+    it('of many concurrent nx writers exactly one wins', async () => {
+      const k = key()
+      const won = await Promise.all(Array.from({ length: 50 }, (_, i) => store.set(k, `w${i}`, 10_000, 'nx')))
+      expect(won.filter(Boolean)).toHaveLength(1)
+    })
+
+    it('delete with an expected value deletes only that value', async () => {
+      const k = key()
+      await store.set(k, 'mine', 10_000)
+      expect(await store.delete(k, 'theirs')).toBe(false)
+      expect(await store.get(k)).toBe('mine')
+      expect(await store.delete(k, 'mine')).toBe(true)
+      expect(await store.get(k)).toBeNull()
+      expect(await store.delete(k)).toBe(false)
+    })
+
+    it('backs an app-token cache whose lock lets one of many managers fetch', async () => {
+      const cache = toTokenCache(store, `tok:${randomUUID()}:`)
+      let fetches = 0
+      const managers = Array.from({ length: 5 }, () =>
+        createAppTokenManager({
+          key: 'app',
+          cache,
+          fetchToken: async () => {
+            fetches++
+            await new Promise((r) => setTimeout(r, 50))
+            return { accessToken: 'token-1', expiresInSeconds: 7200 }
+          },
+        }),
+      )
+      const tokens = await Promise.all(managers.flatMap((m) => Array.from({ length: 20 }, () => m.get())))
+      expect(new Set(tokens)).toEqual(new Set(['token-1']))
+      expect(fetches).toBe(1)
+      await managers[0]!.invalidate('other-token')
+      expect(await cache.get('app')).not.toBeNull()
+      await managers[0]!.invalidate('token-1')
+      expect(await cache.get('app')).toBeNull()
+    })
+  })
+}
+
+contract('memory', async () => {
+  let t = 1_000_000
+  return {
+    store: createMemoryStateStore({ now: () => t }),
+    advance: async (ms) => {
+      t += ms
+    },
+  }
+})
+
+describe.skipIf(!redis)('redis', () => {
+  const prefix = `test:${randomUUID()}:`
+  afterAll(async () => {
+    const { Redis } = await import('ioredis')
+    const client = new Redis(redis!)
+    const keys = await client.keys(`${prefix}*`)
+    if (keys.length > 0) await client.del(...keys)
+    await client.quit()
+  })
+  contract('redis', async () => ({
+    store: await createRedisStateStore({ url: redis!, keyPrefix: prefix }),
+    advance: (ms) => new Promise((r) => setTimeout(r, ms)),
+  }))
+})
