@@ -1,3 +1,4 @@
+import type * as IoRedis from 'ioredis'
 import type { StateStore } from './StateStore'
 
 /**
@@ -40,8 +41,10 @@ const DELETE = `
 if ARGV[1] == '1' and redis.call('GET', KEYS[1]) ~= ARGV[2] then return 0 end
 return redis.call('DEL', KEYS[1])`
 
+type IoRedisModule = typeof IoRedis
+
 async function openClient(url: string): Promise<RedisClientLike> {
-  let mod: typeof import('ioredis')
+  let mod: IoRedisModule
   try {
     mod = await import('ioredis')
   } catch (cause) {
