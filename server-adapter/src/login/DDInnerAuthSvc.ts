@@ -230,7 +230,7 @@ export class DDInnerAuthSvc {
       const existing = await this.#store.findBinding({ corpId, dingUserId: info.userid })
       const result =
         existing && this.#isFresh(existing)
-          ? await this.#resultFor(instance, existing, false)
+          ? this.#resultFor(instance, existing, false)
           : await this.#bindAndSync(
               instance,
               'workbench',
@@ -272,7 +272,7 @@ export class DDInnerAuthSvc {
       const existing = await this.#store.findBinding({ corpId, unionId: me.unionId })
       let result: DingTalkLoginResult
       if (existing && this.#isFresh(existing)) {
-        result = await this.#resultFor(instance, existing, false)
+        result = this.#resultFor(instance, existing, false)
       } else {
         let userid = existing?.thirdUserId
         if (!userid) {
@@ -347,7 +347,7 @@ export class DDInnerAuthSvc {
       const updated = (await this.#store.updateBinding(stored.id, profile, now)) ?? stored
       return this.#resultFor(instance, updated, false)
     }
-    return this.#resultFor(instance, stored, resolved.isNew, { name: person.name, avatar: person.avatar })
+    return this.#resultFor(instance, stored, resolved.isNew)
   }
 
   async #resolveLocalUser(person: DingTalkUser): Promise<{ id: string; create: boolean; isNew: boolean }> {
@@ -369,13 +369,8 @@ export class DDInnerAuthSvc {
     return { id: this.#generateId(), create: true, isNew: true }
   }
 
-  async #resultFor(
-    instance: DDInnerAuth,
-    binding: DDInnerAuthModel,
-    isNewUser: boolean,
-    knownUser?: { name: string | null; avatar: string | null },
-  ): Promise<DingTalkLoginResult> {
-    const local = knownUser ?? (await this.#store.findUser(binding.userId))
+  // The users table is only written by this sync, so the binding's name and photo are the local user's: no read.
+  #resultFor(instance: DDInnerAuth, binding: DDInnerAuthModel, isNewUser: boolean): DingTalkLoginResult {
     return {
       userId: binding.userId,
       isNewUser,
@@ -390,11 +385,7 @@ export class DDInnerAuthSvc {
         hiredDate: binding.hiredDate,
         photo: binding.photo,
       },
-      user: {
-        id: binding.userId,
-        name: local?.name ?? binding.name,
-        avatar: local?.avatar ?? binding.photo,
-      },
+      user: { id: binding.userId, name: binding.name, avatar: binding.photo },
     }
   }
 
