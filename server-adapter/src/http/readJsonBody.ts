@@ -21,9 +21,12 @@ export async function readJsonBody(
   const limit = options.limit ?? MAX_BODY_BYTES
   const contentType = request.headers.get('content-type')
   const declaredLength = request.headers.get('content-length')
-  if (options.allowEmpty && !contentType && (request.body === null || declaredLength === '0')) {
+  if (options.allowEmpty && !contentType) {
+    // A body-less POST (logout): accepted only if it really carries nothing.
     options.beforeRead?.()
-    return {}
+    const bytes = declaredLength === '0' ? new Uint8Array(0) : await readAtMost(request.body, limit)
+    if (bytes !== null && bytes.byteLength === 0) return {}
+    throw new DingTalkAuthError('unsupported_media_type', { detail: 'a body without a content type' })
   }
   const mediaType = contentType?.split(';', 1)[0]?.trim().toLowerCase()
   if (mediaType !== 'application/json') {
