@@ -39,14 +39,12 @@ describe('createQrLoginStore', () => {
   it('goes idle → loading-config → loading-script → waiting-for-scan → exchanging → success', async () => {
     const { sdk, backend, store, onSuccess, onError, seen } = setup()
     expect(store.getState().status).toBe('idle')
-    store
-      .getState()
-      .mount(container, {
-        corpId: 'dingcorp',
-        width: 280,
-        scriptSrc: 'https://emu.test/ddlogin.js',
-        nonce: 'n',
-      })
+    store.getState().mount(container, {
+      corpId: 'dingcorp',
+      width: 280,
+      scriptSrc: 'https://emu.test/ddlogin.js',
+      nonce: 'n',
+    })
     await until(store, 'waiting-for-scan')
     expect(sdk.loads).toEqual([{ src: 'https://emu.test/ddlogin.js', nonce: 'n', timeoutMs: undefined }])
     expect(backend.requests[0]!.path).toBe('/config?corpId=dingcorp')

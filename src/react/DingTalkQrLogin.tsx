@@ -1,0 +1,59 @@
+import type { CSSProperties } from 'react'
+import type { DingTalkLoginResult } from '../core'
+import { useDingTalkLoginSettings } from './DingTalkLoginProvider'
+import { errorText, resolveTexts } from './texts'
+import type { DingTalkLoginTextsOverride } from './texts'
+import { useDingTalkQrLogin } from './useDingTalkQrLogin'
+import type { UseDingTalkQrLoginOptions } from './useDingTalkQrLogin'
+
+/** Props of {@link DingTalkQrLogin}. */
+export interface DingTalkQrLoginProps<
+  TResult = DingTalkLoginResult,
+> extends UseDingTalkQrLoginOptions<TResult> {
+  /** Replaces some of the built-in texts. */
+  texts?: DingTalkLoginTextsOverride
+  /** Class of the root element. */
+  className?: string
+  /** Style of the root element. */
+  style?: CSSProperties
+}
+
+/**
+ * DingTalk's embedded QR login: fetches the config, loads `ddlogin.js`, shows the QR code, exchanges the scanned
+ * code with the backend and calls `onSuccess` with the login result. The root element carries
+ * `data-state` (`idle | loading-config | loading-script | waiting-for-scan | exchanging | success | error`).
+ *
+ * @example
+ * ```tsx
+ * <DingTalkQrLogin width={300} height={300} onSuccess={(result) => setUser(result.user)} onError={report} />
+ * ```
+ */
+export function DingTalkQrLogin<TResult = DingTalkLoginResult>(props: DingTalkQrLoginProps<TResult>) {
+  const { texts: override, className, style, ...options } = props
+  const settings = useDingTalkLoginSettings()
+  const texts = resolveTexts(options.locale ?? settings.locale, override)
+  const { status, error, containerRef, refresh, retry } = useDingTalkQrLogin<TResult>(options)
+  const width = options.width ?? 300
+  const height = options.height ?? 300
+  return (
+    <div className={className} style={style} data-dingtalk-login="qr" data-state={status}>
+      <div ref={containerRef} hidden={status !== 'waiting-for-scan'} style={{ width, height }} />
+      <p role="status" aria-live="polite">
+        {texts.qr[status]}
+      </p>
+      {status === 'error' && error ? (
+        <>
+          <p role="alert">{errorText(error, texts)}</p>
+          <button type="button" onClick={retry}>
+            {texts.retry}
+          </button>
+        </>
+      ) : null}
+      {status === 'waiting-for-scan' ? (
+        <button type="button" onClick={refresh}>
+          {texts.refresh}
+        </button>
+      ) : null}
+    </div>
+  )
+}

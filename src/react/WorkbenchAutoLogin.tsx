@@ -1,0 +1,76 @@
+import type { CSSProperties, ReactNode } from 'react'
+import { shouldShowWorkbenchFallback } from '../core'
+import type { DingTalkLoginResult } from '../core'
+import { useDingTalkLoginSettings } from './DingTalkLoginProvider'
+import { errorText, resolveTexts } from './texts'
+import type { DingTalkLoginTextsOverride } from './texts'
+import { useWorkbenchAutoLogin } from './useWorkbenchAutoLogin'
+import type { UseWorkbenchAutoLoginOptions } from './useWorkbenchAutoLogin'
+
+/** Props of {@link WorkbenchAutoLogin}. */
+export interface WorkbenchAutoLoginProps<
+  TResult = DingTalkLoginResult,
+> extends UseWorkbenchAutoLoginOptions<TResult> {
+  /**
+   * Rendered instead of the status when the page is not inside DingTalk, e.g. `<DingTalkQrLogin />`.
+   * @default null
+   */
+  fallback?: ReactNode
+  /**
+   * Also render `fallback` after a failed free login (with the error announced above it).
+   * @default false
+   */
+  showFallbackOnError?: boolean
+  /** Replaces some of the built-in texts. */
+  texts?: DingTalkLoginTextsOverride
+  /** Class of the root element. */
+  className?: string
+  /** Style of the root element. */
+  style?: CSSProperties
+}
+
+/**
+ * DingTalk free login for an H5 app opened from the workbench: inside DingTalk it asks the client for a
+ * free-login code (with a timeout) and exchanges it with the backend; elsewhere it renders `fallback`. The corp
+ * comes from `corpId`, else from the `corpId`/`corpid` query parameter (`?corpid=$CORPID$` as the app homepage).
+ * The root element carries `data-state`
+ * (`idle | detecting | not-in-dingtalk | requesting-code | exchanging | success | error`).
+ *
+ * @example
+ * ```tsx
+ * <WorkbenchAutoLogin fallback={<DingTalkQrLogin />} timeoutMs={8000} onSuccess={(r) => setUser(r.user)} />
+ * ```
+ */
+export function WorkbenchAutoLogin<TResult = DingTalkLoginResult>(props: WorkbenchAutoLoginProps<TResult>) {
+  const {
+    fallback = null,
+    showFallbackOnError = false,
+    texts: override,
+    className,
+    style,
+    ...options
+  } = props
+  const settings = useDingTalkLoginSettings()
+  const texts = resolveTexts(options.locale ?? settings.locale, override)
+  const { status, error, retry } = useWorkbenchAutoLogin<TResult>(options)
+  const showFallback = fallback !== null && shouldShowWorkbenchFallback(status, showFallbackOnError)
+  return (
+    <div className={className} style={style} data-dingtalk-login="workbench" data-state={status}>
+      <p role="status" aria-live="polite">
+        {showFallback ? '' : texts.workbench[status]}
+      </p>
+      {status === 'error' && error ? (
+        <>
+          <p role="alert">
+            {errorText(error, texts)}
+            {showFallback ? ` ${texts.fallbackAfterError}` : ''}
+          </p>
+          <button type="button" onClick={retry}>
+            {texts.retry}
+          </button>
+        </>
+      ) : null}
+      {showFallback ? fallback : null}
+    </div>
+  )
+}

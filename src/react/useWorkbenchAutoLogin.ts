@@ -1,0 +1,64 @@
+import { useEffect, useRef, useState } from 'react'
+import { useStore } from 'zustand'
+import { createWorkbenchLoginStore } from '../core'
+import type {
+  DingTalkEnv,
+  DingTalkLoginError,
+  DingTalkLoginResult,
+  WorkbenchLoginDeps,
+  WorkbenchLoginOptions,
+  WorkbenchLoginStatus,
+} from '../core'
+import { useDingTalkLoginSettings } from './DingTalkLoginProvider'
+
+/** Options of {@link useWorkbenchAutoLogin}; unset settings come from the nearest `DingTalkLoginProvider`. */
+export interface UseWorkbenchAutoLoginOptions<TResult = DingTalkLoginResult>
+  extends WorkbenchLoginOptions, WorkbenchLoginDeps<TResult> {}
+
+/** What {@link useWorkbenchAutoLogin} returns. */
+export interface UseWorkbenchAutoLoginResult<TResult = DingTalkLoginResult> {
+  status: WorkbenchLoginStatus
+  /** The failure while `status` is `error`. */
+  error: DingTalkLoginError | null
+  /** The login result once `status` is `success`. */
+  result: TResult | null
+  /** Where the page runs, once detected (`null` before, and during server rendering). */
+  env: DingTalkEnv | null
+  /** Starts over after an error. */
+  retry: () => void
+}
+
+/**
+ * The workbench free login without UI: starts on mount, inside DingTalk only.
+ *
+ * @example
+ * ```tsx
+ * const { status } = useWorkbenchAutoLogin({ onSuccess: (r) => setUser(r.user) })
+ * if (status === 'not-in-dingtalk') return <DingTalkQrLogin />
+ * ```
+ */
+export function useWorkbenchAutoLogin<TResult = DingTalkLoginResult>(
+  options: UseWorkbenchAutoLoginOptions<TResult> = {},
+): UseWorkbenchAutoLoginResult<TResult> {
+  const settings = useDingTalkLoginSettings()
+  const latest = useRef<WorkbenchLoginDeps<TResult>>(options)
+  latest.current = { ...options, fetch: options.fetch ?? settings.fetch }
+  const [store] = useState(() => createWorkbenchLoginStore<TResult>(() => latest.current))
+  const state = useStore(store)
+
+  const endpoint = options.endpoint ?? settings.endpoint
+  const locale = options.locale ?? settings.locale
+  const { corpId, clientId, timeoutMs, search } = options
+  useEffect(
+    () => store.getState().start({ endpoint, locale, corpId, clientId, timeoutMs, search }),
+    [store, endpoint, locale, corpId, clientId, timeoutMs, search],
+  )
+
+  return {
+    status: state.status,
+    error: state.error,
+    result: state.result,
+    env: state.env,
+    retry: state.retry,
+  }
+}

@@ -1,0 +1,95 @@
+import { act, cleanup, render, screen, waitFor } from '@testing-library/react'
+import { DingTalkLogin } from 'react-dingtalk-login'
+import { afterEach, describe, expect, it, vi } from 'vitest'
+import { createFakeBackend, createFakeBridge, createFakeQrSdk, fakeLoginResult } from '../../fakes/dingtalk'
+
+const stateOf = (container: HTMLElement, flow: 'qr' | 'workbench') =>
+  container.querySelector(`[data-dingtalk-login="${flow}"]`)?.getAttribute('data-state') ?? null
+
+afterEach(cleanup)
+
+describe('DingTalkLogin', () => {
+  it('shows the QR login outside DingTalk and logs in through it', async () => {
+    const sdk = createFakeQrSdk()
+    const backend = createFakeBackend()
+    const fake = createFakeBridge({ env: { platform: 'not-in-dingtalk' } })
+    const onSuccess = vi.fn()
+    const { container } = render(
+      <DingTalkLogin
+        fetch={backend.fetch}
+        onSuccess={onSuccess}
+        qr={{ loadSdk: sdk.loadSdk }}
+        workbench={{ bridge: fake.bridge }}
+      />,
+    )
+    await waitFor(() => expect(stateOf(container, 'qr')).toBe('waiting-for-scan'))
+    expect(stateOf(container, 'workbench')).toBe('not-in-dingtalk')
+    act(() => sdk.emitScan('qr-code'))
+    await waitFor(() => expect(stateOf(container, 'qr')).toBe('success'))
+    expect(onSuccess).toHaveBeenCalledExactlyOnceWith(fakeLoginResult())
+    expect(fake.calls).toHaveLength(0)
+  })
+
+  it('uses the workbench login inside DingTalk and never loads the QR', async () => {
+    const sdk = createFakeQrSdk()
+    const backend = createFakeBackend()
+    const fake = createFakeBridge()
+    const onSuccess = vi.fn()
+    const { container } = render(
+      <DingTalkLogin
+        corpId="dingcorp"
+        fetch={backend.fetch}
+        onSuccess={onSuccess}
+        qr={{ loadSdk: sdk.loadSdk }}
+        workbench={{ bridge: fake.bridge, clientId: 'k' }}
+      />,
+    )
+    await waitFor(() => expect(stateOf(container, 'workbench')).toBe('success'))
+    expect(stateOf(container, 'qr')).toBeNull()
+    expect(sdk.loads).toHaveLength(0)
+    expect(fake.calls).toEqual([{ corpId: 'dingcorp', clientId: 'k' }])
+    expect(onSuccess).toHaveBeenCalledTimes(1)
+  })
+
+  it('falls back to the QR login after a failed free login and reports the failure', async () => {
+    const sdk = createFakeQrSdk()
+    const backend = createFakeBackend()
+    backend.failRoute('/login/workbench', { status: 403, code: 'not_corp_member', message: '不是本组织成员' })
+    const fake = createFakeBridge()
+    const onError = vi.fn()
+    const { container } = render(
+      <DingTalkLogin
+        corpId="c"
+        fetch={backend.fetch}
+        onError={onError}
+        qr={{ loadSdk: sdk.loadSdk }}
+        workbench={{ bridge: fake.bridge, clientId: 'k' }}
+      />,
+    )
+    await waitFor(() => expect(stateOf(container, 'qr')).toBe('waiting-for-scan'))
+    expect(stateOf(container, 'workbench')).toBe('error')
+    expect(screen.getByRole('alert')).toHaveTextContent('不是本组织成员 钉钉免登失败，请扫码登录')
+    expect(onError).toHaveBeenCalledWith(
+      expect.objectContaining({ code: 'exchange-failed', serverCode: 'not_corp_member' }),
+    )
+  })
+
+  it('stays on the error without the QR when fallbackToQr is false', async () => {
+    const sdk = createFakeQrSdk()
+    const fake = createFakeBridge({
+      mode: { kind: 'reject', error: { errorCode: '7', errorMessage: 'denied' } },
+    })
+    const { container } = render(
+      <DingTalkLogin
+        corpId="c"
+        fallbackToQr={false}
+        qr={{ loadSdk: sdk.loadSdk }}
+        workbench={{ bridge: fake.bridge, clientId: 'k' }}
+      />,
+    )
+    await waitFor(() => expect(stateOf(container, 'workbench')).toBe('error'))
+    expect(stateOf(container, 'qr')).toBeNull()
+    expect(screen.getByRole('alert')).toHaveTextContent('钉钉未能完成授权，请重试')
+    expect(screen.getByRole('button', { name: '重试' })).toBeInTheDocument()
+  })
+})

@@ -1,0 +1,60 @@
+import { act, cleanup, render, renderHook, screen, waitFor } from '@testing-library/react'
+import { useDingTalkEnv, useDingTalkQrLogin, useWorkbenchAutoLogin } from 'react-dingtalk-login'
+import { afterEach, describe, expect, it } from 'vitest'
+import { createFakeBackend, createFakeBridge, createFakeQrSdk } from '../../fakes/dingtalk'
+
+afterEach(cleanup)
+
+describe('useDingTalkEnv', () => {
+  it('detects the plain browser without loading jsapi', () => {
+    const { result } = renderHook(() => useDingTalkEnv())
+    expect(result.current).toEqual({ platform: 'not-in-dingtalk', inDingTalk: false, version: undefined })
+  })
+
+  it('asks an injected bridge once', () => {
+    const { bridge } = createFakeBridge({ env: { platform: 'android', version: '7.0.45' } })
+    const { result, rerender } = renderHook(() => useDingTalkEnv({ bridge }))
+    const first = result.current
+    rerender()
+    expect(result.current).toBe(first)
+    expect(first).toEqual({ platform: 'android', inDingTalk: true, version: '7.0.45' })
+  })
+})
+
+describe('headless hooks', () => {
+  it('useDingTalkQrLogin drives a custom UI through containerRef', async () => {
+    const sdk = createFakeQrSdk()
+    const backend = createFakeBackend()
+    function CustomQr() {
+      const { status, containerRef, result } = useDingTalkQrLogin({
+        fetch: backend.fetch,
+        loadSdk: sdk.loadSdk,
+      })
+      return (
+        <section data-testid="custom" data-state={status}>
+          <div ref={containerRef} />
+          {result ? <span>Hello {result.user.name}</span> : null}
+        </section>
+      )
+    }
+    render(<CustomQr />)
+    await waitFor(() =>
+      expect(screen.getByTestId('custom')).toHaveAttribute('data-state', 'waiting-for-scan'),
+    )
+    expect(screen.getByTestId('custom').querySelector('iframe')).not.toBeNull()
+    act(() => sdk.emitScan('c'))
+    expect(await screen.findByText('Hello 张三')).toBeInTheDocument()
+  })
+
+  it('useWorkbenchAutoLogin reports env and result', async () => {
+    const { bridge } = createFakeBridge({ env: { platform: 'pc', version: '7.6.0' } })
+    const backend = createFakeBackend()
+    const { result } = renderHook(() =>
+      useWorkbenchAutoLogin({ bridge, fetch: backend.fetch, corpId: 'c', clientId: 'k' }),
+    )
+    await waitFor(() => expect(result.current.status).toBe('success'))
+    expect(result.current.env).toMatchObject({ platform: 'pc' })
+    expect(result.current.result?.userId).toBe('u_1')
+    expect(backend.requests[0]!.body).toMatchObject({ platform: 'web' })
+  })
+})
