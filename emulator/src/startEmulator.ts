@@ -226,6 +226,8 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
       }
       if (DDLOGIN_PATHS.has(req.path) && req.method === 'GET')
         return write(res, scriptReply(ddloginScript(req.baseUrl)))
+      // Browsers ask for it on every page; it is not a DingTalk API call and must not show up in stats.
+      if (req.path === '/favicon.ico') return write(res, { status: 404, headers: {}, body: '' })
       if (
         (req.path === '/oauth2/auth' || (resolved.challengePage && req.path === '/oauth2/challenge.htm')) &&
         req.method === 'GET'

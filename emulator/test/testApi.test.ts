@@ -236,6 +236,8 @@ describe('test API', () => {
     await postJson(`${e.url}/topapi/v2/user/getuserinfo?access_token=${token}`, { code: 'x' })
     await postJson(`${e.url}/topapi/v2/user/getuserinfo?access_token=bogus`, { code: 'x' })
     await get(`${e.url}/__emulator/fixture`)
+    expect((await fetch(`${e.url}/favicon.ico`)).status).toBe(404)
+    await fetch(`${e.url}/ddlogin.js`)
     const stats = (await get(`${e.url}/__emulator/stats`)).body
     expect(stats).toEqual({
       total: 6,
