@@ -175,6 +175,22 @@ describe('ddlogin.js + the QR iframe in Chromium', () => {
     expect((await successes())[0]!.authCode).toBe(scan.code)
   })
 
+  it('full page: navigates to redirect_uri with code, authCode and state after the scan', async () => {
+    emulator = await startEmulator({ port: 0 })
+    app = await servePages({ '/api/auth/dingtalk/callback': '<p>callback</p>' })
+    page = await (await browser.newContext()).newPage()
+    const redirectUri = `${app.origin}/api/auth/dingtalk/callback`
+    await page.goto(
+      `${emulator.url}/oauth2/auth?redirect_uri=${encodeURIComponent(redirectUri)}&response_type=code` +
+        `&client_id=${APP.clientId}&scope=openid&prompt=consent&state=st`,
+    )
+    await page.locator('img.qr').waitFor()
+    const scan = emulator.scan({ clientId: APP.clientId, userid: ZHANGWEI, approve: true })
+    await page.waitForURL(`${redirectUri}?**`)
+    expect(page.url()).toBe(`${redirectUri}?code=${scan.code}&authCode=${scan.code}&state=st`)
+    await expect.poll(() => page.locator('p').textContent()).toBe('callback')
+  })
+
   it('reports the script errors of the original', async () => {
     emulator = await startEmulator({ port: 0 })
     app = await servePages({ '/': `<script src="${emulator.url}/ddlogin.js"></script><div id="c"></div>` })
