@@ -1,0 +1,37 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
+import type { DingTalkHttpHandler } from '../http/createDingTalkHandler'
+import { toWebRequest } from './node'
+
+/**
+ * A Fastify route handler, for a route you declare yourself:
+ * `app.all('/api/auth/dingtalk/*', toFastifyHandler(auth))`. Fastify's own parsers run first there (its JSON
+ * body is used as parsed), and they answer some malformed requests in Fastify's format; prefer
+ * {@link toFastifyPlugin}, which keeps every answer in this package's contract.
+ */
+export function toFastifyHandler(
+  auth: DingTalkHttpHandler,
+): (request: FastifyRequest, reply: FastifyReply) => Promise<FastifyReply> {
+  return async (request, reply) => {
+    const response = await auth.handler(toWebRequest(request.raw, { url: request.url, body: request.body }))
+    reply.code(response.status)
+    for (const [name, value] of response.headers) if (name !== 'set-cookie') reply.header(name, value)
+    const cookies = response.headers.getSetCookie()
+    if (cookies.length > 0) reply.header('set-cookie', cookies)
+    return reply.send(response.body ? Buffer.from(await response.arrayBuffer()) : null)
+  }
+}
+
+/**
+ * A Fastify plugin declaring every route under `auth.basePath`, with Fastify's body parsers switched off inside
+ * it, so the handler itself enforces the media type, the 16 KB limit and JSON parsing: `await
+ * app.register(toFastifyPlugin(auth))`.
+ */
+export function toFastifyPlugin(auth: DingTalkHttpHandler): (instance: FastifyInstance) => Promise<void> {
+  const handler = toFastifyHandler(auth)
+  return async (instance) => {
+    instance.removeAllContentTypeParsers()
+    // Leave the stream unread: the handler reads at most the body limit from it.
+    instance.addContentTypeParser('*', (_request, _payload, done) => done(null, undefined))
+    instance.all(auth.basePath === '/' ? '/*' : `${auth.basePath}/*`, handler)
+  }
+}

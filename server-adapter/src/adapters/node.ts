@@ -1,0 +1,92 @@
+import type { IncomingMessage, ServerResponse } from 'node:http'
+import { Readable } from 'node:stream'
+import type { TLSSocket } from 'node:tls'
+import type { DingTalkHttpHandler } from '../http/createDingTalkHandler'
+
+/** Options of {@link toWebRequest}. */
+export interface ToWebRequestOptions {
+  /** The request target when the host rewrote `req.url` (Express `originalUrl`, Koa `ctx.originalUrl`). @default req.url */
+  url?: string
+  /**
+   * The body the host already parsed (`req.body`), if any: a string or bytes are sent as they are, anything else
+   * as JSON. `undefined` streams the raw request instead.
+   */
+  body?: unknown
+  /** Aborts the web request (e.g. when the client goes away). */
+  signal?: AbortSignal
+}
+
+const BODYLESS = new Set(['GET', 'HEAD', 'OPTIONS'])
+
+function hasRawBody(req: IncomingMessage): boolean {
+  const length = req.headers['content-length']
+  return (length !== undefined && length !== '0') || req.headers['transfer-encoding'] !== undefined
+}
+
+/**
+ * Translates a Node request into a web `Request`: the URL from the socket's protocol, `Host` and the request
+ * target; the headers; the body from `options.body` when the host parsed it already, else the raw stream, which
+ * the handler reads only as far as it needs.
+ */
+export function toWebRequest(req: IncomingMessage, options: ToWebRequestOptions = {}): Request {
+  const protocol = (req.socket as TLSSocket | undefined)?.encrypted ? 'https' : 'http'
+  const url = new URL(options.url ?? req.url ?? '/', `${protocol}://${req.headers.host ?? 'localhost'}`)
+  const method = (req.method ?? 'GET').toUpperCase()
+  const headers = new Headers()
+  for (const [name, value] of Object.entries(req.headers)) {
+    if (value === undefined || name.startsWith(':')) continue
+    headers.set(name, Array.isArray(value) ? value.join(', ') : value)
+  }
+  const init: RequestInit & { duplex?: 'half' } = { method, headers }
+  if (options.signal) init.signal = options.signal
+  if (!BODYLESS.has(method)) {
+    if (options.body !== undefined && options.body !== null) {
+      const parsed = options.body
+      // The host read the stream already: what it parsed is re-encoded, so the declared length no longer holds.
+      headers.delete('content-length')
+      headers.delete('transfer-encoding')
+      init.body =
+        typeof parsed === 'string' || parsed instanceof Uint8Array
+          ? (parsed as string | Uint8Array<ArrayBuffer>)
+          : JSON.stringify(parsed)
+    } else if (hasRawBody(req) && !req.readableEnded) {
+      init.body = Readable.toWeb(req) as ReadableStream<Uint8Array>
+      init.duplex = 'half'
+    }
+  }
+  return new Request(url, init)
+}
+
+/** Writes a web `Response` to a Node response: status, headers (every `Set-Cookie` kept apart), body. */
+export async function writeNodeResponse(res: ServerResponse, response: Response): Promise<void> {
+  res.statusCode = response.status
+  for (const [name, value] of response.headers) {
+    if (name !== 'set-cookie') res.setHeader(name, value)
+  }
+  const cookies = response.headers.getSetCookie()
+  if (cookies.length > 0) res.setHeader('set-cookie', cookies)
+  const body = response.body ? Buffer.from(await response.arrayBuffer()) : null
+  if (body) res.setHeader('content-length', body.byteLength)
+  res.end(body ?? undefined)
+}
+
+/**
+ * A `node:http` request listener serving the routes (`http.createServer(toNodeHandler(auth))`). If the host
+ * attached a parsed `req.body`, it is used instead of the stream.
+ */
+export function toNodeHandler(
+  auth: DingTalkHttpHandler,
+): (req: IncomingMessage & { body?: unknown }, res: ServerResponse) => Promise<void> {
+  return async (req, res) => {
+    try {
+      const response = await auth.handler(toWebRequest(req, { body: req.body }))
+      await writeNodeResponse(res, response)
+    } catch {
+      // Only an unparseable request line gets here (the handler itself never throws).
+      if (!res.headersSent) {
+        res.writeHead(400, { 'content-type': 'application/json', 'cache-control': 'no-store' })
+        res.end(JSON.stringify({ error: { code: 'invalid_request', message: 'The request is invalid' } }))
+      } else res.destroy()
+    }
+  }
+}

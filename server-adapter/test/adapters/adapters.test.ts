@@ -1,0 +1,246 @@
+import { createServer } from 'node:http'
+import type { IncomingMessage, Server, ServerResponse } from 'node:http'
+import type { AddressInfo } from 'node:net'
+import { serve } from '@hono/node-server'
+import { toExpressHandler } from 'dingtalk-login-server/express'
+import { toFastifyHandler, toFastifyPlugin } from 'dingtalk-login-server/fastify'
+import { toHonoHandler } from 'dingtalk-login-server/hono'
+import { toKoaHandler } from 'dingtalk-login-server/koa'
+import { toNextJsHandler } from 'dingtalk-login-server/next'
+import { toNodeHandler } from 'dingtalk-login-server/node'
+import express from 'express'
+import Fastify from 'fastify'
+import { Hono } from 'hono'
+import Koa from 'koa'
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
+import type { DingTalkHandler } from '../../src/http'
+import { sendOverNetwork } from '../http/browser'
+import { startTestEmulator } from '../support/emulator'
+import type { RunningEmulator } from '../support/emulator'
+import {
+  createAdapterAuth,
+  negativeRoundTrip,
+  oversizedOverSocket,
+  qrAndWorkbenchRoundTrip,
+} from './scenario'
+
+let emu: RunningEmulator
+let http: DingTalkHandler
+const closers: (() => Promise<void>)[] = []
+
+beforeAll(async () => {
+  emu = await startTestEmulator()
+  ;({ http } = await createAdapterAuth(emu))
+})
+afterAll(async () => {
+  for (const close of closers.reverse()) await close()
+  await emu.close()
+})
+beforeEach(() => emu.reset())
+
+async function listen(server: Server): Promise<string> {
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+  closers.push(
+    () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections()
+        server.close(() => resolve())
+      }),
+  )
+  return `http://127.0.0.1:${(server.address() as AddressInfo).port}`
+}
+
+/** Reads a JSON body the way a host's own parser would, before the adapter runs. */
+async function parseJsonLikeAHost(req: IncomingMessage): Promise<unknown> {
+  const chunks: Buffer[] = []
+  for await (const chunk of req) chunks.push(chunk as Buffer)
+  const text = Buffer.concat(chunks).toString('utf8')
+  try {
+    return text ? JSON.parse(text) : undefined
+  } catch {
+    return text
+  }
+}
+
+type Mount = {
+  name: string
+  start: () => Promise<string>
+  rawBodies: boolean
+  /** The host's own JSON parser runs first (and answers malformed JSON itself). */
+  hostParsesJson?: boolean
+  /** Status the host answers for a path outside the base path, for middleware mounts. */
+  hostFallback?: number
+}
+
+const mounts: Mount[] = [
+  {
+    name: 'node:http (raw body)',
+    rawBodies: true,
+    start: () => listen(createServer(toNodeHandler(http))),
+  },
+  {
+    name: 'node:http (body parsed by the host)',
+    rawBodies: false,
+    start: () => {
+      const handle = toNodeHandler(http)
+      return listen(
+        createServer((req: IncomingMessage & { body?: unknown }, res: ServerResponse) => {
+          void parseJsonLikeAHost(req).then((body) => {
+            req.body = body
+            return handle(req, res)
+          })
+        }),
+      )
+    },
+  },
+  {
+    name: 'express (no body parser)',
+    rawBodies: true,
+    hostFallback: 418,
+    start: () => {
+      const app = express()
+      app.use(toExpressHandler(http))
+      app.use((_req, res) => res.status(418).end())
+      return listen(createServer(app))
+    },
+  },
+  {
+    name: 'express (express.json() and urlencoded in front)',
+    rawBodies: false,
+    hostParsesJson: true,
+    hostFallback: 404,
+    start: () => {
+      const app = express()
+      app.use(express.json(), express.urlencoded({ extended: false }))
+      app.use(toExpressHandler(http))
+      return listen(createServer(app))
+    },
+  },
+  {
+    name: 'fastify (plugin, raw body)',
+    rawBodies: true,
+    start: async () => {
+      const app = Fastify()
+      await app.register(toFastifyPlugin(http))
+      await app.listen({ port: 0, host: '127.0.0.1' })
+      closers.push(() => app.close())
+      return `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`
+    },
+  },
+  {
+    name: 'fastify (route, fastify parses JSON)',
+    rawBodies: false,
+    hostParsesJson: true,
+    start: async () => {
+      const app = Fastify()
+      app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string' }, (_r, body, done) =>
+        done(null, body),
+      )
+      app.all('/api/auth/dingtalk/*', toFastifyHandler(http))
+      await app.listen({ port: 0, host: '127.0.0.1' })
+      closers.push(() => app.close())
+      return `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`
+    },
+  },
+  {
+    name: 'koa (no body parser)',
+    rawBodies: true,
+    hostFallback: 404,
+    start: () => {
+      const app = new Koa()
+      app.use(toKoaHandler(http))
+      return listen(createServer(app.callback()))
+    },
+  },
+  {
+    name: 'koa (a body parser in front)',
+    rawBodies: false,
+    hostFallback: 404,
+    start: () => {
+      const app = new Koa()
+      app.use(async (ctx, next) => {
+        ;(ctx.request as { body?: unknown }).body = await parseJsonLikeAHost(ctx.req)
+        await next()
+      })
+      app.use(toKoaHandler(http))
+      return listen(createServer(app.callback()))
+    },
+  },
+  {
+    name: 'hono on @hono/node-server',
+    rawBodies: true,
+    start: async () => {
+      const app = new Hono()
+      app.all('/api/auth/dingtalk/*', toHonoHandler(http))
+      return startHono(app)
+    },
+  },
+  {
+    name: 'hono (a middleware read the JSON first)',
+    rawBodies: false,
+    start: async () => {
+      const app = new Hono()
+      app.use('*', async (c, next) => {
+        if (c.req.header('content-type')?.startsWith('application/json'))
+          await c.req.json().catch(() => undefined)
+        else if (c.req.method === 'POST') await c.req.text()
+        await next()
+      })
+      app.all('/api/auth/dingtalk/*', toHonoHandler(http))
+      return startHono(app)
+    },
+  },
+]
+
+function startHono(app: Hono): Promise<string> {
+  return new Promise((resolve) => {
+    const server = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' }, (info) =>
+      resolve(`http://127.0.0.1:${info.port}`),
+    )
+    closers.push(
+      () =>
+        new Promise<void>((done) => {
+          ;(server as Server).closeAllConnections?.()
+          server.close(() => done())
+        }),
+    )
+  })
+}
+
+describe.each(mounts)('$name', (mount) => {
+  let origin: string
+  beforeAll(async () => {
+    origin = await mount.start()
+  })
+
+  it('runs a QR login and a workbench login against the emulator', async () => {
+    await qrAndWorkbenchRoundTrip(emu, origin, sendOverNetwork)
+  })
+
+  it('answers every refusal in the documented shape', async () => {
+    await negativeRoundTrip(origin, sendOverNetwork, { hostParsesJson: mount.hostParsesJson ?? false })
+  })
+
+  it.runIf(mount.rawBodies)('answers a 1 MB announced body with 413 without waiting for it', async () => {
+    expect(await oversizedOverSocket(origin)).toEqual({
+      status: 413,
+      code: 'payload_too_large',
+      connection: 'close',
+    })
+  })
+
+  it.runIf(mount.hostFallback !== undefined)('leaves other paths to the host', async () => {
+    const response = await fetch(`${origin}/somewhere-else`)
+    expect(response.status).toBe(mount.hostFallback)
+    expect(response.headers.get('cache-control')).not.toBe('no-store')
+  })
+})
+
+describe('next (App Router handlers called with web Requests)', () => {
+  it('runs a QR login and a workbench login, and every refusal', async () => {
+    const { GET, POST } = toNextJsHandler(http)
+    const send = (request: Request) => (request.method === 'GET' ? GET(request) : POST(request))
+    await qrAndWorkbenchRoundTrip(emu, 'http://localhost:3000', send)
+    await negativeRoundTrip('http://localhost:3000', send)
+  })
+})
