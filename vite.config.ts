@@ -63,6 +63,7 @@ const projects: TestProjectInlineConfiguration[] = [
       name: 'emulator',
       environment: 'node',
       include: ['emulator/test/**/*.test.ts'],
+      exclude: ['emulator/test/browser/**'],
       testTimeout: 15_000,
     },
   },
