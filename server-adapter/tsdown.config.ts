@@ -1,7 +1,15 @@
 import { defineConfig } from 'tsdown'
 
 export default defineConfig({
-  entry: ['src/index.ts'],
+  entry: {
+    index: 'src/index.ts',
+    'adapters/express': 'src/adapters/express.ts',
+    'adapters/fastify': 'src/adapters/fastify.ts',
+    'adapters/koa': 'src/adapters/koa.ts',
+    'adapters/hono': 'src/adapters/hono.ts',
+    'adapters/next': 'src/adapters/next.ts',
+    'adapters/node': 'src/adapters/node.ts',
+  },
   format: 'esm',
   platform: 'node',
   target: 'node20',

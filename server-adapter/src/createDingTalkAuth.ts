@@ -15,6 +15,14 @@ import type { Logger } from './logger'
 import { DD_INNER_AUTH_SVC, DDInnerAuth } from './login/DDInnerAuth'
 import { DDInnerAuthSvc } from './login/DDInnerAuthSvc'
 import type { DingTalkUser, ResolvedLocalUser } from './login/DDInnerAuthSvc'
+import { DEFAULT_BASE_PATH, createDingTalkHandler, normalizeBasePath } from './http/createDingTalkHandler'
+import type { DingTalkHandlerOptions, DingTalkHttpHandler } from './http/createDingTalkHandler'
+import type { DingTalkLoginResult } from './login/DDInnerAuthSvc'
+import type { SessionOptions } from './session/createSessionManager'
+import { createStateStore } from './state/createStateStore'
+import type { StateStoreSpec } from './state/createStateStore'
+import type { StateStore } from './state/StateStore'
+import { toTokenCache } from './state/toTokenCache'
 import type { BindingStore } from './store/BindingStore'
 import { createBindingStore } from './store/createBindingStore'
 import type { BindingStoreSpec } from './store/createBindingStore'
@@ -69,7 +77,33 @@ export interface DingTalkAuthOptions {
   scope?: string
   /** Environment for `"${ENV_NAME}"` values. @default process.env */
   env?: Record<string, string | undefined>
+  /**
+   * Built-in sessions for `auth.handler`: an HS256 JWT (secret ≥ 32 bytes, `previousSecrets` for rotation) set as
+   * an HttpOnly cookie and returned in the login body. Give this or `onLogin` to serve logins over HTTP.
+   */
+  session?: SessionOptions
+  /**
+   * Hands each successful HTTP login to your own sessions instead of `session`. Return a `Response` to answer
+   * with it, or nothing to answer the login result as JSON.
+   */
+  onLogin?: (result: DingTalkLoginResult, request: Request) => Awaitable<Response | void>
+  /**
+   * Login states, used codes, revoked sessions and (unless `tokenCache` is given) the app-token cache with its
+   * lock: `'memory'`, `'redis://…'` (several processes share it and fetch each app token once between them), or a
+   * `StateStore`. @default 'memory'
+   */
+  stateStore?: StateStoreSpec
+  /** Where `auth.handler` serves its routes. @default '/api/auth/dingtalk' */
+  basePath?: string
+  /** The rest of the HTTP layer's settings (origins, returnTo allow-list, limits). */
+  http?: DingTalkHttpOptions
 }
+
+/** HTTP settings of {@link DingTalkAuthOptions.http}. */
+export type DingTalkHttpOptions = Omit<
+  DingTalkHandlerOptions,
+  'basePath' | 'session' | 'onLogin' | 'stateStore' | 'now'
+>
 
 /** The resolved DingTalk settings, for the HTTP layer (`/config`, `/authorize`). */
 export interface ResolvedDingTalkSettings {
@@ -80,8 +114,8 @@ export interface ResolvedDingTalkSettings {
   scope: string
 }
 
-/** What {@link createDingTalkAuth} returns: the element API plus what the HTTP layer builds on. */
-export interface DingTalkAuth {
+/** The login core without HTTP: the element API plus what the HTTP layer builds on. */
+export interface DingTalkAuthCore {
   /** `'auths.loginTypes.DDInnerType.services.DDInnerAuthSvc'` → the service. */
   getElement(fullName: typeof DD_INNER_AUTH_SVC): DDInnerAuthSvc
   /** `'auths.loginTypes.<name>'` → that instance (`DDInnerAuth`), or `null`. */
@@ -106,6 +140,17 @@ export interface DingTalkAuth {
   close(): Promise<void>
 }
 
+/** What {@link createDingTalkAuth} returns: the login core plus its web-standard HTTP handler. */
+export interface DingTalkAuth extends DingTalkAuthCore, DingTalkHttpHandler {
+  /**
+   * Serves design.md §4.2 under `basePath` (`Request` → `Response`, never throws). Without `session` or
+   * `onLogin` in the options it answers every request with `config_error`.
+   */
+  handler(request: Request): Promise<Response>
+  /** The state store in use. */
+  readonly stateStore: StateStore
+}
+
 /**
  * Creates the DingTalk login core: validates the instances, opens (and migrates) the store, builds one
  * {@link DDInnerClient} per instance. Throws `DingTalkConfigError` (code `config_error`) for bad configuration.
@@ -119,7 +164,13 @@ export async function createDingTalkAuth(options: DingTalkAuthOptions): Promise<
   const resolved = loadInstances(options.instances, options.env ?? process.env)
   const logger = createMaskingLogger(options.logger ?? createConsoleLogger('warn'))
   const now = options.now ?? (() => Date.now())
-  const tokenCache = options.tokenCache ?? createMemoryTokenCache()
+  const { store: stateStore, owned: ownsStateStore } = await createStateStore(
+    options.stateStore ?? 'memory',
+    { now },
+  )
+  // A shared state store also shares app tokens, so several processes fetch each one once between them.
+  const tokenCache =
+    options.tokenCache ?? (options.stateStore ? toTokenCache(stateStore) : createMemoryTokenCache())
   const dt = options.dingtalk ?? {}
   const settings: ResolvedDingTalkSettings = {
     apiBase: dt.apiBase ?? DINGTALK_API_BASE,
@@ -136,6 +187,7 @@ export async function createDingTalkAuth(options: DingTalkAuthOptions): Promise<
       options.tablePrefix ? { tablePrefix: options.tablePrefix } : {},
     )
   } catch (error) {
+    if (ownsStateStore) await stateStore.close?.()
     if (isDingTalkAuthError(error)) throw error
     throw new DingTalkAuthError('config_error', {
       cause: error,
@@ -190,7 +242,7 @@ export async function createDingTalkAuth(options: DingTalkAuthOptions): Promise<
     return byFullName.get(fullName) ?? null
   }
 
-  return {
+  const core: DingTalkAuthCore = {
     getElement,
     instances,
     service,
@@ -201,6 +253,43 @@ export async function createDingTalkAuth(options: DingTalkAuthOptions): Promise<
     settings,
     async close() {
       if (ownsStore) await store.close?.()
+      if (ownsStateStore) await stateStore.close?.()
+    },
+  }
+  let http: DingTalkHttpHandler
+  try {
+    http =
+      options.session || options.onLogin
+        ? createDingTalkHandler(core, {
+            ...options.http,
+            stateStore,
+            ...(options.basePath !== undefined ? { basePath: options.basePath } : {}),
+            ...(options.session ? { session: options.session } : {}),
+            ...(options.onLogin ? { onLogin: options.onLogin } : {}),
+          })
+        : createUnconfiguredHandler(options.basePath, logger)
+  } catch (error) {
+    await core.close()
+    throw error
+  }
+  return { ...core, getElement, handler: http.handler, basePath: http.basePath, stateStore }
+}
+
+/** Without `session` or `onLogin` there is no safe way to finish a login over HTTP: say so on every request. */
+function createUnconfiguredHandler(basePath: string | undefined, logger: Logger): DingTalkHttpHandler {
+  const error = new DingTalkAuthError('config_error', {
+    detail: 'auth.handler needs `session: { secret }` or `onLogin` in createDingTalkAuth options',
+  })
+  let warned = false
+  return {
+    basePath: normalizeBasePath(basePath ?? DEFAULT_BASE_PATH),
+    async handler() {
+      if (!warned) logger.error({ code: error.code }, error.message)
+      warned = true
+      return Response.json(error.toJSON('en'), {
+        status: error.status,
+        headers: { 'cache-control': 'no-store' },
+      })
     },
   }
 }

@@ -3,7 +3,9 @@ export { STATE_BYTES, generateState, hashState, statesEqual } from './login/stat
 export { createDingTalkAuth } from './createDingTalkAuth'
 export type {
   DingTalkAuth,
+  DingTalkAuthCore,
   DingTalkAuthOptions,
+  DingTalkHttpOptions,
   DingTalkEndpointOptions,
   ResolvedDingTalkSettings,
 } from './createDingTalkAuth'
@@ -102,3 +104,32 @@ export type {
   LocalUser,
   NewBinding,
 } from './store/BindingStore'
+
+export {
+  DEFAULT_BASE_PATH,
+  DINGTALK_LOGIN_SCRIPT_SRC,
+  MAX_BODY_BYTES,
+  MIN_SESSION_SECRET_BYTES,
+  createDingTalkHandler,
+  createMemoryStateStore,
+  createRedisStateStore,
+  createSessionManager,
+  createStateStore,
+  normalizeBasePath,
+  toTokenCache,
+} from './http/index'
+export type {
+  DingTalkHandler,
+  DingTalkHandlerOptions,
+  DingTalkHttpHandler,
+  DingTalkLoginResponse,
+  DingTalkPublicLoginConfig,
+  MemoryStateStoreOptions,
+  RedisClientLike,
+  RedisStateStoreOptions,
+  SessionClaims,
+  SessionManager,
+  SessionOptions,
+  StateStore,
+  StateStoreSpec,
+} from './http/index'

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto'
-import type { DingTalkAuth } from '../createDingTalkAuth'
+import type { DingTalkAuthCore } from '../createDingTalkAuth'
 import { DINGTALK_LOGIN_BASE } from '../dingtalk/DingTalkClient'
 import type { Awaitable } from '../dingtalk/tokenCache'
 import { DingTalkAuthError, isDingTalkAuthError, pickLocale } from '../errors'
@@ -138,7 +138,8 @@ const QR_PLATFORMS = new Set(['web', 'mobile'])
 const sha256 = (value: string) => createHash('sha256').update(value, 'utf8').digest('base64url')
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
 
-function normalizeBasePath(path: string): string {
+/** `api//auth/dingtalk/` → `/api/auth/dingtalk`. */
+export function normalizeBasePath(path: string): string {
   const trimmed = `/${path}`.replace(/\/+/g, '/').replace(/\/$/, '')
   return trimmed === '' ? '/' : trimmed
 }
@@ -194,7 +195,7 @@ function toBindingView(binding: DDInnerAuthModel): DingTalkLoginBinding {
  * const { handler } = createDingTalkHandler(auth, { session: { secret: process.env.SESSION_SECRET! } })
  */
 export function createDingTalkHandler(
-  auth: DingTalkAuth,
+  auth: DingTalkAuthCore,
   options: DingTalkHandlerOptions = {},
 ): DingTalkHandler {
   const now = options.now ?? auth.now

@@ -1,4 +1,9 @@
-export { DEFAULT_BASE_PATH, DINGTALK_LOGIN_SCRIPT_SRC, createDingTalkHandler } from './createDingTalkHandler'
+export {
+  DEFAULT_BASE_PATH,
+  DINGTALK_LOGIN_SCRIPT_SRC,
+  createDingTalkHandler,
+  normalizeBasePath,
+} from './createDingTalkHandler'
 export type {
   DingTalkHandler,
   DingTalkHandlerOptions,
@@ -14,4 +19,6 @@ export type { MemoryStateStoreOptions } from '../state/createMemoryStateStore'
 export { createRedisStateStore } from '../state/createRedisStateStore'
 export type { RedisClientLike, RedisStateStoreOptions } from '../state/createRedisStateStore'
 export type { StateStore } from '../state/StateStore'
+export { createStateStore } from '../state/createStateStore'
+export type { StateStoreSpec } from '../state/createStateStore'
 export { toTokenCache } from '../state/toTokenCache'

@@ -13,7 +13,7 @@ import Fastify from 'fastify'
 import { Hono } from 'hono'
 import Koa from 'koa'
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
-import type { DingTalkHandler } from '../../src/http'
+import type { DingTalkAuth } from 'dingtalk-login-server'
 import { sendOverNetwork } from '../http/browser'
 import { startTestEmulator } from '../support/emulator'
 import type { RunningEmulator } from '../support/emulator'
@@ -25,15 +25,16 @@ import {
 } from './scenario'
 
 let emu: RunningEmulator
-let http: DingTalkHandler
+let http: DingTalkAuth
 const closers: (() => Promise<void>)[] = []
 
 beforeAll(async () => {
   emu = await startTestEmulator()
-  ;({ http } = await createAdapterAuth(emu))
+  http = await createAdapterAuth(emu)
 })
 afterAll(async () => {
   for (const close of closers.reverse()) await close()
+  await http.close()
   await emu.close()
 })
 beforeEach(() => emu.reset())

@@ -1,8 +1,6 @@
 import { request as httpRequest } from 'node:http'
 import type { DingTalkAuth } from 'dingtalk-login-server'
 import { expect } from 'vitest'
-import { createDingTalkHandler } from '../../src/http'
-import type { DingTalkHandler } from '../../src/http'
 import { TestBrowser, errorOf } from '../http/browser'
 import type { Send } from '../http/browser'
 import {
@@ -13,6 +11,7 @@ import {
   ZHAO_MIN,
   calls,
   createTestAuth,
+  instancesFor,
   mintFreeLoginCode,
   mintOAuthCode,
 } from '../support/emulator'
@@ -20,16 +19,12 @@ import type { RunningEmulator } from '../support/emulator'
 
 export const SECRET = 'adapter-test-session-secret-32-bytes-min'
 
-/** A login core and its HTTP handler pointed at the emulator. */
-export async function createAdapterAuth(
-  emu: RunningEmulator,
-): Promise<{ auth: DingTalkAuth; http: DingTalkHandler }> {
-  const auth = await createTestAuth(emu)
-  const http = createDingTalkHandler(auth, {
+/** A login core pointed at the emulator, serving HTTP with built-in sessions (`auth.handler`). */
+export async function createAdapterAuth(emu: RunningEmulator): Promise<DingTalkAuth> {
+  return createTestAuth(emu, {
     session: { secret: SECRET },
-    defaultInstance: auth.instances[0]!.name,
+    http: { defaultInstance: instancesFor(emu, [APP_A])[0]!.name },
   })
-  return { auth, http }
 }
 
 /**

@@ -1,8 +1,8 @@
 import { randomBytes } from 'node:crypto'
 import type { DingTalkAuth } from 'dingtalk-login-server'
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
-import { createDingTalkHandler } from '../../src/http'
-import type { DingTalkHandler } from '../../src/http'
+import { createDingTalkHandler } from 'dingtalk-login-server'
+import type { DingTalkHandler } from 'dingtalk-login-server'
 import {
   APP_A,
   APP_B,
@@ -584,5 +584,36 @@ describe('hygiene', () => {
     expect(logger.lines.length).toBeGreaterThan(0)
     for (const secret of [code, state, session.token, appOf(APP_A).clientSecret, SECRET])
       expect(text).not.toContain(secret)
+  })
+})
+
+describe('createDingTalkAuth wiring', () => {
+  it('serves the routes from auth.handler when given a session secret', async () => {
+    const wired = await createTestAuth(emu, {
+      session: { secret: SECRET },
+      basePath: '/auth/dd/',
+      http: { defaultInstance: auth.instances[0]!.name },
+    })
+    expect(wired.basePath).toBe('/auth/dd')
+    const b = new TestBrowser(ORIGIN, wired.handler, '/auth/dd')
+    const { state } = (await (await b.get('config')).json()) as { state: string }
+    const code = await mintOAuthCode(emu, { clientId: APP_A, userid: ZHANG_WEI.userid })
+    expect((await b.post('login/qr', { code, state, platform: 'web' })).status).toBe(200)
+    expect((await b.get('session')).status).toBe(200)
+    await wired.close()
+  })
+
+  it('answers config_error on every route when neither session nor onLogin is given', async () => {
+    const bare = await createTestAuth(emu)
+    const response = await bare.handler(new Request(`${ORIGIN}/api/auth/dingtalk/config`))
+    expect(response.headers.get('cache-control')).toBe('no-store')
+    expect(await errorOf(response)).toMatchObject({ status: 500, code: 'config_error' })
+  })
+
+  it('refuses a session secret under 32 bytes at startup', async () => {
+    await expect(createTestAuth(emu, { session: { secret: 'too-short' } })).rejects.toMatchObject({
+      code: 'config_error',
+      message: expect.stringContaining('at least 32 bytes, found 9 bytes'),
+    })
   })
 })

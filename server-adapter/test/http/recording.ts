@@ -1,7 +1,7 @@
 import type { BindingStore } from 'dingtalk-login-server'
-import type { StateStore } from '../../src/http'
+import type { StateStore } from 'dingtalk-login-server'
 import { createMemoryBindingStore } from 'dingtalk-login-server'
-import { createMemoryStateStore } from '../../src/http'
+import { createMemoryStateStore } from 'dingtalk-login-server'
 
 /** A real memory StateStore that remembers which keys were written, to prove a refused request wrote nothing. */
 export function recordingStateStore(now: () => number): StateStore & {

@@ -1,6 +1,6 @@
 import { SignJWT } from 'jose'
 import { describe, expect, it } from 'vitest'
-import { createSessionManager } from '../../src/http'
+import { createSessionManager } from 'dingtalk-login-server'
 import { parseCookies, serializeCookie } from '../../src/http/cookies'
 import { readJsonBody } from '../../src/http/readJsonBody'
 import { resolveReturnTo } from '../../src/http/returnTo'

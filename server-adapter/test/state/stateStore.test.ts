@@ -1,8 +1,8 @@
 import type {} from '../../../test/support/services'
 import { randomUUID } from 'node:crypto'
 import { createAppTokenManager } from 'dingtalk-login-server'
-import { createMemoryStateStore, createRedisStateStore, toTokenCache } from '../../src/http'
-import type { StateStore } from '../../src/http'
+import { createMemoryStateStore, createRedisStateStore, toTokenCache } from 'dingtalk-login-server'
+import type { StateStore } from 'dingtalk-login-server'
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
 
 const { redis } = inject('services')
