@@ -1,0 +1,200 @@
+import type {} from '../../../test/support/services'
+import { spawn } from 'node:child_process'
+import type { ChildProcess } from 'node:child_process'
+import { randomBytes, randomUUID } from 'node:crypto'
+import { fileURLToPath } from 'node:url'
+import { createSqlBindingStore } from 'dingtalk-login-server'
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
+import { TestBrowser, errorOf, sendOverNetwork } from '../http/browser'
+import {
+  APP_A,
+  APP_B,
+  CORP_A,
+  CORP_B,
+  EP,
+  LI_NA,
+  ZHANG_WEI,
+  ZHAO_MIN,
+  instancesFor,
+  startTestEmulator,
+} from '../support/emulator'
+import type { RunningEmulator } from '../support/emulator'
+
+const { postgres, redis } = inject('services')
+const ROOT = fileURLToPath(new URL('../../../', import.meta.url))
+const SERVER = fileURLToPath(new URL('./loginServer.ts', import.meta.url))
+const TSX = fileURLToPath(new URL('../../../node_modules/.bin/tsx', import.meta.url))
+
+interface Child {
+  process: ChildProcess
+  origin: string
+  stderr: string[]
+}
+
+function startServer(env: Record<string, string>): Promise<Child> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(TSX, [SERVER], {
+      cwd: ROOT,
+      env: { ...process.env, ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    })
+    const stderr: string[] = []
+    let out = ''
+    const timer = setTimeout(
+      () => reject(new Error(`login server did not start: ${stderr.join('')}`)),
+      20_000,
+    )
+    child.stderr!.on('data', (chunk: Buffer) => stderr.push(chunk.toString()))
+    child.stdout!.on('data', (chunk: Buffer) => {
+      out += chunk.toString()
+      const match = /LISTENING (\d+)/.exec(out)
+      if (match) {
+        clearTimeout(timer)
+        resolve({ process: child, origin: `http://127.0.0.1:${match[1]}`, stderr })
+      }
+    })
+    child.once('exit', (code) => {
+      clearTimeout(timer)
+      reject(new Error(`login server exited with ${code}: ${stderr.join('')}`))
+    })
+  })
+}
+
+function stop(child: Child): Promise<void> {
+  if (child.process.exitCode !== null) return Promise.resolve()
+  return new Promise((resolve) => {
+    child.process.removeAllListeners('exit')
+    child.process.once('exit', () => resolve())
+    child.process.kill('SIGTERM')
+  })
+}
+
+describe.skipIf(!postgres || !redis)('two login processes sharing Redis and PostgreSQL', () => {
+  let emu: RunningEmulator
+  const servers: Child[] = []
+  const tablePrefix = `mp_${randomBytes(4).toString('hex')}_`
+  const redisPrefix = `mp-test:${randomUUID()}:`
+
+  beforeAll(async () => {
+    emu = await startTestEmulator({ latencyMs: 20 })
+    // Migrate once up front, as a deployment does before scaling out.
+    const store = await createSqlBindingStore({ url: postgres!, tablePrefix })
+    await store.close()
+    const env = {
+      EMULATOR_URL: emu.url,
+      INSTANCES: JSON.stringify(instancesFor(emu, [APP_A, APP_B])),
+      STORE_URL: postgres!,
+      TABLE_PREFIX: tablePrefix,
+      REDIS_URL: redis!,
+      REDIS_PREFIX: redisPrefix,
+      SESSION_SECRET: randomBytes(32).toString('base64url'),
+    }
+    servers.push(...(await Promise.all([startServer(env), startServer(env)])))
+  }, 60_000)
+
+  afterAll(async () => {
+    await Promise.all(servers.map(stop))
+    const store = await createSqlBindingStore({ url: postgres!, tablePrefix })
+    await store.dropTables()
+    await store.close()
+    const { Redis } = await import('ioredis')
+    const client = new Redis(redis!)
+    const keys = await client.keys(`${redisPrefix}*`)
+    if (keys.length > 0) await client.del(...keys)
+    await client.quit()
+    await emu?.close()
+  }, 30_000)
+
+  const stats = async () =>
+    (await (await fetch(`${emu.url}/__emulator/stats`)).json()) as {
+      byEndpoint: Record<string, number>
+      byApp: Record<string, Record<string, number>>
+    }
+
+  it('serves 200 concurrent logins spread over both, fetching each app token once between them', async () => {
+    const [one, two] = servers as [Child, Child]
+    const people = [
+      { flow: 'qr', clientId: APP_A, corpId: CORP_A, userid: ZHANG_WEI.userid },
+      { flow: 'qr', clientId: APP_A, corpId: CORP_A, userid: LI_NA.useridA },
+      { flow: 'qr', clientId: APP_B, corpId: CORP_B, userid: ZHAO_MIN.userid },
+      { flow: 'workbench', clientId: APP_A, corpId: CORP_A, userid: ZHANG_WEI.userid },
+      { flow: 'workbench', clientId: APP_B, corpId: CORP_B, userid: LI_NA.useridB },
+    ] as const
+    const logins = Array.from({ length: 200 }, async (_, i) => {
+      const person = people[i % people.length]!
+      // The state comes from one process and is consumed by the other.
+      const first = new TestBrowser((i % 2 ? one : two).origin, sendOverNetwork)
+      const second = new TestBrowser((i % 2 ? two : one).origin, sendOverNetwork)
+      if (person.flow === 'qr') {
+        const config = (await (await first.get(`config?corpId=${person.corpId}`)).json()) as { state: string }
+        for (const [name, value] of first.jar) second.jar.set(name, value)
+        const { code } = emu.mintOAuthCode({ clientId: person.clientId, userid: person.userid })
+        const response = await second.post('login/qr', { code, state: config.state, platform: 'web' })
+        return {
+          status: response.status,
+          body: (await response.json()) as { binding?: { dingUserId: string } },
+        }
+      }
+      const { code } = emu.mintFreeLoginCode({ corpId: person.corpId, userid: person.userid })
+      const response = await second.post('login/workbench', {
+        corpId: person.corpId,
+        authCode: code,
+        platform: 'ios',
+      })
+      return {
+        status: response.status,
+        body: (await response.json()) as { binding?: { dingUserId: string } },
+      }
+    })
+    const results = await Promise.all(logins)
+    const failures = results.filter((r) => r.status !== 200)
+    expect(failures).toEqual([])
+    const s = await stats()
+    console.info(
+      `200 logins over 2 processes: app-token fetches ${JSON.stringify({
+        [APP_A]: s.byApp[APP_A]?.[EP.appToken],
+        [APP_B]: s.byApp[APP_B]?.[EP.appToken],
+        total: s.byEndpoint[EP.appToken],
+      })}, code exchanges ${s.byEndpoint[EP.userToken]} + ${s.byEndpoint[EP.getUserInfo]}`,
+    )
+    expect(s.byApp[APP_A]?.[EP.appToken]).toBe(1)
+    expect(s.byApp[APP_B]?.[EP.appToken]).toBe(1)
+    expect(s.byEndpoint[EP.appToken]).toBe(2)
+    expect(s.byEndpoint[EP.userToken]).toBe(120)
+    expect(s.byEndpoint[EP.getUserInfo]).toBe(80)
+  }, 60_000)
+
+  it('consumes a state issued by one process in the other, once', async () => {
+    const [one, two] = servers as [Child, Child]
+    const a = new TestBrowser(one.origin, sendOverNetwork)
+    const { state } = (await (await a.get('config')).json()) as { state: string }
+    const b = new TestBrowser(two.origin, sendOverNetwork)
+    for (const [name, value] of a.jar) b.jar.set(name, value)
+    const { code } = emu.mintOAuthCode({ clientId: APP_A, userid: ZHANG_WEI.userid })
+    const login = await b.post('login/qr', { code, state, platform: 'web' })
+    expect(login.status).toBe(200)
+    const { session } = (await login.json()) as { session: { token: string } }
+
+    // Used up for both processes.
+    const again = emu.mintOAuthCode({ clientId: APP_A, userid: ZHANG_WEI.userid }).code
+    expect(await errorOf(await a.post('login/qr', { code: again, state, platform: 'web' }))).toMatchObject({
+      status: 400,
+      code: 'invalid_state',
+    })
+    // The double callback reaches the other process: it answers the first result without a second exchange.
+    const before = (await stats()).byEndpoint[EP.userToken]
+    expect((await a.post('login/qr', { code, state, platform: 'web' })).status).toBe(200)
+    expect((await stats()).byEndpoint[EP.userToken]).toBe(before)
+    // A session issued by one process is valid in the other; a logout in one revokes it in both.
+    expect((await a.get('session', { authorization: `Bearer ${session.token}` })).status).toBe(200)
+    expect(
+      (
+        await b.request('logout', {
+          method: 'POST',
+          headers: { origin: two.origin, authorization: `Bearer ${session.token}` },
+        })
+      ).status,
+    ).toBe(204)
+    expect((await a.get('session', { authorization: `Bearer ${session.token}` })).status).toBe(401)
+  })
+})
