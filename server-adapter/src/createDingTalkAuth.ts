@@ -166,7 +166,10 @@ export async function createDingTalkAuth(options: DingTalkAuthOptions): Promise<
   const now = options.now ?? (() => Date.now())
   const { store: stateStore, owned: ownsStateStore } = await createStateStore(
     options.stateStore ?? 'memory',
-    { now },
+    {
+      now,
+      ...(options.tablePrefix ? { tablePrefix: options.tablePrefix } : {}),
+    },
   )
   // A shared state store also shares app tokens, so several processes fetch each one once between them.
   const tokenCache =

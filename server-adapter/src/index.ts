@@ -114,6 +114,7 @@ export {
   createMemoryStateStore,
   createRedisStateStore,
   createSessionManager,
+  createSqlStateStore,
   createStateStore,
   normalizeBasePath,
   toTokenCache,
@@ -130,6 +131,8 @@ export type {
   SessionClaims,
   SessionManager,
   SessionOptions,
+  SqlStateStore,
+  SqlStateStoreOptions,
   StateStore,
   StateStoreSpec,
 } from './http/index'

@@ -1,15 +1,29 @@
 import { DingTalkAuthError } from '../errors'
 import { createMemoryStateStore } from './createMemoryStateStore'
+import { sqlFlavorOf } from '../store/createSqlBindingStore'
 import { createRedisStateStore } from './createRedisStateStore'
+import { createSqlStateStore } from './createSqlStateStore'
 import type { StateStore } from './StateStore'
 
-/** What `stateStore` accepts: `'memory'`, `'redis://…'` / `'rediss://…'`, or a ready {@link StateStore}. */
-export type StateStoreSpec = 'memory' | `redis://${string}` | `rediss://${string}` | StateStore
+/**
+ * What `stateStore` accepts: `'memory'`, `'redis://…'` / `'rediss://…'`, a SQL URL (`'postgres://…'`,
+ * `'mysql://…'`, `'sqlite:…'`: a `<prefix>login_states` table, for deployments without Redis), or a ready
+ * {@link StateStore}.
+ */
+export type StateStoreSpec =
+  | 'memory'
+  | `redis://${string}`
+  | `rediss://${string}`
+  | `sqlite:${string}`
+  | `postgres${string}`
+  | `mysql${string}`
+  | `mariadb${string}`
+  | StateStore
 
 /** Opens the state store a spec names; `owned` says whether closing it is the caller's job. */
 export async function createStateStore(
   spec: StateStoreSpec,
-  options: { now?: () => number; keyPrefix?: string } = {},
+  options: { now?: () => number; keyPrefix?: string; tablePrefix?: string } = {},
 ): Promise<{ store: StateStore; owned: boolean }> {
   if (typeof spec !== 'string') return { store: spec, owned: false }
   if (spec === 'memory')
@@ -23,7 +37,17 @@ export async function createStateStore(
       owned: true,
     }
   }
+  if (sqlFlavorOf(spec)) {
+    return {
+      store: await createSqlStateStore({
+        url: spec,
+        ...(options.now ? { now: options.now } : {}),
+        ...(options.tablePrefix ? { tablePrefix: options.tablePrefix } : {}),
+      }),
+      owned: true,
+    }
+  }
   throw new DingTalkAuthError('config_error', {
-    detail: `stateStore: expected 'memory', 'redis://…' or a StateStore, found ${JSON.stringify(String(spec).split(':')[0])}:…`,
+    detail: `stateStore: expected 'memory', 'redis://…', a SQL URL or a StateStore, found ${JSON.stringify(String(spec).split(':')[0])}:…`,
   })
 }

@@ -70,7 +70,11 @@ export function sqlFlavorOf(url: string): SqlFlavor | null {
   return null
 }
 
-async function createDialect(flavor: SqlFlavor, url: string, poolSize: number): Promise<Dialect> {
+/**
+ * The Kysely dialect for a store URL (SQLite through better-sqlite3, PostgreSQL through pg, MySQL/MariaDB through
+ * mysql2), so other SQL stores of the package open databases the same way.
+ */
+export async function createDialect(flavor: SqlFlavor, url: string, poolSize: number): Promise<Dialect> {
   if (flavor === 'sqlite') {
     const path = url.slice('sqlite:'.length)
     const { default: Database } = await import('better-sqlite3')

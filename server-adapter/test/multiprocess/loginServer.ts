@@ -1,5 +1,5 @@
 // A login server as one process of a deployment runs it: node:http + toNodeHandler, bindings in PostgreSQL,
-// states, used codes and the app-token cache (with its lock) in Redis. Started by multiprocess.test.ts with tsx.
+// states, used codes and the app-token cache (with its lock) in Redis or PostgreSQL. Started by multiprocess.test.ts with tsx.
 import { createServer } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { toNodeHandler } from '../../src/adapters/node'
@@ -19,7 +19,10 @@ const auth = await createDingTalkAuth({
   instances,
   store: env('STORE_URL') as `postgres://${string}`,
   tablePrefix: env('TABLE_PREFIX'),
-  stateStore: await createRedisStateStore({ url: env('REDIS_URL'), keyPrefix: env('REDIS_PREFIX') }),
+  // Redis, or (a SQL-only deployment) the same PostgreSQL database as the bindings.
+  stateStore: env('STATE_URL').startsWith('redis')
+    ? await createRedisStateStore({ url: env('STATE_URL'), keyPrefix: env('REDIS_PREFIX') })
+    : (env('STATE_URL') as `postgres://${string}`),
   session: { secret: env('SESSION_SECRET') },
   dingtalk: { apiBase: emulatorUrl, oapiBase: emulatorUrl, loginBase: emulatorUrl, timeoutMs: 10_000 },
   http: { defaultInstance: instances[0]!.name },

@@ -1,11 +1,16 @@
 import type {} from '../../../test/support/services'
 import { randomUUID } from 'node:crypto'
 import { createAppTokenManager } from 'dingtalk-login-server'
-import { createMemoryStateStore, createRedisStateStore, toTokenCache } from 'dingtalk-login-server'
+import {
+  createMemoryStateStore,
+  createRedisStateStore,
+  createSqlStateStore,
+  toTokenCache,
+} from 'dingtalk-login-server'
 import type { StateStore } from 'dingtalk-login-server'
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
 
-const { redis } = inject('services')
+const { redis, postgres, mysql } = inject('services')
 
 /** The StateStore contract (design.md §4.4): every implementation passes it. */
 function contract(
@@ -115,4 +120,45 @@ describe.skipIf(!redis)('redis', () => {
     store: await createRedisStateStore({ url: redis!, keyPrefix: prefix }),
     advance: (ms) => new Promise((r) => setTimeout(r, ms)),
   }))
+})
+
+function sqlContract(name: string, url: () => string) {
+  contract(name, async () => {
+    let t = 1_000_000
+    const store = await createSqlStateStore({
+      url: url(),
+      tablePrefix: `st_${randomUUID().replaceAll('-', '').slice(0, 12)}_`,
+      now: () => t,
+    })
+    return {
+      store: {
+        ...store,
+        close: async () => {
+          await store.dropTable()
+          await store.close()
+        },
+      },
+      advance: async (ms) => {
+        t += ms
+      },
+    }
+  })
+}
+
+sqlContract('sqlite', () => 'sqlite::memory:')
+describe.skipIf(!postgres)('postgres', () => sqlContract('postgres', () => postgres!))
+describe.skipIf(!mysql)('mysql', () => sqlContract('mariadb', () => mysql!))
+
+it('keeps MariaDB keys case-sensitive', async () => {
+  if (!mysql) return
+  const store = await createSqlStateStore({ url: mysql, tablePrefix: `cs_${randomUUID().slice(0, 8)}_` })
+  try {
+    await store.set('state:AbC', 'upper', 10_000)
+    expect(await store.get('state:abc')).toBeNull()
+    expect(await store.set('state:abc', 'lower', 10_000, 'nx')).toBe(true)
+    expect(await store.take('state:AbC')).toBe('upper')
+  } finally {
+    await store.dropTable()
+    await store.close()
+  }
 })

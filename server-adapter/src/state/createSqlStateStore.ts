@@ -1,0 +1,145 @@
+import { Kysely, sql } from 'kysely'
+import { createDialect, sqlFlavorOf } from '../store/createSqlBindingStore'
+import type { SqlFlavor } from '../store/createSqlBindingStore'
+import type { StateStore } from './StateStore'
+
+/** Options of {@link createSqlStateStore}. */
+export interface SqlStateStoreOptions {
+  /** `sqlite:./file.sqlite`, `postgres://…` or `mysql://…` / `mariadb://…` (the binding store's URL is fine). */
+  url: string
+  /** Prefix of the table `<prefix>login_states`. @default 'dingtalk_' */
+  tablePrefix?: string
+  /** Connections in the pool (PostgreSQL, MySQL). @default 5 */
+  poolSize?: number
+  /** Clock for expiry, epoch ms. @default Date.now */
+  now?: () => number
+}
+
+/** A SQL {@link StateStore}, with its table name and a way to drop it. */
+export interface SqlStateStore extends StateStore {
+  readonly flavor: SqlFlavor
+  readonly table: string
+  /** Drops the table (tests, uninstall). */
+  dropTable(): Promise<void>
+  close(): Promise<void>
+}
+
+type Row = { state_key: string; state_value: string; expires_at: number | string }
+
+const affected = (result: { numAffectedRows?: bigint }) => Number(result.numAffectedRows ?? 0n)
+
+/**
+ * A {@link StateStore} in a SQL table, for deployments with a database but no Redis: several processes share
+ * login states, used codes, the app-token cache and its lock through it. Single use holds across processes:
+ * `take` is a compare-and-delete, `set(…, 'nx')` an insert that only one writer wins. Expired rows are ignored
+ * and swept now and then.
+ *
+ * @example
+ * const stateStore = await createSqlStateStore({ url: process.env.DATABASE_URL })
+ */
+export async function createSqlStateStore(options: SqlStateStoreOptions): Promise<SqlStateStore> {
+  const flavor = sqlFlavorOf(options.url)
+  if (!flavor)
+    throw new Error('createSqlStateStore: url must start with sqlite:, postgres://, mysql:// or mariadb://')
+  const prefix = options.tablePrefix ?? 'dingtalk_'
+  if (!/^[A-Za-z_][A-Za-z0-9_]{0,30}$/.test(prefix))
+    throw new Error('createSqlStateStore: invalid tablePrefix')
+  const now = options.now ?? (() => Date.now())
+  const table = `${prefix}login_states`
+  const db = new Kysely<Record<string, Row>>({
+    dialect: await createDialect(flavor, options.url, options.poolSize ?? 5),
+  })
+  const T = sql.table(table)
+
+  try {
+    // Keys are case-sensitive hashes: MySQL's default collations would compare them case-insensitively.
+    const text =
+      flavor === 'mysql' ? sql`varchar(191) character set utf8mb4 collate utf8mb4_bin` : sql`varchar(191)`
+    const value = flavor === 'mysql' ? sql`longtext character set utf8mb4 collate utf8mb4_bin` : sql`text`
+    await db.connection().execute(async (conn) => {
+      const lock = `${table}_lock`
+      if (flavor === 'postgres') await sql`select pg_advisory_lock(hashtext(${lock}))`.execute(conn)
+      if (flavor === 'mysql') await sql`select get_lock(${lock}, 30)`.execute(conn)
+      try {
+        await sql`create table if not exists ${T} (state_key ${text} not null primary key, state_value ${value} not null, expires_at bigint not null)`.execute(
+          conn,
+        )
+      } finally {
+        if (flavor === 'postgres') await sql`select pg_advisory_unlock(hashtext(${lock}))`.execute(conn)
+        if (flavor === 'mysql') await sql`select release_lock(${lock})`.execute(conn)
+      }
+    })
+  } catch (error) {
+    await db.destroy()
+    throw error
+  }
+
+  let writes = 0
+  const sweep = async () => {
+    if (++writes % 500 === 0) await sql`delete from ${T} where expires_at <= ${now()}`.execute(db)
+  }
+
+  const insertIfAbsent = (key: string, val: string, expiresAt: number) =>
+    flavor === 'mysql'
+      ? sql`insert ignore into ${T} (state_key, state_value, expires_at) values (${key}, ${val}, ${expiresAt})`
+      : sql`insert into ${T} (state_key, state_value, expires_at) values (${key}, ${val}, ${expiresAt}) on conflict (state_key) do nothing`
+
+  return {
+    flavor,
+    table,
+    async set(key, val, ttlMs, mode) {
+      const t = now()
+      const expiresAt = t + Math.max(1, Math.ceil(ttlMs))
+      await sweep()
+      if (mode === 'xx') {
+        const result =
+          await sql`update ${T} set state_value = ${val}, expires_at = ${expiresAt} where state_key = ${key} and expires_at > ${t}`.execute(
+            db,
+          )
+        return affected(result) > 0
+      }
+      // An expired row counts as absent: clear it, then of any number of concurrent inserts one wins.
+      await sql`delete from ${T} where state_key = ${key} and expires_at <= ${t}`.execute(db)
+      if (mode === 'nx') return affected(await insertIfAbsent(key, val, expiresAt).execute(db)) > 0
+      const upsert =
+        flavor === 'mysql'
+          ? sql`insert into ${T} (state_key, state_value, expires_at) values (${key}, ${val}, ${expiresAt}) on duplicate key update state_value = values(state_value), expires_at = values(expires_at)`
+          : sql`insert into ${T} (state_key, state_value, expires_at) values (${key}, ${val}, ${expiresAt}) on conflict (state_key) do update set state_value = excluded.state_value, expires_at = excluded.expires_at`
+      await upsert.execute(db)
+      return true
+    },
+    async get(key) {
+      const { rows } = await sql<
+        Pick<Row, 'state_value'>
+      >`select state_value from ${T} where state_key = ${key} and expires_at > ${now()}`.execute(db)
+      return rows[0]?.state_value ?? null
+    },
+    async take(key) {
+      const { rows } = await sql<
+        Pick<Row, 'state_value'>
+      >`select state_value from ${T} where state_key = ${key} and expires_at > ${now()}`.execute(db)
+      const found = rows[0]?.state_value
+      if (found === undefined) return null
+      // Compare-and-delete: of concurrent takers, only the one whose delete removes the row gets the value.
+      const result = await sql`delete from ${T} where state_key = ${key} and state_value = ${found}`.execute(
+        db,
+      )
+      return affected(result) > 0 ? found : null
+    },
+    async delete(key, expected) {
+      const result =
+        expected === undefined
+          ? await sql`delete from ${T} where state_key = ${key} and expires_at > ${now()}`.execute(db)
+          : await sql`delete from ${T} where state_key = ${key} and state_value = ${expected} and expires_at > ${now()}`.execute(
+              db,
+            )
+      return affected(result) > 0
+    },
+    async dropTable() {
+      await db.schema.dropTable(table).ifExists().execute()
+    },
+    async close() {
+      await db.destroy()
+    },
+  }
+}
