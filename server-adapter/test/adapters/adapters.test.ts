@@ -222,19 +222,23 @@ describe.each(mounts)('$name', (mount) => {
     await negativeRoundTrip(origin, sendOverNetwork, { hostParsesJson: mount.hostParsesJson ?? false })
   })
 
-  it.runIf(mount.rawBodies)('answers a 1 MB announced body with 413 without waiting for it', async () => {
-    expect(await oversizedOverSocket(origin)).toEqual({
-      status: 413,
-      code: 'payload_too_large',
-      connection: 'close',
+  // Only where the adapter streams the raw body: a host that parses first has read the body already.
+  if (mount.rawBodies)
+    it('answers a 1 MB announced body with 413 without waiting for it', async () => {
+      expect(await oversizedOverSocket(origin)).toEqual({
+        status: 413,
+        code: 'payload_too_large',
+        connection: 'close',
+      })
     })
-  })
 
-  it.runIf(mount.hostFallback !== undefined)('leaves other paths to the host', async () => {
-    const response = await fetch(`${origin}/somewhere-else`)
-    expect(response.status).toBe(mount.hostFallback)
-    expect(response.headers.get('cache-control')).not.toBe('no-store')
-  })
+  // Only middleware mounts see other paths at all.
+  if (mount.hostFallback !== undefined)
+    it('leaves other paths to the host', async () => {
+      const response = await fetch(`${origin}/somewhere-else`)
+      expect(response.status).toBe(mount.hostFallback)
+      expect(response.headers.get('cache-control')).not.toBe('no-store')
+    })
 })
 
 describe('next (App Router handlers called with web Requests)', () => {
