@@ -3,6 +3,9 @@ export {
   DingTalkLoginErrorCode,
   isDingTalkLoginError,
   createDingTalkLoginClient,
+  exchangeQrCode,
+  exchangeWorkbenchCode,
+  fetchLoginConfig,
   DEFAULT_ENDPOINT,
   QR_LOGIN_SDK_URL,
   loadQrLoginSdk,
@@ -42,5 +45,5 @@ export { useWorkbenchAutoLogin } from './react/useWorkbenchAutoLogin'
 export type { UseWorkbenchAutoLoginOptions, UseWorkbenchAutoLoginResult } from './react/useWorkbenchAutoLogin'
 export { useDingTalkEnv } from './react/useDingTalkEnv'
 export type { UseDingTalkEnvOptions } from './react/useDingTalkEnv'
-export { defaultTexts } from './react/texts'
+export { getDefaultTexts } from './react/texts'
 export type { DingTalkLoginTexts, DingTalkLoginTextsOverride } from './react/texts'

@@ -40,12 +40,13 @@ export interface DingTalkLoginErrorOptions {
  * ```
  */
 export class DingTalkLoginError extends Error {
+  // `declare`d and set in the constructor: an ES2018 build would otherwise emit a defineProperty helper per field.
   /** Stable client-side code. */
-  readonly code: DingTalkLoginErrorCode
+  declare readonly code: DingTalkLoginErrorCode
   /** The backend's error code (`design.md` §4.2), when there is one. */
-  readonly serverCode: string | undefined
+  declare readonly serverCode: string | undefined
   /** DingTalk's request id, when the backend passed one on. */
-  readonly requestId: string | undefined
+  declare readonly requestId: string | undefined
 
   constructor(code: DingTalkLoginErrorCode, message: string, options: DingTalkLoginErrorOptions = {}) {
     super(message, { cause: options.cause })

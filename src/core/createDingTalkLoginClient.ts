@@ -15,7 +15,7 @@ export const DEFAULT_ENDPOINT = '/api/auth/dingtalk'
 /** A `fetch` with the standard signature; pass your own for tests, SSR proxies or instrumentation. */
 export type FetchLike = (input: string, init: RequestInit) => Promise<Response>
 
-/** Options of {@link createDingTalkLoginClient}. */
+/** Options of {@link createDingTalkLoginClient} and of the single-call functions. */
 export interface DingTalkLoginClientOptions {
   /**
    * Base URL of the backend's DingTalk routes.
@@ -36,7 +36,7 @@ export interface DingTalkLoginClientOptions {
   timeoutMs?: number
 }
 
-/** Options of {@link DingTalkLoginClient.getConfig}. */
+/** Options of {@link fetchLoginConfig}. */
 export interface GetConfigOptions {
   /** Tenant hint for a backend that serves several corps. */
   corpId?: string
@@ -71,103 +71,103 @@ export interface DingTalkLoginClient<TResult = DingTalkLoginResult> {
   getLoginCode(input: GetLoginCodeInput): Promise<TResult>
 }
 
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null
-}
-
-function toConfig(body: unknown): DingTalkLoginConfig {
-  const required = ['appKey', 'state', 'redirectUri', 'scope', 'loginOrigin', 'scriptSrc'] as const
-  if (!isRecord(body) || required.some((key) => typeof body[key] !== 'string' || body[key] === '')) {
-    throw new DingTalkLoginError('exchange-failed', 'The login server answered an incomplete config')
-  }
-  return body as unknown as DingTalkLoginConfig
-}
+type Json = Record<string, unknown> | undefined
 
 /**
- * The client for the backend's DingTalk routes: `credentials: 'include'` (the state and session cookies), JSON in
- * and out, and the backend's `{ error: { code, message, requestId } }` turned into a
- * `DingTalkLoginError('exchange-failed')` carrying `serverCode` and `requestId`.
+ * One JSON call: `credentials: 'include'` (the state and session cookies), the backend's
+ * `{ error: { code, message, requestId } }` turned into `DingTalkLoginError('exchange-failed')` with `serverCode`
+ * and `requestId`, network failures into `exchange-failed`, a timeout into `timeout`.
  */
+async function call(
+  path: string,
+  body: object | undefined,
+  options: DingTalkLoginClientOptions & { signal?: AbortSignal },
+): Promise<Json> {
+  const { endpoint = DEFAULT_ENDPOINT, locale, timeoutMs = 15_000, signal } = options
+  const controller = new AbortController()
+  const abort = () => controller.abort()
+  const timer = timeoutMs > 0 ? setTimeout(abort, timeoutMs) : undefined
+  if (signal?.aborted) abort()
+  signal?.addEventListener('abort', abort)
+  const headers: Record<string, string> = { Accept: 'application/json' }
+  if (locale) headers['Accept-Language'] = locale
+  if (body) headers['Content-Type'] = 'application/json'
+  let response: Response | undefined
+  let data: Json
+  try {
+    // Late-bound: a polyfill or test double installed after this module loaded is still used.
+    response = await (options.fetch ?? fetch)(endpoint.replace(/\/+$/, '') + path, {
+      method: body ? 'POST' : 'GET',
+      headers,
+      body: body && JSON.stringify(body),
+      credentials: 'include',
+      signal: controller.signal,
+    })
+    data = (await response.json()) as Json
+  } catch (cause) {
+    if (!response || controller.signal.aborted) {
+      const timedOut = controller.signal.aborted && !signal?.aborted
+      throw new DingTalkLoginError(timedOut ? 'timeout' : 'exchange-failed', 'Login server unreachable', {
+        cause,
+      })
+    }
+    if (response.ok) throw new DingTalkLoginError('exchange-failed', 'Login server sent no JSON', { cause })
+  } finally {
+    clearTimeout(timer)
+    signal?.removeEventListener('abort', abort)
+  }
+  if (!response.ok) {
+    const error = (data?.error ?? {}) as Record<string, unknown>
+    const text = (key: string) => (typeof error[key] === 'string' ? (error[key] as string) : undefined)
+    throw new DingTalkLoginError('exchange-failed', text('message') ?? `HTTP ${response.status}`, {
+      serverCode: text('code'),
+      requestId: text('requestId'),
+    })
+  }
+  return data
+}
+
+/** `GET {endpoint}/config`: the login config; the backend also sets the state cookie. */
+export async function fetchLoginConfig(
+  options: DingTalkLoginClientOptions & GetConfigOptions = {},
+): Promise<DingTalkLoginConfig> {
+  let query = ''
+  for (const key of ['corpId', 'instance'] as const) {
+    const value = options[key]
+    if (value) query += `${query ? '&' : '?'}${key}=${encodeURIComponent(value)}`
+  }
+  const config = await call(`/config${query}`, undefined, options)
+  const required = ['appKey', 'state', 'redirectUri', 'scope', 'loginOrigin', 'scriptSrc']
+  if (!config || required.some((key) => typeof config[key] !== 'string' || !config[key])) {
+    throw new DingTalkLoginError('exchange-failed', 'Login server sent an incomplete config')
+  }
+  return config as unknown as DingTalkLoginConfig
+}
+
+/** `POST {endpoint}/login/qr { code, state, platform }`: the login result. */
+export function exchangeQrCode<TResult = DingTalkLoginResult>(
+  { code, state, platform }: QrCodeExchange,
+  options: DingTalkLoginClientOptions = {},
+): Promise<TResult> {
+  return call('/login/qr', { code, state, platform }, options) as Promise<TResult>
+}
+
+/** `POST {endpoint}/login/workbench { corpId, authCode, platform }`: the login result. */
+export function exchangeWorkbenchCode<TResult = DingTalkLoginResult>(
+  { corpId, authCode, platform }: WorkbenchCodeExchange,
+  options: DingTalkLoginClientOptions = {},
+): Promise<TResult> {
+  return call('/login/workbench', { corpId, authCode, platform }, options) as Promise<TResult>
+}
+
+/** The backend routes of `design.md` §4.2 as one object bound to `options`. */
 export function createDingTalkLoginClient<TResult = DingTalkLoginResult>(
   options: DingTalkLoginClientOptions = {},
 ): DingTalkLoginClient<TResult> {
-  const { endpoint = DEFAULT_ENDPOINT, locale, timeoutMs = 15_000 } = options
-  // Late-bound: a polyfill or test double installed after this module loaded is still used.
-  const doFetch: FetchLike = options.fetch ?? ((input, init) => fetch(input, init))
-  const base = endpoint.replace(/\/+$/, '')
-
-  async function request(path: string, init: RequestInit, signal?: AbortSignal): Promise<unknown> {
-    const controller = new AbortController()
-    let timedOut = false
-    const timer =
-      timeoutMs > 0
-        ? setTimeout(() => {
-            timedOut = true
-            controller.abort()
-          }, timeoutMs)
-        : undefined
-    const onAbort = () => controller.abort()
-    if (signal?.aborted) controller.abort()
-    signal?.addEventListener('abort', onAbort)
-    const headers: Record<string, string> = { Accept: 'application/json' }
-    if (locale) headers['Accept-Language'] = locale
-    if (init.body !== undefined) headers['Content-Type'] = 'application/json'
-    try {
-      let response: Response
-      let text: string
-      try {
-        response = await doFetch(`${base}${path}`, {
-          ...init,
-          headers,
-          credentials: 'include',
-          signal: controller.signal,
-        })
-        text = await response.text()
-      } catch (cause) {
-        if (timedOut) {
-          throw new DingTalkLoginError('timeout', `The login server did not answer within ${timeoutMs} ms`, {
-            cause,
-          })
-        }
-        throw new DingTalkLoginError('exchange-failed', 'The login server could not be reached', { cause })
-      }
-      let body: unknown
-      try {
-        body = text === '' ? undefined : JSON.parse(text)
-      } catch (cause) {
-        body = undefined
-        if (response.ok) {
-          throw new DingTalkLoginError('exchange-failed', 'The login server answered no JSON', { cause })
-        }
-      }
-      if (!response.ok) {
-        const error = isRecord(body) && isRecord(body.error) ? body.error : undefined
-        const serverCode = typeof error?.code === 'string' ? error.code : undefined
-        const message = typeof error?.message === 'string' ? error.message : `HTTP ${response.status}`
-        const requestId = typeof error?.requestId === 'string' ? error.requestId : undefined
-        throw new DingTalkLoginError('exchange-failed', message, { serverCode, requestId })
-      }
-      return body
-    } finally {
-      clearTimeout(timer)
-      signal?.removeEventListener('abort', onAbort)
-    }
-  }
-
-  const post = (path: string, body: object) =>
-    request(path, { method: 'POST', body: JSON.stringify(body) }) as Promise<TResult>
-
   const client: DingTalkLoginClient<TResult> = {
-    async getConfig({ corpId, instance, signal } = {}) {
-      const query = new URLSearchParams()
-      if (corpId) query.set('corpId', corpId)
-      if (instance) query.set('instance', instance)
-      const search = query.toString()
-      return toConfig(await request(`/config${search ? `?${search}` : ''}`, { method: 'GET' }, signal))
-    },
-    loginWithQrCode: ({ code, state, platform }) => post('/login/qr', { code, state, platform }),
-    loginWithWorkbenchCode: ({ corpId, authCode, platform }) =>
-      post('/login/workbench', { corpId, authCode, platform }),
+    getConfig: (config) => fetchLoginConfig({ ...options, ...config }),
+    loginWithQrCode: (input) => exchangeQrCode<TResult>(input, options),
+    loginWithWorkbenchCode: (input) => exchangeWorkbenchCode<TResult>(input, options),
     getLoginCode({ code, loginType, platform, state, corpId }) {
       if (loginType === 'workbench') {
         if (!corpId)

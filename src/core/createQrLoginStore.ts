@@ -2,7 +2,7 @@
 // eslint-disable-next-line no-restricted-imports
 import { createStore, type StoreApi } from 'zustand/vanilla'
 import type { DingTalkLoginError, DingTalkLoginErrorCode } from './DingTalkLoginError'
-import { createDingTalkLoginClient } from './createDingTalkLoginClient'
+import { exchangeQrCode, fetchLoginConfig } from './createDingTalkLoginClient'
 import type { FetchLike } from './createDingTalkLoginClient'
 import { loadQrLoginSdk } from './loadQrLoginSdk'
 import type { LoadQrLoginSdkOptions } from './loadQrLoginSdk'
@@ -28,7 +28,7 @@ export type QrLoginStatus =
 export interface QrLoginDeps<TResult = DingTalkLoginResult> {
   /**
    * Fetches the login config.
-   * @default `GET {endpoint}/config` through {@link createDingTalkLoginClient}
+   * @default `GET {endpoint}/config` ({@link fetchLoginConfig})
    */
   fetchConfig?: (options: { corpId?: string; signal: AbortSignal }) => Promise<DingTalkLoginConfig>
   /**
@@ -38,7 +38,7 @@ export interface QrLoginDeps<TResult = DingTalkLoginResult> {
   loadSdk?: (options: LoadQrLoginSdkOptions) => Promise<DTFrameLogin>
   /**
    * Exchanges the scanned code for the login result.
-   * @default `POST {endpoint}/login/qr` through {@link createDingTalkLoginClient}
+   * @default `POST {endpoint}/login/qr` ({@link exchangeQrCode})
    */
   exchangeCode?: (input: QrCodeExchange) => Promise<TResult>
   /**
@@ -131,11 +131,10 @@ export function createQrLoginStore<TResult = DingTalkLoginResult>(
   const getDeps = typeof deps === 'function' ? deps : () => deps
   let mounted: { container: HTMLElement; options: QrLoginOptions } | null = null
   let run = 0
-  let teardown: () => void = () => {}
+  let teardown = () => {}
   let exchange: Promise<TResult> | null = null
-  const exchanged = new Set<string>()
 
-  const store = createStore<QrLoginState<TResult>>()((set, get) => {
+  return createStore<QrLoginState<TResult>>()((set, get) => {
     const fail = (id: number, error: unknown, code: DingTalkLoginErrorCode) => {
       if (id !== run) return
       teardown()
@@ -144,103 +143,71 @@ export function createQrLoginStore<TResult = DingTalkLoginResult>(
       getDeps().onError?.(loginError)
     }
 
-    const follow = (id: number, pending: Promise<TResult>) => {
+    const follow = (id: number, pending: Promise<TResult>) =>
       pending.then(
         (result) => {
           if (id !== run) return
-          set({ status: 'success', result, error: null })
+          set({ status: 'success', result })
           getDeps().onSuccess?.(result)
         },
         (error: unknown) => fail(id, error, 'exchange-failed'),
       )
-    }
 
-    const begin = () => {
+    const begin = async () => {
       if (!mounted) return
       const { container, options } = mounted
       teardown()
       const id = ++run
       exchange = null
       const controller = new AbortController()
-      let disposeFrame: (() => void) | undefined
+      let disposeFrame = () => {}
       let refreshTimer: ReturnType<typeof setTimeout> | undefined
       teardown = () => {
         controller.abort()
         clearTimeout(refreshTimer)
-        disposeFrame?.()
-        disposeFrame = undefined
+        disposeFrame()
       }
-      const d = getDeps()
-      const client = createDingTalkLoginClient<TResult>({
-        endpoint: options.endpoint,
-        locale: options.locale,
-        fetch: d.fetch,
-      })
-      const fetchConfig = d.fetchConfig ?? ((o) => client.getConfig(o))
+      const { fetchConfig, loadSdk = loadQrLoginSdk, fetch } = getDeps()
+      const http = { endpoint: options.endpoint, locale: options.locale, fetch }
       set({ status: 'loading-config', error: null, result: null })
-
-      const onCode = (config: DingTalkLoginConfig, code: string) => {
-        if (id !== run || get().status !== 'waiting-for-scan' || exchanged.has(code)) return
-        exchanged.add(code)
-        clearTimeout(refreshTimer)
-        disposeFrame?.()
-        disposeFrame = undefined
-        set({ status: 'exchanging' })
-        const exchangeCode =
-          getDeps().exchangeCode ?? ((input: QrCodeExchange) => client.loginWithQrCode(input))
-        let pending: Promise<TResult>
-        try {
-          pending = exchangeCode({ code, state: config.state, platform: options.platform ?? 'web' })
-        } catch (error) {
-          pending = Promise.reject(error)
+      let step: DingTalkLoginErrorCode = 'exchange-failed'
+      try {
+        const request = { corpId: options.corpId, signal: controller.signal }
+        const config = await (fetchConfig ? fetchConfig(request) : fetchLoginConfig({ ...http, ...request }))
+        if (id !== run) return
+        set({ status: 'loading-script' })
+        step = 'sdk-load-failed'
+        const src = options.scriptSrc || config.scriptSrc
+        const sdk = await loadSdk({ src, nonce: options.nonce, timeoutMs: options.sdkTimeoutMs })
+        if (id !== run) return
+        step = 'auth-code-failed'
+        const onCode = (code: string) => {
+          if (id !== run || exchange) return
+          teardown()
+          set({ status: 'exchanging' })
+          const input = { code, state: config.state, platform: options.platform || 'web' }
+          const exchangeCode = getDeps().exchangeCode
+          exchange = Promise.resolve().then(() =>
+            exchangeCode ? exchangeCode(input) : exchangeQrCode<TResult>(input, http),
+          )
+          follow(id, exchange)
         }
-        exchange = pending
-        follow(id, pending)
+        const frame = { config, width: options.width, height: options.height, corpId: options.corpId }
+        disposeFrame = mountQrFrame(sdk, container, frame, {
+          onCode,
+          onError: (error) => fail(id, error, step),
+        })
+        set({ status: 'waiting-for-scan' })
+        const every = options.refreshIntervalMs ?? 540_000
+        if (every > 0) refreshTimer = setTimeout(begin, every)
+      } catch (error) {
+        fail(id, error, step)
       }
-
-      Promise.resolve()
-        .then(() => fetchConfig({ corpId: options.corpId, signal: controller.signal }))
-        .then(
-          async (config) => {
-            if (id !== run) return
-            set({ status: 'loading-script' })
-            const loadSdk = getDeps().loadSdk ?? loadQrLoginSdk
-            let sdk: DTFrameLogin
-            try {
-              sdk = await loadSdk({
-                src: options.scriptSrc ?? config.scriptSrc,
-                nonce: options.nonce,
-                timeoutMs: options.sdkTimeoutMs,
-              })
-            } catch (error) {
-              return fail(id, error, 'sdk-load-failed')
-            }
-            if (id !== run) return
-            try {
-              disposeFrame = mountQrFrame(
-                sdk,
-                container,
-                { config, width: options.width, height: options.height, corpId: options.corpId },
-                {
-                  onCode: (code) => onCode(config, code),
-                  onError: (error) => fail(id, error, 'auth-code-failed'),
-                },
-              )
-            } catch (error) {
-              return fail(id, error, 'auth-code-failed')
-            }
-            if (id !== run) return
-            set({ status: 'waiting-for-scan' })
-            const every = options.refreshIntervalMs ?? 540_000
-            if (every > 0) refreshTimer = setTimeout(begin, every)
-          },
-          (error: unknown) => fail(id, error, 'exchange-failed'),
-        )
     }
 
     const restart = () => {
       const { status } = get()
-      if (mounted && status !== 'exchanging' && status !== 'success') begin()
+      if (mounted && status !== 'exchanging' && status !== 'success') void begin()
     }
 
     return {
@@ -253,23 +220,19 @@ export function createQrLoginStore<TResult = DingTalkLoginResult>(
         // StrictMode mounts, unmounts and mounts again synchronously: only the mount still current a microtask
         // later does any work, so the first costs no config request, script tag or vendor listener.
         queueMicrotask(() => {
-          if (mounted !== token) return
-          const { status } = get()
-          if (status === 'success') return
-          if (status === 'exchanging' && exchange) follow(++run, exchange)
-          else begin()
+          if (mounted !== token || get().status === 'success') return
+          if (exchange && get().status === 'exchanging') void follow(++run, exchange)
+          else void begin()
         })
         return () => {
           if (mounted !== token) return
           mounted = null
           run++
           teardown()
-          teardown = () => {}
         }
       },
       refresh: restart,
       retry: restart,
     }
   })
-  return store
 }

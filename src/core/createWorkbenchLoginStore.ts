@@ -3,7 +3,7 @@
 import { createStore, type StoreApi } from 'zustand/vanilla'
 import { DingTalkLoginError } from './DingTalkLoginError'
 import type { DingTalkLoginErrorCode } from './DingTalkLoginError'
-import { createDingTalkLoginClient } from './createDingTalkLoginClient'
+import { exchangeWorkbenchCode, fetchLoginConfig } from './createDingTalkLoginClient'
 import type { FetchLike } from './createDingTalkLoginClient'
 import { createDingTalkBridge } from './dingtalkBridge'
 import type { DingTalkBridge } from './dingtalkBridge'
@@ -24,12 +24,12 @@ export interface WorkbenchLoginDeps<TResult = DingTalkLoginResult> {
   bridge?: DingTalkBridge
   /**
    * Fetches the login config; used only when no `clientId` is given, for the app key.
-   * @default `GET {endpoint}/config` through {@link createDingTalkLoginClient}
+   * @default `GET {endpoint}/config` ({@link fetchLoginConfig})
    */
   fetchConfig?: (options: { corpId?: string; signal: AbortSignal }) => Promise<DingTalkLoginConfig>
   /**
    * Exchanges the free-login code for the login result.
-   * @default `POST {endpoint}/login/workbench` through {@link createDingTalkLoginClient}
+   * @default `POST {endpoint}/login/workbench` ({@link exchangeWorkbenchCode})
    */
   exchangeCode?: (input: WorkbenchCodeExchange) => Promise<TResult>
   /**
@@ -157,6 +157,7 @@ export function createWorkbenchLoginStore<TResult = DingTalkLoginResult>(
         clearTimeout(timer)
       }
       const d = getDeps()
+      const http = { endpoint: opts.endpoint, locale: opts.locale, fetch: d.fetch }
       const bridge = d.bridge ?? (defaultBridge ??= createDingTalkBridge())
       set({ status: 'detecting', error: null, result: null })
 
@@ -179,12 +180,7 @@ export function createWorkbenchLoginStore<TResult = DingTalkLoginResult>(
       try {
         let clientId = opts.clientId
         if (!clientId) {
-          const client = createDingTalkLoginClient({
-            endpoint: opts.endpoint,
-            locale: opts.locale,
-            fetch: d.fetch,
-          })
-          const fetchConfig = d.fetchConfig ?? ((o) => client.getConfig(o))
+          const fetchConfig = d.fetchConfig ?? ((o) => fetchLoginConfig({ ...http, ...o }))
           const config = await fetchConfig({ corpId, signal: controller.signal })
           if (id !== run) return
           clientId = config.appKey
@@ -217,13 +213,10 @@ export function createWorkbenchLoginStore<TResult = DingTalkLoginResult>(
       }
       if (id !== run) return
       set({ status: 'exchanging' })
-      const client = createDingTalkLoginClient<TResult>({
-        endpoint: opts.endpoint,
-        locale: opts.locale,
-        fetch: getDeps().fetch,
-      })
       const exchangeCode =
-        getDeps().exchangeCode ?? ((input: WorkbenchCodeExchange) => client.loginWithWorkbenchCode(input))
+        getDeps().exchangeCode ??
+        ((input: WorkbenchCodeExchange) =>
+          exchangeWorkbenchCode<TResult>(input, { ...http, fetch: getDeps().fetch }))
       const platform = env.platform === 'pc' ? 'web' : 'mobile'
       const pending = Promise.resolve().then(() =>
         exchangeCode({ corpId: corpId!, authCode: code, platform }),

@@ -26,7 +26,13 @@ export { compareVersions, detectDingTalkEnv } from './detectDingTalkEnv'
 export type { DingTalkEnv, DingTalkPlatform } from './detectDingTalkEnv'
 export { createDingTalkBridge } from './dingtalkBridge'
 export type { DingTalkBridge, RequestAuthCodeOptions } from './dingtalkBridge'
-export { DEFAULT_ENDPOINT, createDingTalkLoginClient } from './createDingTalkLoginClient'
+export {
+  DEFAULT_ENDPOINT,
+  createDingTalkLoginClient,
+  exchangeQrCode,
+  exchangeWorkbenchCode,
+  fetchLoginConfig,
+} from './createDingTalkLoginClient'
 export type {
   DingTalkLoginClient,
   DingTalkLoginClientOptions,

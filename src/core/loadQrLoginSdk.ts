@@ -23,13 +23,6 @@ export interface LoadQrLoginSdkOptions {
 
 let sdkPromise: Promise<DTFrameLogin> | null = null
 
-function findScript(src: string): HTMLScriptElement | null {
-  for (const script of Array.from(document.querySelectorAll<HTMLScriptElement>('script[src]'))) {
-    if (script.getAttribute('src') === src) return script
-  }
-  return null
-}
-
 /**
  * Loads `ddlogin.js` once per page and resolves with `window.DTFrameLogin`.
  *
@@ -43,49 +36,38 @@ export function loadQrLoginSdk(options: LoadQrLoginSdkOptions = {}): Promise<DTF
   if (sdkPromise) return sdkPromise
   const { src = QR_LOGIN_SDK_URL, nonce, timeoutMs = 15_000 } = options
   const promise = new Promise<DTFrameLogin>((resolve, reject) => {
-    if (typeof window === 'undefined' || typeof document === 'undefined') {
-      reject(new DingTalkLoginError('environment', 'QR login needs a browser'))
-      return
+    if (typeof document === 'undefined') {
+      return reject(new DingTalkLoginError('environment', 'QR login needs a browser'))
     }
     const existing = getDTFrameLogin()
-    if (existing) {
-      resolve(existing)
-      return
+    if (existing) return resolve(existing)
+    let tag = Array.from(document.scripts).find((script) => script.getAttribute('src') === src)
+    const ours = !tag
+    if (!tag) {
+      tag = document.createElement('script')
+      tag.src = src
+      tag.async = true
+      if (nonce) tag.setAttribute('nonce', nonce)
     }
-    let script = findScript(src)
-    const ours = !script
-    if (!script) {
-      script = document.createElement('script')
-      script.src = src
-      script.async = true
-      if (nonce) script.setAttribute('nonce', nonce)
-    }
-    const tag = script
+    const script = tag
     let timer: ReturnType<typeof setTimeout> | undefined
+    // Late events after a timeout are harmless: a settled promise ignores them.
     const settle = (error?: DingTalkLoginError) => {
       clearTimeout(timer)
-      tag.removeEventListener('load', onLoad)
-      tag.removeEventListener('error', onError)
-      if (!error) {
-        const sdk = getDTFrameLogin()
-        if (sdk) return resolve(sdk)
-        error = new DingTalkLoginError('sdk-load-failed', `${src} loaded but defined no DTFrameLogin`)
-      }
+      const sdk = getDTFrameLogin()
+      if (!error && sdk) return resolve(sdk)
       // A retry injects a fresh tag; a tag the host page added stays.
-      if (ours) tag.remove()
-      reject(error)
+      if (ours) script.remove()
+      reject(error || new DingTalkLoginError('sdk-load-failed', `${src} defined no DTFrameLogin`))
     }
-    const onLoad = () => settle()
-    const onError = () => settle(new DingTalkLoginError('sdk-load-failed', `Failed to load ${src}`))
-    tag.addEventListener('load', onLoad)
-    tag.addEventListener('error', onError)
+    script.addEventListener('load', () => settle())
+    script.addEventListener('error', () =>
+      settle(new DingTalkLoginError('sdk-load-failed', `Failed to load ${src}`)),
+    )
     if (timeoutMs > 0) {
-      timer = setTimeout(
-        () => settle(new DingTalkLoginError('timeout', `${src} did not load within ${timeoutMs} ms`)),
-        timeoutMs,
-      )
+      timer = setTimeout(() => settle(new DingTalkLoginError('timeout', `${src} timed out`)), timeoutMs)
     }
-    if (ours) document.head.appendChild(tag)
+    if (ours) document.head.appendChild(script)
   })
   sdkPromise = promise
   promise.catch(() => {

@@ -34,17 +34,20 @@ export interface QrFrameHandlers {
  * `scope` that contains `&`, `#` or a space.
  */
 export function toLoginParams(config: DingTalkLoginConfig, corpId?: string): IDTLoginLoginParams {
-  const params: IDTLoginLoginParams = {
-    redirect_uri: encodeURIComponent(config.redirectUri),
+  const params: Record<string, string | undefined> = {
+    redirect_uri: config.redirectUri,
     response_type: 'code',
-    client_id: encodeURIComponent(config.appKey),
-    scope: encodeURIComponent(config.scope),
+    client_id: config.appKey,
+    scope: config.scope,
     prompt: 'consent',
-    state: encodeURIComponent(config.state),
+    state: config.state,
+    corpId: corpId || config.corpId,
   }
-  const corp = corpId ?? config.corpId
-  if (corp) params.corpId = encodeURIComponent(corp)
-  return params
+  for (const key in params) {
+    if (params[key]) params[key] = encodeURIComponent(params[key])
+    else delete params[key]
+  }
+  return params as unknown as IDTLoginLoginParams
 }
 
 function decode(value: string): string {
@@ -74,53 +77,46 @@ export function mountQrFrame(
   handlers: QrFrameHandlers,
 ): () => void {
   const { config, width = 300, height = 300, corpId } = options
-  if (!container.id) container.id = `dingtalk-qr-login-${++frameCount}`
+  if (!container.id) container.id = `dingtalk-qr-${++frameCount}`
   let disposed = false
   const seen = new Set<string>()
+  const fail = (code: 'state-mismatch' | 'auth-code-failed', message: string) =>
+    handlers.onError(new DingTalkLoginError(code, message))
 
   const onSuccess = (result: IDTLoginSuccess) => {
-    if (disposed || !result || !result.authCode) return
     // DingTalk: the script hands authCode and state back without decoding them.
     const code = decode(result.authCode)
-    if (seen.has(code)) return // DingTalk: the same scan can be delivered more than once
+    // DingTalk: the same scan can be delivered more than once.
+    if (disposed || !code || seen.has(code)) return
     seen.add(code)
-    if (decode(result.state ?? '') !== config.state) {
-      handlers.onError(
-        new DingTalkLoginError('state-mismatch', 'The login state did not match; please scan again'),
-      )
-      return
-    }
-    handlers.onCode(code)
+    if (decode(result.state || '') !== config.state) fail('state-mismatch', 'Login state mismatch')
+    else handlers.onCode(code)
   }
-  const onError = (message?: string) => {
-    // DingTalk: status messages without `success` reach errorCbk(undefined); they are not failures.
-    if (disposed || !message) return
-    handlers.onError(new DingTalkLoginError('auth-code-failed', String(message)))
-  }
+  // DingTalk: status messages without `success` reach errorCbk(undefined); they are not failures.
+  const onError = (message?: string) => disposed || !message || fail('auth-code-failed', message)
 
   const vendorListeners: EventListenerOrEventListenerObject[] = []
-  const hadOwnAdd = Object.prototype.hasOwnProperty.call(window, 'addEventListener')
-  const originalAdd = window.addEventListener
+  const own = Object.prototype.hasOwnProperty.call(window, 'addEventListener')
+  const add = window.addEventListener
   window.addEventListener = function (
     this: Window,
     type: string,
-    listener: EventListenerOrEventListenerObject | null,
+    listener: EventListenerOrEventListenerObject,
     opts?: boolean | AddEventListenerOptions,
   ) {
-    if (type === 'message' && listener) vendorListeners.push(listener)
-    else if (listener) originalAdd.call(this, type, listener, opts)
-  } as typeof window.addEventListener
-  let iframe: HTMLIFrameElement | void
+    if (type === 'message') vendorListeners.push(listener)
+    else add.call(this, type, listener, opts)
+  } as typeof add
   try {
-    iframe = sdk({ id: container.id, width, height }, toLoginParams(config, corpId), onSuccess, onError)
+    sdk({ id: container.id, width, height }, toLoginParams(config, corpId), onSuccess, onError)
   } finally {
-    if (hadOwnAdd) window.addEventListener = originalAdd
+    if (own) window.addEventListener = add
     else delete (window as { addEventListener?: unknown }).addEventListener
   }
 
-  const expectedOrigin = config.loginOrigin ? new URL(config.loginOrigin).origin : undefined
+  const origin = config.loginOrigin && new URL(config.loginOrigin).origin
   const listener = (event: MessageEvent) => {
-    if (disposed || (expectedOrigin && event.origin !== expectedOrigin)) return
+    if (disposed || (origin && event.origin !== origin)) return
     for (const vendor of vendorListeners) {
       if (typeof vendor === 'function') vendor.call(window, event)
       else vendor.handleEvent(event)
@@ -132,7 +128,7 @@ export function mountQrFrame(
     if (disposed) return
     disposed = true
     window.removeEventListener('message', listener)
-    if (iframe) iframe.remove()
-    else for (const frame of Array.from(container.querySelectorAll('iframe'))) frame.remove()
+    // The container is ours alone; the vendor script itself empties it before each call.
+    container.innerHTML = ''
   }
 }

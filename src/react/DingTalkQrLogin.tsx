@@ -1,7 +1,7 @@
 import type { CSSProperties } from 'react'
 import type { DingTalkLoginResult } from '../core'
 import { useDingTalkLoginSettings } from './DingTalkLoginProvider'
-import { errorText, resolveTexts } from './texts'
+import { errorText, resolveQrTexts } from './texts'
 import type { DingTalkLoginTextsOverride } from './texts'
 import { useDingTalkQrLogin } from './useDingTalkQrLogin'
 import type { UseDingTalkQrLoginOptions } from './useDingTalkQrLogin'
@@ -31,7 +31,7 @@ export interface DingTalkQrLoginProps<
 export function DingTalkQrLogin<TResult = DingTalkLoginResult>(props: DingTalkQrLoginProps<TResult>) {
   const { texts: override, className, style, ...options } = props
   const settings = useDingTalkLoginSettings()
-  const texts = resolveTexts(options.locale ?? settings.locale, override)
+  const texts = resolveQrTexts(options.locale ?? settings.locale, override)
   const { status, error, containerRef, refresh, retry } = useDingTalkQrLogin<TResult>(options)
   const width = options.width ?? 300
   const height = options.height ?? 300

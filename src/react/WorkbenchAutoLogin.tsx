@@ -2,7 +2,7 @@ import type { CSSProperties, ReactNode } from 'react'
 import { shouldShowWorkbenchFallback } from '../core'
 import type { DingTalkLoginResult } from '../core'
 import { useDingTalkLoginSettings } from './DingTalkLoginProvider'
-import { errorText, resolveTexts } from './texts'
+import { errorText, resolveWorkbenchTexts } from './texts'
 import type { DingTalkLoginTextsOverride } from './texts'
 import { useWorkbenchAutoLogin } from './useWorkbenchAutoLogin'
 import type { UseWorkbenchAutoLoginOptions } from './useWorkbenchAutoLogin'
@@ -51,7 +51,7 @@ export function WorkbenchAutoLogin<TResult = DingTalkLoginResult>(props: Workben
     ...options
   } = props
   const settings = useDingTalkLoginSettings()
-  const texts = resolveTexts(options.locale ?? settings.locale, override)
+  const texts = resolveWorkbenchTexts(options.locale ?? settings.locale, override)
   const { status, error, retry } = useWorkbenchAutoLogin<TResult>(options)
   const showFallback = fallback !== null && shouldShowWorkbenchFallback(status, showFallbackOnError)
   return (

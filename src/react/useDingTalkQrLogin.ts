@@ -29,6 +29,19 @@ export interface UseDingTalkQrLoginResult<TResult = DingTalkLoginResult> {
   retry: () => void
 }
 
+const RESTARTING: (keyof QrLoginOptions)[] = [
+  'endpoint',
+  'locale',
+  'nonce',
+  'scriptSrc',
+  'corpId',
+  'width',
+  'height',
+  'platform',
+  'refreshIntervalMs',
+  'sdkTimeoutMs',
+]
+
 /**
  * The QR login without UI: attach `containerRef` to an element and render the status yourself.
  *
@@ -43,51 +56,24 @@ export function useDingTalkQrLogin<TResult = DingTalkLoginResult>(
 ): UseDingTalkQrLoginResult<TResult> {
   const settings = useDingTalkLoginSettings()
   const latest = useRef<QrLoginDeps<TResult>>(options)
-  latest.current = { ...options, fetch: options.fetch ?? settings.fetch }
+  latest.current = { ...options, fetch: options.fetch || settings.fetch }
   const [store] = useState(() => createQrLoginStore<TResult>(() => latest.current))
   const [container, setContainer] = useState<HTMLElement | null>(null)
-  const state = useStore(store)
+  const { status, error, result, refresh, retry } = useStore(store)
 
-  const endpoint = options.endpoint ?? settings.endpoint
-  const locale = options.locale ?? settings.locale
-  const nonce = options.nonce ?? settings.nonce
-  const scriptSrc = options.scriptSrc ?? settings.scriptSrc
-  const { corpId, width, height, platform, refreshIntervalMs, sdkTimeoutMs } = options
+  // Only these primitives restart the login; a string key keeps the effect's dependencies honest.
+  const restartKey = JSON.stringify(
+    RESTARTING.map((key) => options[key] ?? (settings as Record<string, unknown>)[key] ?? null),
+  )
   useEffect(() => {
     if (!container) return
-    return store.getState().mount(container, {
-      endpoint,
-      locale,
-      nonce,
-      scriptSrc,
-      corpId,
-      width,
-      height,
-      platform,
-      refreshIntervalMs,
-      sdkTimeoutMs,
+    const values = JSON.parse(restartKey) as unknown[]
+    const mountOptions: Record<string, unknown> = {}
+    RESTARTING.forEach((key, i) => {
+      if (values[i] !== null) mountOptions[key] = values[i]
     })
-  }, [
-    store,
-    container,
-    endpoint,
-    locale,
-    nonce,
-    scriptSrc,
-    corpId,
-    width,
-    height,
-    platform,
-    refreshIntervalMs,
-    sdkTimeoutMs,
-  ])
+    return store.getState().mount(container, mountOptions)
+  }, [store, container, restartKey])
 
-  return {
-    status: state.status,
-    error: state.error,
-    result: state.result,
-    containerRef: setContainer,
-    refresh: state.refresh,
-    retry: state.retry,
-  }
+  return { status, error, result, containerRef: setContainer, refresh, retry }
 }

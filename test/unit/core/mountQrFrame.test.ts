@@ -58,7 +58,7 @@ describe('mountQrFrame', () => {
     const { sdk } = mount(config)
     const call = sdk.calls[0]!
     expect(call.frameParams).toEqual({ id: container.id, width: 320, height: 340 })
-    expect(container.id).toMatch(/^dingtalk-qr-login-/)
+    expect(container.id).toMatch(/^dingtalk-qr-/)
     expect(container.querySelector('iframe')).toBe(call.iframe)
     const url = new URL(call.src)
     expect(url.origin + url.pathname).toBe('https://login.dingtalk.com/oauth2/auth')

@@ -89,7 +89,7 @@ describe('DingTalkLogin', () => {
     )
     await waitFor(() => expect(stateOf(container, 'workbench')).toBe('error'))
     expect(stateOf(container, 'qr')).toBeNull()
-    expect(screen.getByRole('alert')).toHaveTextContent('钉钉未能完成授权，请重试')
+    expect(screen.getByRole('alert')).toHaveTextContent('登录失败，请重试')
     expect(screen.getByRole('button', { name: '重试' })).toBeInTheDocument()
   })
 })

@@ -32,7 +32,7 @@ describe('DingTalkQrLogin', () => {
     )
     expect(['idle', 'loading-config']).toContain(stateOf(container))
     await waitFor(() => expect(stateOf(container)).toBe('waiting-for-scan'))
-    expect(screen.getByRole('status')).toHaveTextContent('请使用钉钉扫描二维码登录')
+    expect(screen.getByRole('status')).toHaveTextContent('请用钉钉扫码登录')
     expect(screen.getByRole('status')).toHaveAttribute('aria-live', 'polite')
     const iframe = container.querySelector('iframe')!
     expect(iframe).toBeVisible()
@@ -58,7 +58,7 @@ describe('DingTalkQrLogin', () => {
     await waitFor(() => expect(stateOf(container)).toBe('waiting-for-scan'))
     act(() => sdk.emitFailure('操作失败，你不在组织内'))
     expect(stateOf(container)).toBe('error')
-    expect(screen.getByRole('alert')).toHaveTextContent('钉钉未能完成授权，请重试')
+    expect(screen.getByRole('alert')).toHaveTextContent('登录失败，请重试')
     expect(onError).toHaveBeenCalledWith(expect.objectContaining({ code: 'auth-code-failed' }))
 
     await user.tab()
@@ -84,7 +84,7 @@ describe('DingTalkQrLogin', () => {
       </DingTalkLoginProvider>,
     )
     await waitFor(() => expect(stateOf(container)).toBe('waiting-for-scan'))
-    expect(screen.getByRole('status')).toHaveTextContent('Scan the QR code with DingTalk to sign in')
+    expect(screen.getByRole('status')).toHaveTextContent('Scan with DingTalk to sign in')
     expect(backend.requests[0]!.init.headers).toMatchObject({ 'Accept-Language': 'en' })
     act(() => sdk.emitScan('c'))
     await waitFor(() => expect(stateOf(container)).toBe('error'))
