@@ -33,7 +33,7 @@ export default tseslint.config(
         {
           patterns: [
             {
-              group: ['react', 'react-dom', 'react/*', 'react-dom/*', 'zustand', '../react/*'],
+              regex: '^(react|react-dom)(/.*)?$|^zustand$|(^|/)react/',
               message: 'src/core has no React (style.md A1); use zustand/vanilla.',
             },
           ],

@@ -1,5 +1,3 @@
-// The core rule's gitignore-style pattern 'zustand' also matches 'zustand/vanilla', the entry it asks for.
-// eslint-disable-next-line no-restricted-imports
 import { createStore, type StoreApi } from 'zustand/vanilla'
 import type { DingTalkLoginError, DingTalkLoginErrorCode } from './DingTalkLoginError'
 import { exchangeQrCode, fetchLoginConfig } from './createDingTalkLoginClient'
