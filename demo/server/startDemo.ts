@@ -148,9 +148,10 @@ function readContainer(url: URL): DemoContainer | null {
   const platform = url.searchParams.get('container')
   const corpId = url.searchParams.get('corpId') ?? ''
   const userid = url.searchParams.get('userid') ?? ''
+  const userCorpId = url.searchParams.get('userCorpId') || corpId
   if (platform !== 'ios' && platform !== 'android') return null
-  if (!SAFE_PARAM.test(corpId) || !SAFE_PARAM.test(userid)) return null
-  return { platform, corpId, userid }
+  if (![corpId, userid, userCorpId].every((value) => SAFE_PARAM.test(value))) return null
+  return { platform, corpId, userid, userCorpId }
 }
 
 /** JSON that is safe inside an inline `<script>`. */
@@ -249,9 +250,10 @@ export async function startDemo(options: DemoOptions = {}): Promise<RunningDemo>
       let head = ''
       if (emulator && container) {
         // The container shim must run before dingtalk-jsapi: it sets DingTalk's user agent and native bridge.
+        // Its corpId is the user's own organisation; the page asks for the workbench's (`?corpId=`).
         const appKey = auth.service.getAuthByCorpId(container.corpId)?.getLoginConfig().appKey
         const query = new URLSearchParams({
-          corpId: container.corpId,
+          corpId: container.userCorpId,
           userid: container.userid,
           platform: container.platform,
           ...(appKey ? { clientId: appKey } : {}),

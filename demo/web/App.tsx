@@ -7,7 +7,7 @@ import type {
   DingTalkLoginResult,
 } from 'react-dingtalk-login'
 import { readDemoInfo } from './demoInfo'
-import type { DemoCorp, DemoInfo } from './demoInfo'
+import type { DemoCorp, DemoInfo, DemoPerson } from './demoInfo'
 import { explainError } from './explainError'
 
 /** What `GET /api/auth/dingtalk/session` answers. */
@@ -153,7 +153,7 @@ function corpName(info: DemoInfo, corpId: string): string {
 
 function ContainerBanner({ info }: { info: DemoInfo }) {
   const c = info.container!
-  const person = info.people.find((p) => p.userid === c.userid)
+  const person = info.people.find((p) => p.userid === c.userid && p.corpId === c.userCorpId)
   return (
     <div className="banner" role="note" aria-label="Inside DingTalk">
       Opened as if inside DingTalk ({c.platform === 'ios' ? 'iOS' : 'Android'}) as{' '}
@@ -189,14 +189,17 @@ function ErrorPanel({ error }: { error: DingTalkLoginError }) {
   )
 }
 
-function containerHref(platform: 'ios' | 'android', corpId: string, userid: string): string {
-  return `/?${new URLSearchParams({ container: platform, corpId, userid })}`
+function containerHref(platform: 'ios' | 'android', corpId: string, person: DemoPerson): string {
+  const query = new URLSearchParams({ container: platform, corpId, userid: person.userid })
+  if (person.corpId !== corpId) query.set('userCorpId', person.corpId)
+  return `/?${query}`
 }
 
 function InsideDingTalk({ info }: { info: DemoInfo }) {
-  const [userid, setUserid] = useState(info.people[0]?.userid ?? '')
+  const key = (p: DemoPerson) => `${p.corpId}/${p.userid}`
+  const [personKey, setPersonKey] = useState(info.people[0] ? key(info.people[0]) : '')
   const [corpId, setCorpId] = useState(info.corps[0]?.corpId ?? '')
-  const person = info.people.find((p) => p.userid === userid)
+  const person = info.people.find((p) => key(p) === personKey)
   return (
     <section className="card" aria-labelledby="inside-title">
       <h2 id="inside-title">Open as if inside DingTalk</h2>
@@ -207,9 +210,9 @@ function InsideDingTalk({ info }: { info: DemoInfo }) {
       </p>
       <label className="field">
         Person{' '}
-        <select value={userid} onChange={(e) => setUserid(e.target.value)} aria-label="Person">
+        <select value={personKey} onChange={(e) => setPersonKey(e.target.value)} aria-label="Person">
           {info.people.map((p) => (
-            <option key={`${p.corpId}/${p.userid}`} value={p.userid}>
+            <option key={key(p)} value={key(p)}>
               {p.name} · {p.corpName}
             </option>
           ))}
@@ -231,10 +234,12 @@ function InsideDingTalk({ info }: { info: DemoInfo }) {
           falls back to the QR code.
         </p>
       ) : null}
-      <p className="links">
-        <a href={containerHref('ios', corpId, userid)}>Open in DingTalk (iOS)</a>
-        <a href={containerHref('android', corpId, userid)}>Open in DingTalk (Android)</a>
-      </p>
+      {person ? (
+        <p className="links">
+          <a href={containerHref('ios', corpId, person)}>Open in DingTalk (iOS)</a>
+          <a href={containerHref('android', corpId, person)}>Open in DingTalk (Android)</a>
+        </p>
+      ) : null}
     </section>
   )
 }

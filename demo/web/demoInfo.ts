@@ -38,8 +38,12 @@ export interface DemoPerson {
 
 export interface DemoContainer {
   platform: 'ios' | 'android'
+  /** The organisation whose workbench opened the page (`?corpId=`, DingTalk's `$CORPID$`). */
   corpId: string
+  /** The signed-in DingTalk user. */
   userid: string
+  /** The organisation the user belongs to (`?userCorpId=`), when it is not `corpId`. */
+  userCorpId: string
 }
 
 declare global {
