@@ -31,6 +31,20 @@ const CHROMIUM_ARGS = [
 const hasChromium = existsSync(CHROMIUM_PATH)
 const isCI = process.env.CI === 'true' || process.env.CI === '1'
 
+/**
+ * The component and SSR tests run once more on React 18 (users' peer range is ^18 || ^19), through these aliases.
+ * Testing Library and zustand are inlined so that their own `react` imports go through the aliases too.
+ */
+const react18Aliases = [
+  { find: /^react(\/.*)?$/, replacement: fromRoot('./test/react18/node_modules/react$1') },
+  { find: /^react-dom(\/.*)?$/, replacement: fromRoot('./test/react18/node_modules/react-dom$1') },
+  // Its CommonJS build would require the root React 19; the ES build goes through the aliases above.
+  {
+    find: /^@testing-library\/react$/,
+    replacement: fromRoot('./node_modules/@testing-library/react/dist/@testing-library/react.esm.js'),
+  },
+]
+
 const projects: TestProjectInlineConfiguration[] = [
   {
     extends: true,
@@ -40,6 +54,28 @@ const projects: TestProjectInlineConfiguration[] = [
       include: ['test/unit/**/*.test.{ts,tsx}'],
       setupFiles: ['test/support/setupDom.ts'],
       typecheck: { enabled: true, include: ['test/types/**/*.test-d.{ts,tsx}'], tsconfig: './tsconfig.json' },
+    },
+  },
+  {
+    extends: true,
+    resolve: { alias: react18Aliases },
+    test: {
+      name: 'client-react18',
+      environment: 'jsdom',
+      include: ['test/unit/react/**/*.test.{ts,tsx}'],
+      setupFiles: ['test/support/setupDom.ts', 'test/support/assertReact18.ts'],
+      server: { deps: { inline: [/@testing-library\/react/, /zustand/] } },
+    },
+  },
+  {
+    extends: true,
+    resolve: { alias: react18Aliases },
+    test: {
+      name: 'ssr-react18',
+      environment: 'node',
+      include: ['test/ssr/**/*.test.{ts,tsx}'],
+      setupFiles: ['test/support/assertReact18.ts'],
+      server: { deps: { inline: [/zustand/] } },
     },
   },
   {
