@@ -5,6 +5,7 @@ import { playwright } from '@vitest/browser-playwright'
 import react from '@vitejs/plugin-react'
 import dts from 'vite-plugin-dts'
 import { defineConfig } from 'vitest/config'
+import { CHROMIUM_ARGS, CHROMIUM_PATH } from './test/support/chromiumFlags'
 import type { TestProjectInlineConfiguration } from 'vitest/config'
 
 const fromRoot = (path: string) => fileURLToPath(new URL(path, import.meta.url))
@@ -18,16 +19,6 @@ const packageAliases = [
   { find: /^dingtalk-login-server\/(.+)$/, replacement: fromRoot('./server-adapter/src/adapters/$1.ts') },
 ]
 
-const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'
-const CHROMIUM_ARGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-  '--disable-quic',
-]
 const hasChromium = existsSync(CHROMIUM_PATH)
 const isCI = process.env.CI === 'true' || process.env.CI === '1'
 

@@ -1,25 +1,10 @@
 import { chromium } from 'playwright-core'
 import type { Browser } from 'playwright-core'
+import { CHROMIUM_ARGS, CHROMIUM_PATH } from './chromiumFlags'
 
-/** Debian's Chromium (`apt-get install -y chromium`); never a browser downloaded by a test tool. */
-export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'
+export { CHROMIUM_PATH }
 
-/**
- * Starts headless Chromium with the flags this machine needs: without the background-networking ones it
- * tries to reach Google's hosts on every start, and the closed network refuses them.
- */
+/** Starts headless Debian Chromium with the flags this machine needs. */
 export function launchChromium(): Promise<Browser> {
-  return chromium.launch({
-    executablePath: CHROMIUM_PATH,
-    headless: true,
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      '--no-first-run',
-      '--disable-quic',
-    ],
-  })
+  return chromium.launch({ executablePath: CHROMIUM_PATH, headless: true, args: CHROMIUM_ARGS })
 }
