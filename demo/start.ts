@@ -102,7 +102,7 @@ function printReady(demo: RunningDemo, startedMs: number): void {
   if (demo.emulator) {
     lines.push(
       `  Phone (scan here):  ${demo.phoneUrl}`,
-      `  Inside DingTalk:    ${demo.url}/?container=ios  (links on the page)`,
+      `  Inside DingTalk:    ${demo.insideDingTalkUrl}  (more on the page)`,
       `  DingTalk emulator:  ${demo.emulator.url}`,
     )
   } else {

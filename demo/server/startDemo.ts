@@ -43,6 +43,8 @@ export interface RunningDemo {
   emulator: RunningEmulator | null
   /** The emulator's phone page, `null` with real credentials. */
   phoneUrl: string | null
+  /** The page as if opened inside DingTalk (iOS) by the first person of the fixture, `null` with real credentials. */
+  insideDingTalkUrl: string | null
   /** The SQLite file. */
   databaseFile: string
   /** Whether the session secret was generated on this start (first start). */
@@ -206,6 +208,8 @@ export async function startDemo(options: DemoOptions = {}): Promise<RunningDemo>
     const auth = await createDingTalkAuth({
       instances,
       store: `sqlite:${databaseFile}`,
+      // Login states, used codes and logged-out sessions in the same file: a restart keeps them too.
+      stateStore: `sqlite:${databaseFile}`,
       session: { secret },
       ...(emulator
         ? {
@@ -353,6 +357,9 @@ export async function startDemo(options: DemoOptions = {}): Promise<RunningDemo>
       url: `http://${shownHost}:${address.port}`,
       emulator,
       phoneUrl: emulator ? `${emulator.url}/__emulator/phone` : null,
+      insideDingTalkUrl: people[0]
+        ? `http://${shownHost}:${address.port}/?${new URLSearchParams({ container: 'ios', corpId: people[0].corpId, userid: people[0].userid })}`
+        : null,
       databaseFile,
       createdSecret,
       auth,
