@@ -152,7 +152,9 @@ async function main(): Promise<void> {
       process.exit(130)
     }
     stopping = true
-    process.stdout.write(`\n${signal}: stopping the demo server, the emulator and the database…\n`)
+    process.stdout.write(
+      `\n${signal}: stopping the demo server${demo.emulator ? ', the emulator' : ''} and the database…\n`,
+    )
     demo.close().then(
       () => {
         process.stdout.write('Stopped.\n')
