@@ -86,9 +86,11 @@ async function call(
   const { endpoint = DEFAULT_ENDPOINT, locale, timeoutMs = 15_000, signal } = options
   const controller = new AbortController()
   const abort = () => controller.abort()
-  const timer = timeoutMs > 0 ? setTimeout(abort, timeoutMs) : undefined
-  if (signal?.aborted) abort()
-  signal?.addEventListener('abort', abort)
+  const timer = timeoutMs > 0 ? setTimeout(abort, timeoutMs) : 0
+  if (signal) {
+    if (signal.aborted) abort()
+    signal.addEventListener('abort', abort)
+  }
   const headers: Record<string, string> = { Accept: 'application/json' }
   if (locale) headers['Accept-Language'] = locale
   if (body) headers['Content-Type'] = 'application/json'
@@ -96,7 +98,7 @@ async function call(
   let data: Json
   try {
     // Late-bound: a polyfill or test double installed after this module loaded is still used.
-    response = await (options.fetch ?? fetch)(endpoint.replace(/\/+$/, '') + path, {
+    response = await (options.fetch || fetch)(endpoint.replace(/\/+$/, '') + path, {
       method: body ? 'POST' : 'GET',
       headers,
       body: body && JSON.stringify(body),
@@ -105,21 +107,25 @@ async function call(
     })
     data = (await response.json()) as Json
   } catch (cause) {
-    if (!response || controller.signal.aborted) {
-      const timedOut = controller.signal.aborted && !signal?.aborted
-      throw new DingTalkLoginError(timedOut ? 'timeout' : 'exchange-failed', 'Login server unreachable', {
-        cause,
-      })
+    const aborted = controller.signal.aborted
+    if (!response || aborted || response.ok) {
+      const code = aborted && !(signal && signal.aborted) ? 'timeout' : 'exchange-failed'
+      throw new DingTalkLoginError(
+        code,
+        response ? 'Login server sent no JSON' : 'Login server unreachable',
+        {
+          cause,
+        },
+      )
     }
-    if (response.ok) throw new DingTalkLoginError('exchange-failed', 'Login server sent no JSON', { cause })
   } finally {
     clearTimeout(timer)
-    signal?.removeEventListener('abort', abort)
+    if (signal) signal.removeEventListener('abort', abort)
   }
   if (!response.ok) {
-    const error = (data?.error ?? {}) as Record<string, unknown>
+    const error = Object(data && data.error) as Record<string, unknown>
     const text = (key: string) => (typeof error[key] === 'string' ? (error[key] as string) : undefined)
-    throw new DingTalkLoginError('exchange-failed', text('message') ?? `HTTP ${response.status}`, {
+    throw new DingTalkLoginError('exchange-failed', text('message') || `HTTP ${response.status}`, {
       serverCode: text('code'),
       requestId: text('requestId'),
     })
@@ -138,7 +144,7 @@ export async function fetchLoginConfig(
   }
   const config = await call(`/config${query}`, undefined, options)
   const required = ['appKey', 'state', 'redirectUri', 'scope', 'loginOrigin', 'scriptSrc']
-  if (!config || required.some((key) => typeof config[key] !== 'string' || !config[key])) {
+  if (!config || required.some((key) => !config[key] || typeof config[key] !== 'string')) {
     throw new DingTalkLoginError('exchange-failed', 'Login server sent an incomplete config')
   }
   return config as unknown as DingTalkLoginConfig

@@ -1,11 +1,11 @@
 import { createStore, type StoreApi } from 'zustand/vanilla'
-import type { DingTalkLoginError, DingTalkLoginErrorCode } from './DingTalkLoginError'
+import type { DingTalkLoginError } from './DingTalkLoginError'
+import { createLoginFlow } from './createLoginFlow'
 import { exchangeQrCode, fetchLoginConfig } from './createDingTalkLoginClient'
 import type { FetchLike } from './createDingTalkLoginClient'
 import { loadQrLoginSdk } from './loadQrLoginSdk'
 import type { LoadQrLoginSdkOptions } from './loadQrLoginSdk'
 import { mountQrFrame } from './mountQrFrame'
-import { toDingTalkLoginError } from './toDingTalkLoginError'
 import type {
   DingTalkLocale,
   DingTalkLoginConfig,
@@ -127,108 +127,48 @@ export function createQrLoginStore<TResult = DingTalkLoginResult>(
   deps: QrLoginDeps<TResult> | (() => QrLoginDeps<TResult>) = {},
 ): QrLoginStore<TResult> {
   const getDeps = typeof deps === 'function' ? deps : () => deps
-  let mounted: { container: HTMLElement; options: QrLoginOptions } | null = null
-  let run = 0
-  let teardown = () => {}
-  let exchange: Promise<TResult> | null = null
 
   return createStore<QrLoginState<TResult>>()((set, get) => {
-    const fail = (id: number, error: unknown, code: DingTalkLoginErrorCode) => {
-      if (id !== run) return
-      teardown()
-      const loginError = toDingTalkLoginError(error, code)
-      set({ status: 'error', error: loginError })
-      getDeps().onError?.(loginError)
-    }
-
-    const follow = (id: number, pending: Promise<TResult>) =>
-      pending.then(
-        (result) => {
-          if (id !== run) return
-          set({ status: 'success', result })
-          getDeps().onSuccess?.(result)
-        },
-        (error: unknown) => fail(id, error, 'exchange-failed'),
-      )
-
-    const begin = async () => {
-      if (!mounted) return
-      const { container, options } = mounted
-      teardown()
-      const id = ++run
-      exchange = null
-      const controller = new AbortController()
-      let disposeFrame = () => {}
-      let refreshTimer: ReturnType<typeof setTimeout> | undefined
-      teardown = () => {
-        controller.abort()
-        clearTimeout(refreshTimer)
-        disposeFrame()
-      }
-      const { fetchConfig, loadSdk = loadQrLoginSdk, fetch } = getDeps()
-      const http = { endpoint: options.endpoint, locale: options.locale, fetch }
-      set({ status: 'loading-config', error: null, result: null })
-      let step: DingTalkLoginErrorCode = 'exchange-failed'
-      try {
-        const request = { corpId: options.corpId, signal: controller.signal }
+    const flow = createLoginFlow<TResult, [HTMLElement, QrLoginOptions], QrLoginState<TResult>>(
+      getDeps,
+      set,
+      get,
+      async ([container, options], run) => {
+        const { fetchConfig, loadSdk = loadQrLoginSdk, fetch } = getDeps()
+        const http = { endpoint: options.endpoint, locale: options.locale, fetch }
+        set({ status: 'loading-config', error: null, result: null })
+        const request = { corpId: options.corpId, signal: run.signal }
         const config = await (fetchConfig ? fetchConfig(request) : fetchLoginConfig({ ...http, ...request }))
-        if (id !== run) return
+        if (!run.live()) return
         set({ status: 'loading-script' })
-        step = 'sdk-load-failed'
+        run.code = 'sdk-load-failed'
         const src = options.scriptSrc || config.scriptSrc
         const sdk = await loadSdk({ src, nonce: options.nonce, timeoutMs: options.sdkTimeoutMs })
-        if (id !== run) return
-        step = 'auth-code-failed'
-        const onCode = (code: string) => {
-          if (id !== run || exchange) return
-          teardown()
-          set({ status: 'exchanging' })
-          const input = { code, state: config.state, platform: options.platform || 'web' }
-          const exchangeCode = getDeps().exchangeCode
-          exchange = Promise.resolve().then(() =>
-            exchangeCode ? exchangeCode(input) : exchangeQrCode<TResult>(input, http),
-          )
-          follow(id, exchange)
-        }
+        if (!run.live()) return
+        run.code = 'auth-code-failed'
         const frame = { config, width: options.width, height: options.height, corpId: options.corpId }
-        disposeFrame = mountQrFrame(sdk, container, frame, {
-          onCode,
-          onError: (error) => fail(id, error, step),
-        })
+        const onCode = (code: string) =>
+          run.exchange(() => {
+            const input = { code, state: config.state, platform: options.platform || 'web' }
+            const { exchangeCode } = getDeps()
+            return exchangeCode ? exchangeCode(input) : exchangeQrCode<TResult>(input, http)
+          })
+        run.onEnd(mountQrFrame(sdk, container, frame, { onCode, onError: run.fail }))
         set({ status: 'waiting-for-scan' })
-        const every = options.refreshIntervalMs ?? 540_000
-        if (every > 0) refreshTimer = setTimeout(begin, every)
-      } catch (error) {
-        fail(id, error, step)
-      }
-    }
-
-    const restart = () => {
-      const { status } = get()
-      if (mounted && status !== 'exchanging' && status !== 'success') void begin()
-    }
+        const every = options.refreshIntervalMs === undefined ? 540_000 : options.refreshIntervalMs
+        if (every > 0) {
+          const timer = setTimeout(() => flow.restart(() => true), every)
+          run.onEnd(() => clearTimeout(timer))
+        }
+      },
+    )
+    const restart = () => flow.restart((status) => status !== 'exchanging' && status !== 'success')
 
     return {
       status: 'idle',
       error: null,
       result: null,
-      mount(container, options = {}) {
-        const token = { container, options }
-        mounted = token
-        // StrictMode mounts, unmounts and mounts again synchronously: only the mount still current a microtask
-        // later does any work, so the first costs no config request, script tag or vendor listener.
-        queueMicrotask(() => {
-          if (mounted !== token || get().status === 'success') return
-          if (exchange && get().status === 'exchanging') void follow(++run, exchange)
-          else void begin()
-        })
-        return () => {
-          if (mounted !== token) return
-          mounted = null
-          run++
-          teardown()
-        }
-      },
+      mount: (container, options = {}) => flow.start([container, options]),
       refresh: restart,
       retry: restart,
     }

@@ -1,12 +1,11 @@
 import { createStore, type StoreApi } from 'zustand/vanilla'
 import { DingTalkLoginError } from './DingTalkLoginError'
-import type { DingTalkLoginErrorCode } from './DingTalkLoginError'
+import { createLoginFlow } from './createLoginFlow'
 import { exchangeWorkbenchCode, fetchLoginConfig } from './createDingTalkLoginClient'
 import type { FetchLike } from './createDingTalkLoginClient'
 import { createDingTalkBridge } from './dingtalkBridge'
 import type { DingTalkBridge } from './dingtalkBridge'
 import type { DingTalkEnv } from './detectDingTalkEnv'
-import { toDingTalkLoginError } from './toDingTalkLoginError'
 import type { DingTalkLocale, DingTalkLoginConfig, DingTalkLoginResult, WorkbenchCodeExchange } from './types'
 
 /** Named states of the workbench free login (`design.md` §5), shown as `data-state`. */
@@ -117,72 +116,37 @@ export function createWorkbenchLoginStore<TResult = DingTalkLoginResult>(
 ): WorkbenchLoginStore<TResult> {
   const getDeps = typeof deps === 'function' ? deps : () => deps
   let defaultBridge: DingTalkBridge | undefined
-  let started: { options: WorkbenchLoginOptions } | null = null
-  let run = 0
-  let teardown: () => void = () => {}
-  let exchange: Promise<TResult> | null = null
 
   return createStore<WorkbenchLoginState<TResult>>()((set, get) => {
-    const fail = (id: number, error: unknown, code: DingTalkLoginErrorCode) => {
-      if (id !== run) return
-      teardown()
-      const loginError = toDingTalkLoginError(error, code)
-      set({ status: 'error', error: loginError })
-      getDeps().onError?.(loginError)
-    }
+    const flow = createLoginFlow<TResult, WorkbenchLoginOptions, WorkbenchLoginState<TResult>>(
+      getDeps,
+      set,
+      get,
+      async (opts, run) => {
+        const d = getDeps()
+        const http = { endpoint: opts.endpoint, locale: opts.locale, fetch: d.fetch }
+        const bridge = d.bridge || defaultBridge || (defaultBridge = createDingTalkBridge())
+        set({ status: 'detecting', error: null, result: null })
 
-    const follow = (id: number, pending: Promise<TResult>) => {
-      pending.then(
-        (result) => {
-          if (id !== run) return
-          set({ status: 'success', result, error: null })
-          getDeps().onSuccess?.(result)
-        },
-        (error: unknown) => fail(id, error, 'exchange-failed'),
-      )
-    }
-
-    const begin = async () => {
-      if (!started) return
-      const opts = started.options
-      teardown()
-      const id = ++run
-      exchange = null
-      const controller = new AbortController()
-      let timer: ReturnType<typeof setTimeout> | undefined
-      teardown = () => {
-        controller.abort()
-        clearTimeout(timer)
-      }
-      const d = getDeps()
-      const http = { endpoint: opts.endpoint, locale: opts.locale, fetch: d.fetch }
-      const bridge = d.bridge ?? (defaultBridge ??= createDingTalkBridge())
-      set({ status: 'detecting', error: null, result: null })
-
-      let env: DingTalkEnv
-      try {
-        env = bridge.getEnv()
-      } catch (error) {
-        return fail(id, error, 'environment')
-      }
-      if (!env.inDingTalk) {
-        set({ status: 'not-in-dingtalk', env })
-        return
-      }
-      set({ status: 'requesting-code', env })
-
-      let code: string
-      let corpId =
-        opts.corpId ||
-        getCorpIdFromSearch(opts.search ?? (typeof location === 'undefined' ? '' : location.search))
-      try {
+        run.code = 'environment'
+        const env = bridge.getEnv()
+        if (!env.inDingTalk) return void set({ status: 'not-in-dingtalk', env })
+        set({ status: 'requesting-code', env })
+        run.code = 'auth-code-failed'
+        let corpId =
+          opts.corpId ||
+          getCorpIdFromSearch(
+            opts.search !== undefined ? opts.search : typeof location === 'undefined' ? '' : location.search,
+          )
         let clientId = opts.clientId
         if (!clientId) {
-          const fetchConfig = d.fetchConfig ?? ((o) => fetchLoginConfig({ ...http, ...o }))
-          const config = await fetchConfig({ corpId, signal: controller.signal })
-          if (id !== run) return
+          const request = { corpId, signal: run.signal }
+          const config = await (d.fetchConfig
+            ? d.fetchConfig(request)
+            : fetchLoginConfig({ ...http, ...request }))
+          if (!run.live()) return
           clientId = config.appKey
-          corpId ||= config.corpId
+          corpId = corpId || config.corpId
         }
         if (!corpId) {
           throw new DingTalkLoginError(
@@ -190,65 +154,40 @@ export function createWorkbenchLoginStore<TResult = DingTalkLoginResult>(
             'No corpId: pass one or open the app with ?corpId=$CORPID$',
           )
         }
-        const timeoutMs = opts.timeoutMs ?? 8000
-        code = await new Promise<string>((resolve, reject) => {
+        const timeoutMs = opts.timeoutMs === undefined ? 8000 : opts.timeoutMs
+        const request = { corpId, clientId }
+        const code = await new Promise<string>((resolve, reject) => {
           if (timeoutMs > 0) {
-            timer = setTimeout(
+            const timer = setTimeout(
               () =>
                 reject(
                   new DingTalkLoginError('timeout', `DingTalk gave no login code within ${timeoutMs} ms`),
                 ),
               timeoutMs,
             )
+            run.onEnd(() => clearTimeout(timer))
           }
           Promise.resolve()
-            .then(() => bridge.requestAuthCode({ corpId: corpId!, clientId }))
+            .then(() => bridge.requestAuthCode(request))
             .then(resolve, reject)
         })
-        clearTimeout(timer)
-      } catch (error) {
-        return fail(id, error, 'auth-code-failed')
-      }
-      if (id !== run) return
-      set({ status: 'exchanging' })
-      const exchangeCode =
-        getDeps().exchangeCode ??
-        ((input: WorkbenchCodeExchange) =>
-          exchangeWorkbenchCode<TResult>(input, { ...http, fetch: getDeps().fetch }))
-      const platform = env.platform === 'pc' ? 'web' : 'mobile'
-      const pending = Promise.resolve().then(() =>
-        exchangeCode({ corpId: corpId!, authCode: code, platform }),
-      )
-      exchange = pending
-      follow(id, pending)
-    }
+        const input = { corpId, authCode: code, platform: env.platform === 'pc' ? 'web' : 'mobile' } as const
+        run.exchange(() => {
+          const { exchangeCode, fetch } = getDeps()
+          return exchangeCode
+            ? exchangeCode(input)
+            : exchangeWorkbenchCode<TResult>(input, { ...http, fetch })
+        })
+      },
+    )
 
     return {
       status: 'idle',
       error: null,
       result: null,
       env: null,
-      start(next = {}) {
-        const token = { options: next }
-        started = token
-        queueMicrotask(() => {
-          if (started !== token) return
-          const { status } = get()
-          if (status === 'success') return
-          if (status === 'exchanging' && exchange) follow(++run, exchange)
-          else void begin()
-        })
-        return () => {
-          if (started !== token) return
-          started = null
-          run++
-          teardown()
-          teardown = () => {}
-        }
-      },
-      retry() {
-        if (started && get().status === 'error') void begin()
-      },
+      start: (options = {}) => flow.start(options),
+      retry: () => flow.restart((status) => status === 'error'),
     }
   })
 }

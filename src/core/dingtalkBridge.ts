@@ -31,37 +31,44 @@ const NEW_API_SINCE: Record<Exclude<DingTalkPlatform, 'not-in-dingtalk'>, string
 
 type RequestAuthCodeApi = (params: Record<string, string>) => Promise<unknown>
 
-// `dingtalk-jsapi` is CommonJS; bundlers hand its default export as `default` or as `default.default`.
-function pickFunction(mod: unknown, name: string): RequestAuthCodeApi {
-  const m = mod as Record<string, unknown>
-  const inner = m.default as Record<string, unknown> | undefined
-  const candidates = [() => m.default, () => inner?.default, () => m[name], () => inner?.[name]]
-  for (const read of candidates) {
-    const candidate = read()
-    if (typeof candidate === 'function') return candidate as RequestAuthCodeApi
-  }
-  throw new DingTalkLoginError('sdk-load-failed', `dingtalk-jsapi has no ${name}`)
+function field(value: unknown, key: string): unknown {
+  return value && typeof value === 'object' ? (value as Record<string, unknown>)[key] : undefined
 }
 
-function readField(value: unknown, key: string): unknown {
-  return typeof value === 'object' && value !== null ? (value as Record<string, unknown>)[key] : undefined
+// `dingtalk-jsapi` is CommonJS; bundlers hand its default export as `default` or as `default.default`.
+function pickApi(mod: unknown): RequestAuthCodeApi {
+  const inner = field(mod, 'default')
+  const name = 'requestAuthCode$'
+  // Read lazily: stop at the first hit.
+  for (const read of [
+    () => inner,
+    () => field(inner, 'default'),
+    () => field(mod, name),
+    () => field(inner, name),
+  ]) {
+    const api = read()
+    if (typeof api === 'function') return api as RequestAuthCodeApi
+  }
+  throw new DingTalkLoginError('sdk-load-failed', 'dingtalk-jsapi has no requestAuthCode')
 }
+
+const messageOf = (error: unknown) =>
+  field(error, 'errorMessage') || (error instanceof Error ? error.message : '')
 
 /** True for the failures that mean "this client has no such API", after which the old API is tried. */
 function isUnsupported(error: unknown): boolean {
-  const code = String(readField(error, 'errorCode') ?? '')
-  const message = String(readField(error, 'errorMessage') ?? (error instanceof Error ? error.message : ''))
+  const code = String(field(error, 'errorCode'))
   // DingTalk: 4050 = not configured for this platform (jsapi), "1" = the client has no such method.
-  return code === '4050' || code === '1' || /not support|not exist|不支持|不存在/i.test(message)
+  return (
+    code === '4050' || code === '1' || /not support|not exist|不支持|不存在/i.test(String(messageOf(error)))
+  )
 }
 
 function toAuthCodeError(error: unknown): DingTalkLoginError {
   if (error instanceof DingTalkLoginError) return error
-  const code = readField(error, 'errorCode')
+  const code = field(error, 'errorCode')
   // DingTalk: "-1" is the user cancelling (iOS); other client codes are undocumented.
-  const message = String(
-    readField(error, 'errorMessage') ?? (error instanceof Error ? error.message : 'requestAuthCode failed'),
-  )
+  const message = String(messageOf(error) || 'requestAuthCode failed')
   return new DingTalkLoginError(
     'auth-code-failed',
     code === undefined ? message : `${message} (${String(code)})`,
@@ -71,10 +78,11 @@ function toAuthCodeError(error: unknown): DingTalkLoginError {
   )
 }
 
-function readCode(result: unknown): string {
+async function askFor(load: Promise<unknown>, params: Record<string, string>): Promise<string> {
+  const result = await pickApi(await load)(params)
   // DingTalk: documented as `{ code }`; `getAuthCode` variants are typed `{ authCode }`.
-  const code = readField(result, 'code') ?? readField(result, 'authCode')
-  if (typeof code !== 'string' || code === '') {
+  const code = field(result, 'code') || field(result, 'authCode')
+  if (typeof code !== 'string' || !code) {
     throw new DingTalkLoginError('auth-code-failed', 'requestAuthCode answered without a code')
   }
   return code
@@ -101,26 +109,19 @@ export function createDingTalkBridge(): DingTalkBridge {
       } catch (cause) {
         throw new DingTalkLoginError('sdk-load-failed', 'dingtalk-jsapi failed to load', { cause })
       }
-      const ddEnv = readField(readField(dd, 'default') ?? dd, 'env')
-      if (readField(ddEnv, 'platform') === 'notInDingTalk') {
+      if (field(field(field(dd, 'default') || dd, 'env'), 'platform') === 'notInDingTalk') {
         throw new DingTalkLoginError('environment', 'dingtalk-jsapi found no DingTalk container')
       }
       const since = NEW_API_SINCE[env.platform as keyof typeof NEW_API_SINCE]
-      const hasNewApi = !env.version || compareVersions(env.version, since) >= 0
-      if (clientId && hasNewApi) {
-        const api = pickFunction(await import('dingtalk-jsapi/api/union/requestAuthCode'), 'requestAuthCode$')
-        try {
-          return readCode(await api({ corpId, clientId }))
-        } catch (error) {
-          if (!isUnsupported(error)) throw toAuthCodeError(error)
-        }
-      }
-      const api = pickFunction(
-        await import('dingtalk-jsapi/api/runtime/permission/requestAuthCode'),
-        'requestAuthCode$',
-      )
       try {
-        return readCode(await api({ corpId }))
+        if (clientId && (!env.version || compareVersions(env.version, since) >= 0)) {
+          try {
+            return await askFor(import('dingtalk-jsapi/api/union/requestAuthCode'), { corpId, clientId })
+          } catch (error) {
+            if (!isUnsupported(error)) throw error
+          }
+        }
+        return await askFor(import('dingtalk-jsapi/api/runtime/permission/requestAuthCode'), { corpId })
       } catch (error) {
         throw toAuthCodeError(error)
       }

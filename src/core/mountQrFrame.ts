@@ -81,7 +81,7 @@ export function mountQrFrame(
   let disposed = false
   const seen = new Set<string>()
   const fail = (code: 'state-mismatch' | 'auth-code-failed', message: string) =>
-    handlers.onError(new DingTalkLoginError(code, message))
+    disposed || handlers.onError(new DingTalkLoginError(code, message))
 
   const onSuccess = (result: IDTLoginSuccess) => {
     // DingTalk: the script hands authCode and state back without decoding them.
@@ -93,17 +93,12 @@ export function mountQrFrame(
     else handlers.onCode(code)
   }
   // DingTalk: status messages without `success` reach errorCbk(undefined); they are not failures.
-  const onError = (message?: string) => disposed || !message || fail('auth-code-failed', message)
+  const onError = (message?: string) => message && fail('auth-code-failed', message)
 
-  const vendorListeners: EventListenerOrEventListenerObject[] = []
+  const vendorListeners: EventListener[] = []
   const own = Object.prototype.hasOwnProperty.call(window, 'addEventListener')
   const add = window.addEventListener
-  window.addEventListener = function (
-    this: Window,
-    type: string,
-    listener: EventListenerOrEventListenerObject,
-    opts?: boolean | AddEventListenerOptions,
-  ) {
+  window.addEventListener = function (this: Window, type: string, listener: EventListener, opts?: boolean) {
     if (type === 'message') vendorListeners.push(listener)
     else add.call(this, type, listener, opts)
   } as typeof add
@@ -116,11 +111,9 @@ export function mountQrFrame(
 
   const origin = config.loginOrigin && new URL(config.loginOrigin).origin
   const listener = (event: MessageEvent) => {
-    if (disposed || (origin && event.origin !== origin)) return
-    for (const vendor of vendorListeners) {
-      if (typeof vendor === 'function') vendor.call(window, event)
-      else vendor.handleEvent(event)
-    }
+    // ddlogin.js registers plain functions.
+    if (!disposed && (!origin || event.origin === origin))
+      vendorListeners.forEach((vendor) => vendor.call(window, event))
   }
   window.addEventListener('message', listener)
 

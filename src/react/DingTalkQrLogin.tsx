@@ -31,25 +31,21 @@ export interface DingTalkQrLoginProps<
 export function DingTalkQrLogin<TResult = DingTalkLoginResult>(props: DingTalkQrLoginProps<TResult>) {
   const { texts: override, className, style, ...options } = props
   const settings = useDingTalkLoginSettings()
-  const texts = resolveQrTexts(options.locale ?? settings.locale, override)
+  const texts = resolveQrTexts(options.locale || settings.locale, override)
   const { status, error, containerRef, refresh, retry } = useDingTalkQrLogin<TResult>(options)
-  const width = options.width ?? 300
-  const height = options.height ?? 300
+  const { width = 300, height = 300 } = options
   return (
     <div className={className} style={style} data-dingtalk-login="qr" data-state={status}>
       <div ref={containerRef} hidden={status !== 'waiting-for-scan'} style={{ width, height }} />
       <p role="status" aria-live="polite">
         {texts.qr[status]}
       </p>
-      {status === 'error' && error ? (
-        <>
-          <p role="alert">{errorText(error, texts)}</p>
-          <button type="button" onClick={retry}>
-            {texts.retry}
-          </button>
-        </>
-      ) : null}
-      {status === 'waiting-for-scan' ? (
+      {status === 'error' && error && <p role="alert">{errorText(error, texts)}</p>}
+      {status === 'error' ? (
+        <button type="button" onClick={retry}>
+          {texts.retry}
+        </button>
+      ) : status === 'waiting-for-scan' ? (
         <button type="button" onClick={refresh}>
           {texts.refresh}
         </button>

@@ -62,18 +62,17 @@ export function useDingTalkQrLogin<TResult = DingTalkLoginResult>(
   const { status, error, result, refresh, retry } = useStore(store)
 
   // Only these primitives restart the login; a string key keeps the effect's dependencies honest.
-  const restartKey = JSON.stringify(
-    RESTARTING.map((key) => options[key] ?? (settings as Record<string, unknown>)[key] ?? null),
+  const picked: Record<string, unknown> = {}
+  for (const key of RESTARTING) {
+    const value = options[key] !== undefined ? options[key] : (settings as Record<string, unknown>)[key]
+    if (value !== undefined) picked[key] = value
+  }
+  const restartKey = JSON.stringify(picked)
+  useEffect(
+    () =>
+      container ? store.getState().mount(container, JSON.parse(restartKey) as QrLoginOptions) : undefined,
+    [store, container, restartKey],
   )
-  useEffect(() => {
-    if (!container) return
-    const values = JSON.parse(restartKey) as unknown[]
-    const mountOptions: Record<string, unknown> = {}
-    RESTARTING.forEach((key, i) => {
-      if (values[i] !== null) mountOptions[key] = values[i]
-    })
-    return store.getState().mount(container, mountOptions)
-  }, [store, container, restartKey])
 
   return { status, error, result, containerRef: setContainer, refresh, retry }
 }
