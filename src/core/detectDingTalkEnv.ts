@@ -38,29 +38,28 @@ export function detectDingTalkEnv(hints: ContainerHints | undefined = readContai
   const ua = hints.userAgent
   const isDingTalk = /DingTalk/i.test(ua)
   const isHarmony = /OpenHarmony/i.test(ua) && /ArkWeb/i.test(ua)
-  const config = parseContainerConfig(hints.bridgeConfig) ?? parseContainerConfig(hints.windowName)
-  const top = hints.topPlatform?.toLowerCase()
-  let platform: DingTalkPlatform = 'not-in-dingtalk'
-  if (isDingTalk && /iPhone|iPad|iPod|iOS/i.test(ua)) platform = 'ios'
-  else if (isDingTalk && /Android/i.test(ua) && !isHarmony) platform = 'android'
-  else if (isDingTalk && isHarmony) platform = 'harmony'
-  else if (config?.containerId || hints.hasPcInvokeApi) platform = 'pc'
-  else if (top && top !== 'notindingtalk') {
-    // DingTalk: the top-window config also names gov variants (`gdtPc`, `gdtAndroid`, …).
-    platform = /pc/.test(top)
-      ? 'pc'
-      : /android/.test(top)
-        ? 'android'
-        : /harmony/.test(top)
-          ? 'harmony'
-          : 'ios'
-  }
+  const config = parseContainerConfig(hints.bridgeConfig) || parseContainerConfig(hints.windowName) || {}
+  // DingTalk: the top-window config also names gov variants (`gdtPc`, `gdtAndroid`, …).
+  const top = (hints.topPlatform || 'notindingtalk').toLowerCase()
+  const platform: DingTalkPlatform =
+    isDingTalk && /iPhone|iPad|iPod|iOS/i.test(ua)
+      ? 'ios'
+      : isDingTalk && isHarmony
+        ? 'harmony'
+        : isDingTalk && /Android/i.test(ua)
+          ? 'android'
+          : config.containerId || hints.hasPcInvokeApi || /pc/.test(top)
+            ? 'pc'
+            : top === 'notindingtalk'
+              ? 'not-in-dingtalk'
+              : /android/.test(top)
+                ? 'android'
+                : /harmony/.test(top)
+                  ? 'harmony'
+                  : 'ios'
   if (platform === 'not-in-dingtalk') return NOT_IN_DINGTALK
-  const version =
-    (typeof config?.hostVersion === 'string' ? config.hostVersion : undefined) ??
-    /AliApp\(DingTalk\/([\d.]+)/i.exec(ua)?.[1] ??
-    /DingTalk\/([\d.]+)/i.exec(ua)?.[1] ??
-    /DingTalk\(([\d.]+)/i.exec(ua)?.[1]
+  const match = /DingTalk[/(]([\d.]+)/i.exec(ua)
+  const version = typeof config.hostVersion === 'string' ? config.hostVersion : match ? match[1] : undefined
   return { platform, inDingTalk: true, version }
 }
 
@@ -68,9 +67,9 @@ export function detectDingTalkEnv(hints: ContainerHints | undefined = readContai
 export function compareVersions(a: string, b: string): number {
   const left = a.split('-')[0]!.split('.')
   const right = b.split('-')[0]!.split('.')
-  for (let i = 0; i < Math.max(left.length, right.length); i++) {
-    const diff = (parseInt(left[i] ?? '0', 10) || 0) - (parseInt(right[i] ?? '0', 10) || 0)
-    if (diff !== 0) return diff < 0 ? -1 : 1
+  for (let i = 0; i < left.length || i < right.length; i++) {
+    const diff = (parseInt(left[i]!, 10) || 0) - (parseInt(right[i]!, 10) || 0)
+    if (diff) return diff < 0 ? -1 : 1
   }
   return 0
 }

@@ -36,38 +36,35 @@ export function loadQrLoginSdk(options: LoadQrLoginSdkOptions = {}): Promise<DTF
   if (sdkPromise) return sdkPromise
   const { src = QR_LOGIN_SDK_URL, nonce, timeoutMs = 15_000 } = options
   const promise = new Promise<DTFrameLogin>((resolve, reject) => {
-    if (typeof document === 'undefined') {
-      return reject(new DingTalkLoginError('environment', 'QR login needs a browser'))
-    }
+    if (typeof document === 'undefined')
+      throw new DingTalkLoginError('environment', 'QR login needs a browser')
     const existing = getDTFrameLogin()
     if (existing) return resolve(existing)
-    let tag = Array.from(document.scripts).find((script) => script.getAttribute('src') === src)
-    const ours = !tag
-    if (!tag) {
-      tag = document.createElement('script')
-      tag.src = src
-      tag.async = true
-      if (nonce) tag.setAttribute('nonce', nonce)
-    }
-    const script = tag
-    let timer: ReturnType<typeof setTimeout> | undefined
+    const found = Array.from(document.scripts).find((tag) => tag.getAttribute('src') === src)
+    const script = found || document.createElement('script')
     // Late events after a timeout are harmless: a settled promise ignores them.
-    const settle = (error?: DingTalkLoginError) => {
+    const settle = (code?: 'timeout' | 'sdk-load-failed', message = 'failed to load') => {
       clearTimeout(timer)
       const sdk = getDTFrameLogin()
-      if (!error && sdk) return resolve(sdk)
+      if (!code && sdk) return resolve(sdk)
       // A retry injects a fresh tag; a tag the host page added stays.
-      if (ours) script.remove()
-      reject(error || new DingTalkLoginError('sdk-load-failed', `${src} defined no DTFrameLogin`))
+      if (!found) script.remove()
+      reject(
+        new DingTalkLoginError(
+          code || 'sdk-load-failed',
+          `${src} ${code ? message : 'defined no DTFrameLogin'}`,
+        ),
+      )
     }
     script.addEventListener('load', () => settle())
-    script.addEventListener('error', () =>
-      settle(new DingTalkLoginError('sdk-load-failed', `Failed to load ${src}`)),
-    )
-    if (timeoutMs > 0) {
-      timer = setTimeout(() => settle(new DingTalkLoginError('timeout', `${src} timed out`)), timeoutMs)
+    script.addEventListener('error', () => settle('sdk-load-failed'))
+    const timer = timeoutMs > 0 ? setTimeout(() => settle('timeout', 'timed out'), timeoutMs) : 0
+    if (!found) {
+      script.src = src
+      script.async = true
+      if (nonce) script.setAttribute('nonce', nonce)
+      document.head.appendChild(script)
     }
-    if (ours) document.head.appendChild(script)
   })
   sdkPromise = promise
   promise.catch(() => {

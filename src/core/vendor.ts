@@ -72,21 +72,21 @@ export interface ContainerHints {
 export function readContainerHints(): ContainerHints | undefined {
   if (typeof window === 'undefined' || typeof navigator === 'undefined') return undefined
   const w = window as unknown as DingTalkWindow
+  const text = (value: unknown) => (typeof value === 'string' ? value : '')
   let topPlatform: string | undefined
   try {
     // DingTalk: the misspelt global is jsapi's own name; reading a cross-origin top throws.
-    const top = window.top as unknown as DingTalkWindow | null
-    const platform = top?.__dingtalk_jsapi_top_platfrom_config__?.platform
-    topPlatform = typeof platform === 'string' ? platform : undefined
+    const config = (window.top as unknown as DingTalkWindow).__dingtalk_jsapi_top_platfrom_config__
+    topPlatform = text(config && config.platform) || undefined
   } catch {
     topPlatform = undefined
   }
-  const nav = navigator as Navigator & { swuserAgent?: unknown }
+  const platform = w.dingtalk && w.dingtalk.platform
   return {
-    userAgent: navigator.userAgent || (typeof nav.swuserAgent === 'string' ? nav.swuserAgent : ''),
-    windowName: typeof window.name === 'string' ? window.name : '',
-    bridgeConfig: typeof w.dd_bridge_config === 'string' ? w.dd_bridge_config : '',
-    hasPcInvokeApi: typeof w.dingtalk?.platform?.invokeAPI === 'function',
+    userAgent: navigator.userAgent || text((navigator as Navigator & { swuserAgent?: unknown }).swuserAgent),
+    windowName: text(window.name),
+    bridgeConfig: text(w.dd_bridge_config),
+    hasPcInvokeApi: typeof (platform && platform.invokeAPI) === 'function',
     topPlatform,
   }
 }

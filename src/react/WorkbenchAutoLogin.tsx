@@ -51,7 +51,7 @@ export function WorkbenchAutoLogin<TResult = DingTalkLoginResult>(props: Workben
     ...options
   } = props
   const settings = useDingTalkLoginSettings()
-  const texts = resolveWorkbenchTexts(options.locale ?? settings.locale, override)
+  const texts = resolveWorkbenchTexts(options.locale || settings.locale, override)
   const { status, error, retry } = useWorkbenchAutoLogin<TResult>(options)
   const showFallback = fallback !== null && shouldShowWorkbenchFallback(status, showFallbackOnError)
   return (
@@ -59,18 +59,18 @@ export function WorkbenchAutoLogin<TResult = DingTalkLoginResult>(props: Workben
       <p role="status" aria-live="polite">
         {showFallback ? '' : texts.workbench[status]}
       </p>
-      {status === 'error' && error ? (
-        <>
-          <p role="alert">
-            {errorText(error, texts)}
-            {showFallback ? ` ${texts.fallbackAfterError}` : ''}
-          </p>
-          <button type="button" onClick={retry}>
-            {texts.retry}
-          </button>
-        </>
-      ) : null}
-      {showFallback ? fallback : null}
+      {status === 'error' && error && (
+        <p role="alert">
+          {errorText(error, texts)}
+          {showFallback && ` ${texts.fallbackAfterError}`}
+        </p>
+      )}
+      {status === 'error' && (
+        <button type="button" onClick={retry}>
+          {texts.retry}
+        </button>
+      )}
+      {showFallback && fallback}
     </div>
   )
 }

@@ -5,7 +5,7 @@ import type { DingTalkBridge, DingTalkEnv } from '../core'
 const subscribe = () => () => {}
 const getServerSnapshot = (): undefined => undefined
 let detected: DingTalkEnv | undefined
-const getDetected = (): DingTalkEnv => (detected ??= detectDingTalkEnv())
+const getDetected = (): DingTalkEnv => detected || (detected = detectDingTalkEnv())
 const byBridge = new WeakMap<DingTalkBridge, DingTalkEnv>()
 
 /** Options of {@link useDingTalkEnv}. */

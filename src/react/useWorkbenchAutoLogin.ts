@@ -42,23 +42,22 @@ export function useWorkbenchAutoLogin<TResult = DingTalkLoginResult>(
 ): UseWorkbenchAutoLoginResult<TResult> {
   const settings = useDingTalkLoginSettings()
   const latest = useRef<WorkbenchLoginDeps<TResult>>(options)
-  latest.current = { ...options, fetch: options.fetch ?? settings.fetch }
+  latest.current = { ...options, fetch: options.fetch || settings.fetch }
   const [store] = useState(() => createWorkbenchLoginStore<TResult>(() => latest.current))
-  const state = useStore(store)
+  const { status, error, result, env, retry } = useStore(store)
 
-  const endpoint = options.endpoint ?? settings.endpoint
-  const locale = options.locale ?? settings.locale
-  const { corpId, clientId, timeoutMs, search } = options
+  const {
+    endpoint = settings.endpoint,
+    locale = settings.locale,
+    corpId,
+    clientId,
+    timeoutMs,
+    search,
+  } = options
   useEffect(
     () => store.getState().start({ endpoint, locale, corpId, clientId, timeoutMs, search }),
     [store, endpoint, locale, corpId, clientId, timeoutMs, search],
   )
 
-  return {
-    status: state.status,
-    error: state.error,
-    result: state.result,
-    env: state.env,
-    retry: state.retry,
-  }
+  return { status, error, result, env, retry }
 }
