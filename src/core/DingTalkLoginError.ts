@@ -63,6 +63,6 @@ export function isDingTalkLoginError(value: unknown): value is DingTalkLoginErro
     value instanceof DingTalkLoginError ||
     (value instanceof Error &&
       value.name === 'DingTalkLoginError' &&
-      Object.values<string>(DingTalkLoginErrorCode).includes((value as { code?: string }).code ?? ''))
+      Object.values<unknown>(DingTalkLoginErrorCode).includes((value as { code?: unknown }).code))
   )
 }

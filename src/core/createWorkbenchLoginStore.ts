@@ -98,7 +98,7 @@ const PLACEHOLDER = '$CORPID$'
 /** The corp from a `?corpId=` / `?corpid=` query, ignoring DingTalk's unreplaced `$CORPID$` placeholder. */
 export function getCorpIdFromSearch(search: string): string | undefined {
   const query = new URLSearchParams(search)
-  const value = query.get('corpId') ?? query.get('corpid')
+  const value = query.get('corpId') || query.get('corpid')
   return value && value !== PLACEHOLDER ? value : undefined
 }
 
