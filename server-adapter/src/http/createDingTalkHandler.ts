@@ -5,12 +5,12 @@ import type { Awaitable } from '../dingtalk/tokenCache'
 import { DingTalkAuthError, isDingTalkAuthError, pickLocale } from '../errors'
 import type { DingTalkAuthLocale } from '../errors'
 import type { DDInnerAuth } from '../login/DDInnerAuth'
-import type { DingTalkLoginBinding, DingTalkLoginResult } from '../login/DDInnerAuthSvc'
+import type { DingTalkLoginResult } from '../login/DDInnerAuthSvc'
 import { generateState, hashState, statesEqual } from '../login/state'
+import { toBindingView } from '../login/toBindingView'
 import { toDingTalkAuthError } from '../login/toDingTalkAuthError'
 import { createSessionManager } from '../session/createSessionManager'
 import type { SessionManager, SessionOptions } from '../session/createSessionManager'
-import type { DDInnerAuthModel } from '../store/BindingStore'
 import { createMemoryStateStore } from '../state/createMemoryStateStore'
 import type { StateStore } from '../state/StateStore'
 import { parseCookies, serializeCookie } from './cookies'
@@ -169,19 +169,6 @@ function requiredString(body: Record<string, unknown>, field: string, max = 512)
   const value = optionalString(body, field, max)
   if (!value) throw badField(field, `${field} is required`)
   return value
-}
-
-function toBindingView(binding: DDInnerAuthModel): DingTalkLoginBinding {
-  return {
-    corpId: binding.thirdCorpId,
-    dingUserId: binding.thirdUserId,
-    unionId: binding.unionId,
-    jobNumber: binding.jobNumber,
-    phone: binding.phone,
-    email: binding.email,
-    hiredDate: binding.hiredDate,
-    photo: binding.photo,
-  }
 }
 
 /**

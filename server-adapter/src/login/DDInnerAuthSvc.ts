@@ -5,6 +5,7 @@ import { DingTalkAuthError } from '../errors'
 import type { Logger } from '../logger'
 import type { BindingProfile, BindingStore, DDInnerAuthModel, LocalUser } from '../store/BindingStore'
 import type { DDInnerAuth } from './DDInnerAuth'
+import { toBindingView } from './toBindingView'
 import { toDingTalkAuthError } from './toDingTalkAuthError'
 
 /** Which login flow produced a result. */
@@ -375,16 +376,7 @@ export class DDInnerAuthSvc {
       userId: binding.userId,
       isNewUser,
       instance: instance.name,
-      binding: {
-        corpId: binding.thirdCorpId,
-        dingUserId: binding.thirdUserId,
-        unionId: binding.unionId,
-        jobNumber: binding.jobNumber,
-        phone: binding.phone,
-        email: binding.email,
-        hiredDate: binding.hiredDate,
-        photo: binding.photo,
-      },
+      binding: toBindingView(binding),
       user: { id: binding.userId, name: binding.name, avatar: binding.photo },
     }
   }
