@@ -153,7 +153,8 @@ export const ScanRefused: Story = {
     await stateIs(canvasElement, 'waiting-for-scan')
     qr.emitFailure('用户取消了授权', 11021)
     await stateIs(canvasElement, 'error')
-    await expect(canvas.getByRole('alert')).toHaveTextContent(errorFor('auth-code-failed'))
+    // DingTalk's own reason, as the QR page gave it.
+    await expect(canvas.getByRole('alert')).toHaveTextContent('用户取消了授权')
     await expect(args.onError).toHaveBeenCalledWith(expect.objectContaining({ code: 'auth-code-failed' }))
   },
 }

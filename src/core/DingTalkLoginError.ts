@@ -49,11 +49,9 @@ export class DingTalkLoginError extends Error {
   declare readonly requestId: string | undefined
 
   constructor(code: DingTalkLoginErrorCode, message: string, options: DingTalkLoginErrorOptions = {}) {
-    super(message, { cause: options.cause })
-    this.name = 'DingTalkLoginError'
-    this.code = code
-    this.serverCode = options.serverCode
-    this.requestId = options.requestId
+    // Error itself takes `cause` from the options.
+    super(message, options)
+    Object.assign(this, options, { name: 'DingTalkLoginError', code })
   }
 }
 

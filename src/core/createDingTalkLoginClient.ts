@@ -29,11 +29,6 @@ export interface DingTalkLoginClientOptions {
   fetch?: FetchLike
   /** Sent as `Accept-Language`, so the backend's error messages come in the same language. */
   locale?: DingTalkLocale
-  /**
-   * Abort a request after this many milliseconds (rejects with the `timeout` code); `0` disables.
-   * @default 15000
-   */
-  timeoutMs?: number
 }
 
 /** Options of {@link fetchLoginConfig}. */
@@ -71,99 +66,75 @@ export interface DingTalkLoginClient<TResult = DingTalkLoginResult> {
   getLoginCode(input: GetLoginCodeInput): Promise<TResult>
 }
 
-type Json = Record<string, unknown> | undefined
-
 /**
  * One JSON call: `credentials: 'include'` (the state and session cookies), the backend's
  * `{ error: { code, message, requestId } }` turned into `DingTalkLoginError('exchange-failed')` with `serverCode`
- * and `requestId`, network failures into `exchange-failed`, a timeout into `timeout`.
+ * and `requestId`, a failed request (network, no JSON) into `exchange-failed` too. No timeout of its own: the
+ * stores ignore a late answer once they stopped.
  */
-async function call(
+async function request<T>(
+  { endpoint = DEFAULT_ENDPOINT, locale, fetch: f = fetch }: DingTalkLoginClientOptions,
   path: string,
-  body: object | undefined,
-  options: DingTalkLoginClientOptions & { signal?: AbortSignal },
-): Promise<Json> {
-  const { endpoint = DEFAULT_ENDPOINT, locale, timeoutMs = 15_000, signal } = options
-  const controller = new AbortController()
-  const abort = () => controller.abort()
-  const timer = timeoutMs > 0 ? setTimeout(abort, timeoutMs) : 0
-  if (signal) {
-    if (signal.aborted) abort()
-    signal.addEventListener('abort', abort)
-  }
-  const headers: Record<string, string> = { Accept: 'application/json' }
-  if (locale) headers['Accept-Language'] = locale
-  if (body) headers['Content-Type'] = 'application/json'
-  let response: Response | undefined
-  let data: Json
-  try {
-    // Late-bound: a polyfill or test double installed after this module loaded is still used.
-    response = await (options.fetch || fetch)(endpoint.replace(/\/+$/, '') + path, {
-      method: body ? 'POST' : 'GET',
-      headers,
-      body: body && JSON.stringify(body),
-      credentials: 'include',
-      signal: controller.signal,
-    })
-    data = (await response.json()) as Json
-  } catch (cause) {
-    const aborted = controller.signal.aborted
-    if (!response || aborted || response.ok) {
-      const code = aborted && !(signal && signal.aborted) ? 'timeout' : 'exchange-failed'
-      throw new DingTalkLoginError(
-        code,
-        response ? 'Login server sent no JSON' : 'Login server unreachable',
-        {
-          cause,
-        },
-      )
-    }
-  } finally {
-    clearTimeout(timer)
-    if (signal) signal.removeEventListener('abort', abort)
-  }
-  if (!response.ok) {
-    const error = Object(data && data.error) as Record<string, unknown>
-    const text = (key: string) => (typeof error[key] === 'string' ? (error[key] as string) : undefined)
-    throw new DingTalkLoginError('exchange-failed', text('message') || `HTTP ${response.status}`, {
-      serverCode: text('code'),
-      requestId: text('requestId'),
+  body?: object,
+  signal?: AbortSignal,
+): Promise<T> {
+  // A default parameter: `fetch` is looked up at call time, never captured at import.
+  const response = await f(endpoint.replace(/\/+$/, '') + path, {
+    method: body ? 'POST' : 'GET',
+    headers: {
+      Accept: 'application/json',
+      ...(locale && { 'Accept-Language': locale }),
+      ...(body && { 'Content-Type': 'application/json' }),
+    },
+    body: body && JSON.stringify(body),
+    credentials: 'include',
+    signal,
+  }).catch((cause: unknown) => {
+    throw new DingTalkLoginError('exchange-failed', 'no answer', { cause })
+  })
+  const data = await response.json().catch(() => 0)
+  const { code, message, requestId } = Object(data && data.error)
+  if (!response.ok || !data) {
+    throw new DingTalkLoginError('exchange-failed', message || 'HTTP ' + response.status, {
+      serverCode: code,
+      requestId,
     })
   }
-  return data
+  return data as T
 }
 
 /** `GET {endpoint}/config`: the login config; the backend also sets the state cookie. */
 export async function fetchLoginConfig(
   options: DingTalkLoginClientOptions & GetConfigOptions = {},
 ): Promise<DingTalkLoginConfig> {
-  let query = ''
-  for (const key of ['corpId', 'instance'] as const) {
-    const value = options[key]
-    if (value) query += `${query ? '&' : '?'}${key}=${encodeURIComponent(value)}`
-  }
-  const config = await call(`/config${query}`, undefined, options)
-  const required = ['appKey', 'state', 'redirectUri', 'scope', 'loginOrigin', 'scriptSrc']
-  if (!config || required.some((key) => !config[key] || typeof config[key] !== 'string')) {
-    throw new DingTalkLoginError('exchange-failed', 'Login server sent an incomplete config')
-  }
-  return config as unknown as DingTalkLoginConfig
+  // JSON drops the unset ones.
+  const query =
+    '' +
+    new URLSearchParams(JSON.parse(JSON.stringify({ corpId: options.corpId, instance: options.instance })))
+  const config = await request<DingTalkLoginConfig>(
+    options,
+    '/config' + (query && '?' + query),
+    undefined,
+    options.signal,
+  )
+  if (!config.state || !config.scriptSrc) throw new DingTalkLoginError('exchange-failed', 'bad config')
+  return config
 }
 
 /** `POST {endpoint}/login/qr { code, state, platform }`: the login result. */
 export function exchangeQrCode<TResult = DingTalkLoginResult>(
-  { code, state, platform }: QrCodeExchange,
+  input: QrCodeExchange,
   options: DingTalkLoginClientOptions = {},
 ): Promise<TResult> {
-  return call('/login/qr', { code, state, platform }, options) as Promise<TResult>
+  return request(options, '/login/qr', input)
 }
 
 /** `POST {endpoint}/login/workbench { corpId, authCode, platform }`: the login result. */
 export function exchangeWorkbenchCode<TResult = DingTalkLoginResult>(
-  { corpId, authCode, platform }: WorkbenchCodeExchange,
+  input: WorkbenchCodeExchange,
   options: DingTalkLoginClientOptions = {},
 ): Promise<TResult> {
-  return call('/login/workbench', { corpId, authCode, platform }, options) as Promise<TResult>
+  return request(options, '/login/workbench', input)
 }
 
 /** The backend routes of `design.md` §4.2 as one object bound to `options`. */

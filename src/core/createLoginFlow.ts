@@ -14,21 +14,23 @@ interface FlowState<TResult> {
   result: TResult | null
 }
 
-/** One run of a login, handed to the store's steps. */
-export interface LoginRun<TResult> {
-  /** False once a newer run started or the login stopped: the run must then change nothing. */
-  live(): boolean
-  /** Aborted when the run ends. */
-  signal: AbortSignal
-  /** Adds work that ending the run undoes (timers, the QR frame); each may run more than once. */
-  onEnd(undo: () => void): void
-  /** The code a failure of the current step gets (a thrown {@link DingTalkLoginError} keeps its own). */
-  code: DingTalkLoginErrorCode
-  /** Ends the run in `error` with `error` mapped to a {@link DingTalkLoginError} with `code`, and calls `onError`. */
-  fail(error: unknown): void
-  /** Ends the run's steps, goes to `exchanging` and follows `send()` to `success` or `error`; once per run. */
-  exchange(send: () => Promise<TResult>): void
-}
+/**
+ * The steps of one run. Positional helpers (minified to one letter each, unlike the keys of an object):
+ * - `put(patch, code?)`: sets state while the run is current and throws otherwise, which silently ends the steps;
+ *   `code` is what a failure from then on gets (a thrown {@link DingTalkLoginError} keeps its own);
+ * - `onEnd(undo)`: work that ending the run undoes (timers, the QR frame);
+ * - `fail(error)`: ends the run in `error`;
+ * - `exchange(send)`: ends the run's steps, goes to `exchanging` and follows `send()`; once per run;
+ * - `signal`: aborted when the run ends.
+ */
+export type LoginSteps<TResult, TArgs, TState> = (
+  args: TArgs,
+  put: (patch: Partial<TState>, code?: DingTalkLoginErrorCode) => void,
+  onEnd: (undo: () => void) => void,
+  fail: (error: unknown) => void,
+  exchange: (send: () => Promise<TResult>) => void,
+  signal: AbortSignal,
+) => Promise<void>
 
 /**
  * The lifecycle both login stores share (style.md A3: the stores stay one per instance): runs that a newer run or
@@ -39,79 +41,83 @@ export function createLoginFlow<TResult, TArgs, TState extends FlowState<TResult
   getDeps: () => LoginCallbacks<TResult>,
   set: (partial: Partial<TState>) => void,
   get: () => TState,
-  steps: (args: TArgs, run: LoginRun<TResult>) => Promise<void>,
+  steps: LoginSteps<TResult, TArgs, TState>,
 ) {
-  let current: { args: TArgs } | null = null
+  let current: { a: TArgs } | 0 = 0
   let id = 0
-  let end = () => {}
-  let exchange: Promise<TResult> | null = null
-
-  const fail = (runId: number, error: unknown, code: DingTalkLoginErrorCode) => {
-    if (runId !== id) return
-    end()
-    const loginError = toDingTalkLoginError(error, code)
-    set({ status: 'error', error: loginError } as Partial<TState>)
-    const { onError } = getDeps()
-    if (onError) onError(loginError)
+  let undo: (() => void)[] = []
+  let pending: Promise<TResult> | 0 = 0
+  const end = () => {
+    undo.forEach((f) => f())
+    undo = []
   }
 
-  const follow = (runId: number, pending: Promise<TResult>) =>
-    pending.then(
-      (result) => {
-        if (runId !== id) return
-        set({ status: 'success', result, error: null } as Partial<TState>)
-        const { onSuccess } = getDeps()
-        if (onSuccess) onSuccess(result)
-      },
-      (error: unknown) => fail(runId, error, 'exchange-failed'),
+  // Settles run `runId` in `error` when `error` is given, else in `success` with `result`.
+  const done = (runId: number, error: DingTalkLoginError | 0, result?: TResult) => {
+    if (runId !== id) return
+    end()
+    // `error` is null since the run began.
+    set((error ? { status: 'error', error } : { status: 'success', result }) as Partial<TState>)
+    const callback = getDeps()[error ? 'onError' : 'onSuccess'] as ((value: unknown) => void) | undefined
+    if (callback) callback(error || result)
+  }
+
+  const follow = (runId: number, exchange: Promise<TResult>) =>
+    exchange.then(
+      (result) => done(runId, 0, result),
+      (error: unknown) => done(runId, toDingTalkLoginError(error, 'exchange-failed')),
     )
 
   const begin = () => {
     if (!current) return
     end()
     const runId = ++id
+    let code: DingTalkLoginErrorCode = 'exchange-failed'
     const controller = new AbortController()
-    const undo = [() => controller.abort()]
-    end = () => undo.forEach((f) => f())
-    exchange = null
-    const live = () => runId === id
-    const run: LoginRun<TResult> = {
-      live,
-      signal: controller.signal,
-      code: 'exchange-failed',
-      onEnd: (f) => undo.push(f),
-      fail: (error) => fail(runId, error, run.code),
-      exchange(send) {
-        if (!live() || exchange) return
+    undo.push(() => controller.abort())
+    pending = 0
+    const fail = (error: unknown) => done(runId, toDingTalkLoginError(error, code))
+    steps(
+      current.a,
+      (patch, next) => {
+        if (runId !== id) throw 0
+        if (next) code = next
+        set(patch)
+      },
+      (f) => undo.push(f),
+      fail,
+      (send) => {
+        if (runId !== id || pending) return
         end()
         set({ status: 'exchanging' } as Partial<TState>)
-        follow(runId, (exchange = Promise.resolve().then(send)))
+        void follow(runId, (pending = Promise.resolve().then(send)))
       },
-    }
-    steps(current.args, run).catch(run.fail)
+      controller.signal,
+    ).catch(fail)
   }
 
   return {
     /** Starts a run with `args` on the next microtask; returns the stop function. */
     start(args: TArgs) {
-      const token = { args }
+      const token = { a: args }
       current = token
       queueMicrotask(() => {
         const { status } = get()
         if (current !== token || status === 'success') return
-        if (exchange && status === 'exchanging') void follow(++id, exchange)
+        if (pending && status === 'exchanging') void follow(++id, pending)
         else begin()
       })
       return () => {
         if (current !== token) return
-        current = null
+        current = 0
         id++
         end()
       }
     },
-    /** Starts a new run now when started and `status` allows it. */
-    restart(allowed: (status: string) => boolean) {
-      if (current && allowed(get().status)) begin()
+    /** Starts a new run now when started, unless exchanging or after a success. */
+    restart() {
+      const { status } = get()
+      if (current && status !== 'exchanging' && status !== 'success') begin()
     },
   }
 }

@@ -3,7 +3,7 @@ import type { DingTalkLoginError } from './DingTalkLoginError'
 import { createLoginFlow } from './createLoginFlow'
 import { exchangeQrCode, fetchLoginConfig } from './createDingTalkLoginClient'
 import type { FetchLike } from './createDingTalkLoginClient'
-import { loadQrLoginSdk } from './loadQrLoginSdk'
+import { loadScript } from './loadQrLoginSdk'
 import type { LoadQrLoginSdkOptions } from './loadQrLoginSdk'
 import { mountQrFrame } from './mountQrFrame'
 import type {
@@ -133,44 +133,41 @@ export function createQrLoginStore<TResult = DingTalkLoginResult>(
       getDeps,
       set,
       get,
-      async ([container, options], run) => {
-        const { fetchConfig, loadSdk = loadQrLoginSdk, fetch } = getDeps()
-        const http = { endpoint: options.endpoint, locale: options.locale, fetch }
-        set({ status: 'loading-config', error: null, result: null })
-        const request = { corpId: options.corpId, signal: run.signal }
-        const config = await (fetchConfig ? fetchConfig(request) : fetchLoginConfig({ ...http, ...request }))
-        if (!run.live()) return
-        set({ status: 'loading-script' })
-        run.code = 'sdk-load-failed'
-        const src = options.scriptSrc || config.scriptSrc
-        const sdk = await loadSdk({ src, nonce: options.nonce, timeoutMs: options.sdkTimeoutMs })
-        if (!run.live()) return
-        run.code = 'auth-code-failed'
-        const frame = { config, width: options.width, height: options.height, corpId: options.corpId }
+      async ([container, options], put, onEnd, fail, exchange, signal) => {
+        const { fetchConfig = fetchLoginConfig, loadSdk = loadScript, fetch } = getDeps()
+        const http = { ...options, fetch }
+        const { refreshIntervalMs: every = 540_000, platform = 'web' } = options
+        put({ status: 'loading-config', error: null }) // a run never starts after a success
+        // The default `fetchLoginConfig` reads the endpoint, locale, fetch and corp hint; an injected one the corp hint.
+        const config = await fetchConfig({ ...http, signal })
+        put({ status: 'loading-script' }, 'sdk-load-failed')
+        const sdk = await loadSdk({
+          src: options.scriptSrc || config.scriptSrc,
+          nonce: options.nonce,
+          timeoutMs: options.sdkTimeoutMs,
+        })
+        put({ status: 'waiting-for-scan' }, 'auth-code-failed')
         const onCode = (code: string) =>
-          run.exchange(() => {
-            const input = { code, state: config.state, platform: options.platform || 'web' }
-            const { exchangeCode } = getDeps()
-            return exchangeCode ? exchangeCode(input) : exchangeQrCode<TResult>(input, http)
+          exchange(() => {
+            const input = { code, state: config.state, platform }
+            const { exchangeCode = (body: QrCodeExchange) => exchangeQrCode<TResult>(body, http) } = getDeps()
+            return exchangeCode(input)
           })
-        run.onEnd(mountQrFrame(sdk, container, frame, { onCode, onError: run.fail }))
-        set({ status: 'waiting-for-scan' })
-        const every = options.refreshIntervalMs === undefined ? 540_000 : options.refreshIntervalMs
+        onEnd(mountQrFrame(sdk, container, { ...options, config }, { onCode, onError: fail }))
         if (every > 0) {
-          const timer = setTimeout(() => flow.restart(() => true), every)
-          run.onEnd(() => clearTimeout(timer))
+          const timer = setTimeout(flow.restart, every)
+          onEnd(() => clearTimeout(timer))
         }
       },
     )
-    const restart = () => flow.restart((status) => status !== 'exchanging' && status !== 'success')
 
     return {
       status: 'idle',
       error: null,
       result: null,
       mount: (container, options = {}) => flow.start([container, options]),
-      refresh: restart,
-      retry: restart,
+      refresh: flow.restart,
+      retry: flow.restart,
     }
   })
 }

@@ -118,33 +118,28 @@ export function createWorkbenchLoginStore<TResult = DingTalkLoginResult>(
   let defaultBridge: DingTalkBridge | undefined
 
   return createStore<WorkbenchLoginState<TResult>>()((set, get) => {
-    const flow = createLoginFlow<TResult, WorkbenchLoginOptions, WorkbenchLoginState<TResult>>(
+    const flow = createLoginFlow<TResult, WorkbenchLoginOptions | undefined, WorkbenchLoginState<TResult>>(
       getDeps,
       set,
       get,
-      async (opts, run) => {
-        const d = getDeps()
-        const http = { endpoint: opts.endpoint, locale: opts.locale, fetch: d.fetch }
-        const bridge = d.bridge || defaultBridge || (defaultBridge = createDingTalkBridge())
-        set({ status: 'detecting', error: null, result: null })
-
-        run.code = 'environment'
+      async (opts = {}, put, onEnd, _fail, exchange, signal) => {
+        const {
+          bridge = defaultBridge || (defaultBridge = createDingTalkBridge()),
+          fetchConfig = fetchLoginConfig,
+          fetch,
+        } = getDeps()
+        const http = { ...opts, fetch }
+        const { search = typeof location === 'undefined' ? '' : location.search, timeoutMs = 8000 } = opts
+        put({ status: 'detecting', error: null }, 'environment') // a run never starts after a success
         const env = bridge.getEnv()
-        if (!env.inDingTalk) return void set({ status: 'not-in-dingtalk', env })
-        set({ status: 'requesting-code', env })
-        run.code = 'auth-code-failed'
-        let corpId =
-          opts.corpId ||
-          getCorpIdFromSearch(
-            opts.search !== undefined ? opts.search : typeof location === 'undefined' ? '' : location.search,
-          )
+        if (!env.inDingTalk) return put({ status: 'not-in-dingtalk', env })
+        put({ status: 'requesting-code', env }, 'auth-code-failed')
+        let corpId = opts.corpId || getCorpIdFromSearch(search)
         let clientId = opts.clientId
         if (!clientId) {
-          const request = { corpId, signal: run.signal }
-          const config = await (d.fetchConfig
-            ? d.fetchConfig(request)
-            : fetchLoginConfig({ ...http, ...request }))
-          if (!run.live()) return
+          // The default `fetchLoginConfig` reads the endpoint, locale, fetch and corp; an injected one the corp.
+          const config = await fetchConfig({ ...http, corpId, signal })
+          put({})
           clientId = config.appKey
           corpId = corpId || config.corpId
         }
@@ -154,29 +149,26 @@ export function createWorkbenchLoginStore<TResult = DingTalkLoginResult>(
             'No corpId: pass one or open the app with ?corpId=$CORPID$',
           )
         }
-        const timeoutMs = opts.timeoutMs === undefined ? 8000 : opts.timeoutMs
         const request = { corpId, clientId }
-        const code = await new Promise<string>((resolve, reject) => {
+        const authCode = await new Promise<string>((resolve, reject) => {
           if (timeoutMs > 0) {
-            const timer = setTimeout(
-              () =>
-                reject(
-                  new DingTalkLoginError('timeout', `DingTalk gave no login code within ${timeoutMs} ms`),
-                ),
-              timeoutMs,
+            const error = new DingTalkLoginError(
+              'timeout',
+              `DingTalk gave no login code within ${timeoutMs} ms`,
             )
-            run.onEnd(() => clearTimeout(timer))
+            const timer = setTimeout(reject, timeoutMs, error)
+            onEnd(() => clearTimeout(timer))
           }
           Promise.resolve()
             .then(() => bridge.requestAuthCode(request))
             .then(resolve, reject)
         })
-        const input = { corpId, authCode: code, platform: env.platform === 'pc' ? 'web' : 'mobile' } as const
-        run.exchange(() => {
-          const { exchangeCode, fetch } = getDeps()
-          return exchangeCode
-            ? exchangeCode(input)
-            : exchangeWorkbenchCode<TResult>(input, { ...http, fetch })
+        const input = { corpId, authCode, platform: env.platform === 'pc' ? 'web' : 'mobile' } as const
+        exchange(() => {
+          const {
+            exchangeCode = (body: WorkbenchCodeExchange) => exchangeWorkbenchCode<TResult>(body, http),
+          } = getDeps()
+          return exchangeCode(input)
         })
       },
     )
@@ -186,8 +178,8 @@ export function createWorkbenchLoginStore<TResult = DingTalkLoginResult>(
       error: null,
       result: null,
       env: null,
-      start: (options = {}) => flow.start(options),
-      retry: () => flow.restart((status) => status === 'error'),
+      start: flow.start,
+      retry: () => get().status === 'error' && flow.restart(),
     }
   })
 }

@@ -15,18 +15,22 @@ export interface DingTalkEnv {
 
 const NOT_IN_DINGTALK: DingTalkEnv = { platform: 'not-in-dingtalk', inDingTalk: false, version: undefined }
 
-function parseContainerConfig(text: string): { containerId?: unknown; hostVersion?: unknown } | undefined {
+function parseContainerConfig(text: string): { containerId?: unknown; hostVersion?: string } | undefined {
   // DingTalk: jsapi takes the first `{…}` substring of window.name / dd_bridge_config as the PC container config.
-  const start = text.indexOf('{')
-  const end = text.lastIndexOf('}')
-  if (start < 0 || end < start) return undefined
   try {
-    const value: unknown = JSON.parse(text.slice(start, end + 1))
-    return typeof value === 'object' && value !== null ? value : undefined
+    return JSON.parse(text.slice(text.indexOf('{'), text.lastIndexOf('}') + 1))
   } catch {
-    return undefined
+    return undefined // none, or not JSON
   }
 }
+
+/** The mobile platform a user agent or a top-window platform name names, if any. */
+const mobile = (text: string) =>
+  /iPhone|iPad|iPod|iOS/i.test(text)
+    ? 'ios'
+    : /Harmony/i.test(text)
+      ? 'harmony'
+      : /Android/i.test(text) && 'android'
 
 /**
  * Where the page runs, following `dingtalk-jsapi`'s own `getENV()` (dingtalk-protocol.md §3.2) so that the SDK
@@ -36,30 +40,17 @@ function parseContainerConfig(text: string): { containerId?: unknown; hostVersio
 export function detectDingTalkEnv(hints: ContainerHints | undefined = readContainerHints()): DingTalkEnv {
   if (!hints) return NOT_IN_DINGTALK
   const ua = hints.userAgent
-  const isDingTalk = /DingTalk/i.test(ua)
-  const isHarmony = /OpenHarmony/i.test(ua) && /ArkWeb/i.test(ua)
   const config = parseContainerConfig(hints.bridgeConfig) || parseContainerConfig(hints.windowName) || {}
   // DingTalk: the top-window config also names gov variants (`gdtPc`, `gdtAndroid`, …).
   const top = (hints.topPlatform || 'notindingtalk').toLowerCase()
-  const platform: DingTalkPlatform =
-    isDingTalk && /iPhone|iPad|iPod|iOS/i.test(ua)
-      ? 'ios'
-      : isDingTalk && isHarmony
-        ? 'harmony'
-        : isDingTalk && /Android/i.test(ua)
-          ? 'android'
-          : config.containerId || hints.hasPcInvokeApi || /pc/.test(top)
-            ? 'pc'
-            : top === 'notindingtalk'
-              ? 'not-in-dingtalk'
-              : /android/.test(top)
-                ? 'android'
-                : /harmony/.test(top)
-                  ? 'harmony'
-                  : 'ios'
-  if (platform === 'not-in-dingtalk') return NOT_IN_DINGTALK
-  const match = /DingTalk[/(]([\d.]+)/i.exec(ua)
-  const version = typeof config.hostVersion === 'string' ? config.hostVersion : match ? match[1] : undefined
+  const platform =
+    (/DingTalk/i.test(ua) && mobile(ua)) ||
+    (config.containerId || hints.hasPcInvokeApi || /pc/.test(top)
+      ? 'pc'
+      : top !== 'notindingtalk' && (mobile(top) || 'ios'))
+  if (!platform) return NOT_IN_DINGTALK
+  // DingTalk: the container config's version, else the user agent's (`DingTalk/7.6.0`, `DingTalk(7.8.10-…)`).
+  const version = config.hostVersion || (/DingTalk[/(]([\d.]+)/i.exec(ua) || [])[1]
   return { platform, inDingTalk: true, version }
 }
 

@@ -1,6 +1,6 @@
 import { DingTalkLoginError } from './DingTalkLoginError'
 import { compareVersions, detectDingTalkEnv } from './detectDingTalkEnv'
-import type { DingTalkEnv, DingTalkPlatform } from './detectDingTalkEnv'
+import type { DingTalkEnv } from './detectDingTalkEnv'
 
 /** What `requestAuthCode` needs. */
 export interface RequestAuthCodeOptions {
@@ -22,7 +22,7 @@ export interface DingTalkBridge {
 }
 
 // The oldest clients that have the new `requestAuthCode` (jsapi's own `setAPI` table, dingtalk-protocol.md §3.1).
-const NEW_API_SINCE: Record<Exclude<DingTalkPlatform, 'not-in-dingtalk'>, string> = {
+const NEW_API_SINCE: Record<string, string> = {
   ios: '7.0.45',
   android: '7.0.45',
   pc: '7.0.50',
@@ -31,61 +31,35 @@ const NEW_API_SINCE: Record<Exclude<DingTalkPlatform, 'not-in-dingtalk'>, string
 
 type RequestAuthCodeApi = (params: Record<string, string>) => Promise<unknown>
 
-function field(value: unknown, key: string): unknown {
-  return value && typeof value === 'object' ? (value as Record<string, unknown>)[key] : undefined
-}
-
-// `dingtalk-jsapi` is CommonJS; bundlers hand its default export as `default` or as `default.default`.
-function pickApi(mod: unknown): RequestAuthCodeApi {
-  const inner = field(mod, 'default')
-  const name = 'requestAuthCode$'
-  // Read lazily: stop at the first hit.
-  for (const read of [
-    () => inner,
-    () => field(inner, 'default'),
-    () => field(mod, name),
-    () => field(inner, name),
-  ]) {
-    const api = read()
-    if (typeof api === 'function') return api as RequestAuthCodeApi
-  }
-  throw new DingTalkLoginError('sdk-load-failed', 'dingtalk-jsapi has no requestAuthCode')
-}
-
-const messageOf = (error: unknown) =>
-  field(error, 'errorMessage') || (error instanceof Error ? error.message : '')
-
-/** True for the failures that mean "this client has no such API", after which the old API is tried. */
-function isUnsupported(error: unknown): boolean {
-  const code = String(field(error, 'errorCode'))
-  // DingTalk: 4050 = not configured for this platform (jsapi), "1" = the client has no such method.
-  return (
-    code === '4050' || code === '1' || /not support|not exist|不支持|不存在/i.test(String(messageOf(error)))
-  )
-}
-
+/** A `{ errorCode, errorMessage }` container failure (or any error) as `auth-code-failed`, with the client's code. */
 function toAuthCodeError(error: unknown): DingTalkLoginError {
-  if (error instanceof DingTalkLoginError) return error
-  const code = field(error, 'errorCode')
+  const { errorCode, errorMessage, message } = Object(error)
   // DingTalk: "-1" is the user cancelling (iOS); other client codes are undocumented.
-  const message = String(messageOf(error) || 'requestAuthCode failed')
-  return new DingTalkLoginError(
-    'auth-code-failed',
-    code === undefined ? message : `${message} (${String(code)})`,
-    {
-      cause: error,
-    },
-  )
+  return error instanceof DingTalkLoginError
+    ? error
+    : new DingTalkLoginError(
+        'auth-code-failed',
+        (errorMessage || message || 'requestAuthCode failed') +
+          (errorCode === undefined ? '' : ` (${errorCode})`),
+        { cause: error },
+      )
 }
 
 async function askFor(load: Promise<unknown>, params: Record<string, string>): Promise<string> {
-  const result = await pickApi(await load)(params)
+  // `dingtalk-jsapi` is CommonJS; bundlers hand its default export as `default` or as `default.default`.
+  const mod = Object(await load)
+  const inner = Object(mod.default)
+  const fn = (value: unknown) => typeof value === 'function' && (value as RequestAuthCodeApi)
+  // Read lazily, stopping at the first hit.
+  const api = fn(mod.default) || fn(inner.default) || fn(mod.requestAuthCode$) || fn(inner.requestAuthCode$)
+  if (!api) throw new DingTalkLoginError('sdk-load-failed', 'dingtalk-jsapi has no requestAuthCode')
   // DingTalk: documented as `{ code }`; `getAuthCode` variants are typed `{ authCode }`.
-  const code = field(result, 'code') || field(result, 'authCode')
-  if (typeof code !== 'string' || !code) {
+  const { code, authCode } = Object(await api(params))
+  const result: unknown = code || authCode
+  if (!result || typeof result !== 'string') {
     throw new DingTalkLoginError('auth-code-failed', 'requestAuthCode answered without a code')
   }
-  return code
+  return result
 }
 
 /**
@@ -98,27 +72,31 @@ export function createDingTalkBridge(): DingTalkBridge {
   return {
     getEnv: () => detectDingTalkEnv(),
     async requestAuthCode({ corpId, clientId }) {
-      const env = detectDingTalkEnv()
-      if (!env.inDingTalk) {
+      const { inDingTalk, version, platform } = detectDingTalkEnv()
+      if (!inDingTalk)
         throw new DingTalkLoginError('environment', 'requestAuthCode needs the DingTalk client')
-      }
-      let dd: unknown
-      try {
-        // Registers every platform's bridge (PC included); the per-API modules below rely on it.
-        dd = await import('dingtalk-jsapi/entry/union')
-      } catch (cause) {
-        throw new DingTalkLoginError('sdk-load-failed', 'dingtalk-jsapi failed to load', { cause })
-      }
-      if (field(field(field(dd, 'default') || dd, 'env'), 'platform') === 'notInDingTalk') {
+      // Registers every platform's bridge (PC included); the per-API modules below rely on it.
+      const dd = Object(
+        await import('dingtalk-jsapi/entry/union').catch((cause: unknown) => {
+          throw new DingTalkLoginError('sdk-load-failed', 'dingtalk-jsapi failed to load', { cause })
+        }),
+      )
+      if (Object(Object(dd.default || dd).env).platform === 'notInDingTalk') {
         throw new DingTalkLoginError('environment', 'dingtalk-jsapi found no DingTalk container')
       }
-      const since = NEW_API_SINCE[env.platform as keyof typeof NEW_API_SINCE]
       try {
-        if (clientId && (!env.version || compareVersions(env.version, since) >= 0)) {
+        if (clientId && (!version || compareVersions(version, NEW_API_SINCE[platform]!) >= 0)) {
           try {
             return await askFor(import('dingtalk-jsapi/api/union/requestAuthCode'), { corpId, clientId })
           } catch (error) {
-            if (!isUnsupported(error)) throw error
+            const { errorCode, errorMessage, message } = Object(error)
+            // DingTalk: 4050 = not configured for this platform (jsapi), "1" = the client has no such method.
+            if (
+              !/^(4050|1)$/.test(errorCode) &&
+              !/not support|not exist|不支持|不存在/i.test(errorMessage || message)
+            ) {
+              throw error
+            }
           }
         }
         return await askFor(import('dingtalk-jsapi/api/runtime/permission/requestAuthCode'), { corpId })

@@ -27,48 +27,45 @@ let sdkPromise: Promise<DTFrameLogin> | null = null
  * Loads `ddlogin.js` once per page and resolves with `window.DTFrameLogin`.
  *
  * Every caller gets the same promise while a load is in flight or after it succeeded (the first caller's `src`
- * wins). A `DTFrameLogin` the page already has is reused, as is a matching script tag the page added. A failed load
+ * wins). A `DTFrameLogin` the page already has is reused. A failed load
  * (network error, timeout, or a script that defines no `DTFrameLogin`) rejects with a
  * {@link DingTalkLoginError} and is forgotten, so the next call tries again with a fresh tag. The tag is never
  * removed once loaded. On the server it rejects with the `environment` code and touches nothing.
  */
 export function loadQrLoginSdk(options: LoadQrLoginSdkOptions = {}): Promise<DTFrameLogin> {
+  return loadScript({ ...options, src: options.src || QR_LOGIN_SDK_URL })
+}
+
+/**
+ * {@link loadQrLoginSdk} without the default URL, for the QR store: the backend's config always names the URL, so
+ * the QR bundle need not carry the CDN's.
+ */
+export function loadScript({ src, nonce, timeoutMs = 15_000 }: LoadQrLoginSdkOptions): Promise<DTFrameLogin> {
   if (sdkPromise) return sdkPromise
-  const { src = QR_LOGIN_SDK_URL, nonce, timeoutMs = 15_000 } = options
-  const promise = new Promise<DTFrameLogin>((resolve, reject) => {
-    if (typeof document === 'undefined')
-      throw new DingTalkLoginError('environment', 'QR login needs a browser')
+  const promise = (sdkPromise = new Promise<DTFrameLogin>((resolve, reject) => {
     const existing = getDTFrameLogin()
     if (existing) return resolve(existing)
-    const found = Array.from(document.scripts).find((tag) => tag.getAttribute('src') === src)
-    const script = found || document.createElement('script')
+    if (typeof document === 'undefined') throw new DingTalkLoginError('environment', 'no browser')
+    const script = document.createElement('script')
     // Late events after a timeout are harmless: a settled promise ignores them.
-    const settle = (code?: 'timeout' | 'sdk-load-failed', message = 'failed to load') => {
+    const settle = (code?: 'timeout' | 'sdk-load-failed') => {
       clearTimeout(timer)
       const sdk = getDTFrameLogin()
       if (!code && sdk) return resolve(sdk)
-      // A retry injects a fresh tag; a tag the host page added stays.
-      if (!found) script.remove()
+      script.remove() // a retry injects a fresh tag
       reject(
-        new DingTalkLoginError(
-          code || 'sdk-load-failed',
-          `${src} ${code ? message : 'defined no DTFrameLogin'}`,
-        ),
+        new DingTalkLoginError(code || 'sdk-load-failed', `${src}: ${code || 'defined no DTFrameLogin'}`),
       )
     }
-    script.addEventListener('load', () => settle())
-    script.addEventListener('error', () => settle('sdk-load-failed'))
-    const timer = timeoutMs > 0 ? setTimeout(() => settle('timeout', 'timed out'), timeoutMs) : 0
-    if (!found) {
-      script.src = src
-      script.async = true
-      if (nonce) script.setAttribute('nonce', nonce)
-      document.head.appendChild(script)
-    }
-  })
-  sdkPromise = promise
-  promise.catch(() => {
-    if (sdkPromise === promise) sdkPromise = null
-  })
+    script.onload = () => settle()
+    script.onerror = () => settle('sdk-load-failed')
+    const timer = timeoutMs > 0 ? setTimeout(settle, timeoutMs, 'timeout') : 0
+    script.src = src!
+    script.async = true
+    if (nonce) script.setAttribute('nonce', nonce)
+    document.head.appendChild(script)
+  }))
+  // Failures are retryable. This handler runs before any caller's, so it cannot clear a newer load.
+  promise.catch(() => (sdkPromise = null))
   return promise
 }

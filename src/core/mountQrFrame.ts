@@ -1,6 +1,6 @@
 import { DingTalkLoginError } from './DingTalkLoginError'
 import type { DingTalkLoginConfig } from './types'
-import type { DTFrameLogin, IDTLoginLoginParams, IDTLoginSuccess } from './vendor'
+import type { DTFrameLogin, IDTLoginLoginParams } from './vendor'
 
 /** Options of {@link mountQrFrame}. */
 export interface QrFrameOptions {
@@ -73,53 +73,51 @@ let frameCount = 0
 export function mountQrFrame(
   sdk: DTFrameLogin,
   container: HTMLElement,
-  options: QrFrameOptions,
+  { config, width = 300, height = 300, corpId }: QrFrameOptions,
   handlers: QrFrameHandlers,
 ): () => void {
-  const { config, width = 300, height = 300, corpId } = options
-  if (!container.id) container.id = `dingtalk-qr-${++frameCount}`
-  let disposed = false
-  const seen = new Set<string>()
+  const id = container.id || (container.id = 'dingtalk-qr-' + ++frameCount)
+  let live = true
+  let last: string
   const fail = (code: 'state-mismatch' | 'auth-code-failed', message: string) =>
-    disposed || handlers.onError(new DingTalkLoginError(code, message))
-
-  const onSuccess = (result: IDTLoginSuccess) => {
-    // DingTalk: the script hands authCode and state back without decoding them.
-    const code = decode(result.authCode)
-    // DingTalk: the same scan can be delivered more than once.
-    if (disposed || !code || seen.has(code)) return
-    seen.add(code)
-    if (decode(result.state || '') !== config.state) fail('state-mismatch', 'Login state mismatch')
-    else handlers.onCode(code)
-  }
-  // DingTalk: status messages without `success` reach errorCbk(undefined); they are not failures.
-  const onError = (message?: string) => message && fail('auth-code-failed', message)
+    live && handlers.onError(new DingTalkLoginError(code, message))
 
   const vendorListeners: EventListener[] = []
-  const own = Object.prototype.hasOwnProperty.call(window, 'addEventListener')
+  const own = Object.getOwnPropertyDescriptor(window, 'addEventListener')
   const add = window.addEventListener
-  window.addEventListener = function (this: Window, type: string, listener: EventListener, opts?: boolean) {
-    if (type === 'message') vendorListeners.push(listener)
-    else add.call(this, type, listener, opts)
-  } as typeof add
+  window.addEventListener = ((type: string, listener: EventListener, opts?: boolean) =>
+    type === 'message'
+      ? vendorListeners.push(listener)
+      : add.call(window, type, listener, opts)) as typeof add
   try {
-    sdk({ id: container.id, width, height }, toLoginParams(config, corpId), onSuccess, onError)
+    sdk(
+      { id, width, height },
+      toLoginParams(config, corpId),
+      (result) => {
+        // DingTalk: the script hands authCode and state back without decoding them.
+        const code = decode(result.authCode)
+        // DingTalk: the same scan can be delivered more than once.
+        if (!live || !code || code === last) return
+        last = code
+        if (decode(result.state!) !== config.state) fail('state-mismatch', 'state mismatch')
+        else handlers.onCode(code)
+      },
+      // DingTalk: status messages without `success` reach errorCbk(undefined); they are not failures.
+      (message) => message && fail('auth-code-failed', message),
+    )
   } finally {
     if (own) window.addEventListener = add
     else delete (window as { addEventListener?: unknown }).addEventListener
   }
 
-  const origin = config.loginOrigin && new URL(config.loginOrigin).origin
-  const listener = (event: MessageEvent) => {
-    // ddlogin.js registers plain functions.
-    if (!disposed && (!origin || event.origin === origin))
-      vendorListeners.forEach((vendor) => vendor.call(window, event))
-  }
+  const origin = new URL(config.loginOrigin).origin
+  // ddlogin.js registers plain functions.
+  const listener = (event: MessageEvent) =>
+    live && event.origin === origin && vendorListeners.forEach((vendor) => vendor.call(window, event))
   window.addEventListener('message', listener)
 
   return () => {
-    if (disposed) return
-    disposed = true
+    live = false
     window.removeEventListener('message', listener)
     // The container is ours alone; the vendor script itself empties it before each call.
     container.innerHTML = ''

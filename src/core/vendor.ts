@@ -50,8 +50,7 @@ interface DingTalkWindow {
 
 /** `window.DTFrameLogin` when a `ddlogin.js` has defined it; `undefined` on the server. */
 export function getDTFrameLogin(): DTFrameLogin | undefined {
-  if (typeof window === 'undefined') return undefined
-  const sdk = (window as unknown as DingTalkWindow).DTFrameLogin
+  const sdk = typeof window === 'undefined' || (window as unknown as DingTalkWindow).DTFrameLogin
   return typeof sdk === 'function' ? sdk : undefined
 }
 
@@ -76,17 +75,18 @@ export function readContainerHints(): ContainerHints | undefined {
   let topPlatform: string | undefined
   try {
     // DingTalk: the misspelt global is jsapi's own name; reading a cross-origin top throws.
-    const config = (window.top as unknown as DingTalkWindow).__dingtalk_jsapi_top_platfrom_config__
-    topPlatform = text(config && config.platform) || undefined
+    topPlatform =
+      text(
+        Object((window.top as unknown as DingTalkWindow).__dingtalk_jsapi_top_platfrom_config__).platform,
+      ) || undefined
   } catch {
-    topPlatform = undefined
+    // cross-origin top
   }
-  const platform = w.dingtalk && w.dingtalk.platform
   return {
     userAgent: navigator.userAgent || text((navigator as Navigator & { swuserAgent?: unknown }).swuserAgent),
     windowName: text(window.name),
     bridgeConfig: text(w.dd_bridge_config),
-    hasPcInvokeApi: typeof (platform && platform.invokeAPI) === 'function',
+    hasPcInvokeApi: typeof Object(Object(w.dingtalk).platform).invokeAPI === 'function',
     topPlatform,
   }
 }

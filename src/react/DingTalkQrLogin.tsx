@@ -33,23 +33,20 @@ export function DingTalkQrLogin<TResult = DingTalkLoginResult>(props: DingTalkQr
   const settings = useDingTalkLoginSettings()
   const texts = resolveQrTexts(options.locale || settings.locale, override)
   const { status, error, containerRef, refresh, retry } = useDingTalkQrLogin<TResult>(options)
-  const { width = 300, height = 300 } = options
+  // Retry after an error, a new QR code while waiting for a scan.
+  const action = error ? retry : status === 'waiting-for-scan' && refresh
   return (
     <div className={className} style={style} data-dingtalk-login="qr" data-state={status}>
-      <div ref={containerRef} hidden={status !== 'waiting-for-scan'} style={{ width, height }} />
+      <div ref={containerRef} hidden={status !== 'waiting-for-scan'} />
       <p role="status" aria-live="polite">
         {texts.qr[status]}
       </p>
-      {status === 'error' && error && <p role="alert">{errorText(error, texts)}</p>}
-      {status === 'error' ? (
-        <button type="button" onClick={retry}>
-          {texts.retry}
+      {error && <p role="alert">{errorText(error, texts, true)}</p>}
+      {action && (
+        <button type="button" onClick={action}>
+          {error ? texts.retry : texts.refresh}
         </button>
-      ) : status === 'waiting-for-scan' ? (
-        <button type="button" onClick={refresh}>
-          {texts.refresh}
-        </button>
-      ) : null}
+      )}
     </div>
   )
 }

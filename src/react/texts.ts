@@ -21,21 +21,17 @@ export interface DingTalkLoginTexts {
 /** Partial {@link DingTalkLoginTexts}, merged over the locale's defaults. */
 export type DingTalkLoginTextsOverride = Partial<DingTalkLoginTexts>
 
-// Split per component so that a page with only the QR login does not ship the workbench texts; kept short because
-// they are part of the QR bundle budget.
+// One table per component, so that a page with only the QR login does not ship the workbench texts (the shared
+// strings cost little twice under gzip); kept short because they are part of the QR bundle budget. The QR login
+// has no timeout text of its own: its only timeout is the script's, for which the generic text fits.
 type Common = Pick<DingTalkLoginTexts, 'error' | 'errors' | 'retry'>
+type QrTexts = Pick<DingTalkLoginTexts, 'error' | 'retry' | 'qr' | 'refresh'>
+type WorkbenchTexts = Common & Pick<DingTalkLoginTexts, 'workbench' | 'fallbackAfterError'>
 
-const common: Record<DingTalkLocale, Common> = {
-  'zh-CN': { error: '登录失败，请重试', errors: { timeout: '钉钉响应超时，请重试' }, retry: '重试' },
-  en: {
-    error: 'Sign-in failed. Please try again',
-    errors: { timeout: 'DingTalk timed out. Please try again' },
-    retry: 'Try again',
-  },
-}
-
-const qr: Record<DingTalkLocale, Pick<DingTalkLoginTexts, 'qr' | 'refresh'>> = {
+const qr: Record<DingTalkLocale, QrTexts> = {
   'zh-CN': {
+    error: '登录失败，请重试',
+    retry: '重试',
     qr: {
       'loading-config': '正在加载二维码…',
       'loading-script': '正在加载二维码…',
@@ -46,9 +42,11 @@ const qr: Record<DingTalkLocale, Pick<DingTalkLoginTexts, 'qr' | 'refresh'>> = {
     refresh: '刷新二维码',
   },
   en: {
+    error: 'Sign-in failed. Please try again',
+    retry: 'Try again',
     qr: {
-      'loading-config': 'Loading the QR code…',
-      'loading-script': 'Loading the QR code…',
+      'loading-config': 'Loading QR code…',
+      'loading-script': 'Loading QR code…',
       'waiting-for-scan': 'Scan with DingTalk to sign in',
       exchanging: 'Signing in…',
       success: 'Signed in',
@@ -57,8 +55,11 @@ const qr: Record<DingTalkLocale, Pick<DingTalkLoginTexts, 'qr' | 'refresh'>> = {
   },
 }
 
-const workbench: Record<DingTalkLocale, Pick<DingTalkLoginTexts, 'workbench' | 'fallbackAfterError'>> = {
+const workbench: Record<DingTalkLocale, WorkbenchTexts> = {
   'zh-CN': {
+    error: '登录失败，请重试',
+    errors: { timeout: '钉钉响应超时，请重试' },
+    retry: '重试',
     workbench: {
       detecting: '正在检测钉钉环境…',
       'not-in-dingtalk': '请在钉钉中打开，或使用扫码登录',
@@ -69,6 +70,9 @@ const workbench: Record<DingTalkLocale, Pick<DingTalkLoginTexts, 'workbench' | '
     fallbackAfterError: '钉钉免登失败，请扫码登录',
   },
   en: {
+    error: 'Sign-in failed. Please try again',
+    errors: { timeout: 'DingTalk timed out. Please try again' },
+    retry: 'Try again',
     workbench: {
       detecting: 'Checking for DingTalk…',
       'not-in-dingtalk': 'Open this page in DingTalk, or sign in with the QR code',
@@ -80,18 +84,23 @@ const workbench: Record<DingTalkLocale, Pick<DingTalkLoginTexts, 'workbench' | '
   },
 }
 
-function merge<T extends Common>(base: T, override: DingTalkLoginTextsOverride = {}): T {
-  const merged = { ...base } as Record<string, unknown>
-  for (const [key, value] of Object.entries(override)) {
-    if (key in base && value)
-      merged[key] = typeof value === 'object' ? { ...(merged[key] as object), ...value } : value
-  }
-  return merged as T
+/** `base` with `override` over it, and the per-key tables of `key` and `errors` merged. */
+function merge<T extends Partial<Common>, K extends 'qr' | 'workbench'>(
+  base: T & Pick<DingTalkLoginTexts, K>,
+  override: DingTalkLoginTextsOverride = {},
+  key: K,
+) {
+  return {
+    ...base,
+    ...override,
+    [key]: { ...base[key], ...override[key] },
+    errors: { ...base.errors, ...override.errors },
+  } as T & Common & Pick<DingTalkLoginTexts, K>
 }
 
 /** The texts `DingTalkQrLogin` uses, for `locale` with `override` merged in. */
 export function resolveQrTexts(locale: DingTalkLocale = 'zh-CN', override?: DingTalkLoginTextsOverride) {
-  return merge({ ...common[locale], ...qr[locale] }, override)
+  return merge(qr[locale], override, 'qr')
 }
 
 /** The texts `WorkbenchAutoLogin` uses, for `locale` with `override` merged in. */
@@ -99,18 +108,26 @@ export function resolveWorkbenchTexts(
   locale: DingTalkLocale = 'zh-CN',
   override?: DingTalkLoginTextsOverride,
 ) {
-  return merge({ ...common[locale], ...workbench[locale] }, override)
+  return merge(workbench[locale], override, 'workbench')
 }
 
 /** All built-in texts of `locale`, e.g. as the base of your own translation. */
 export function getDefaultTexts(locale: DingTalkLocale = 'zh-CN'): DingTalkLoginTexts {
-  return { ...common[locale], ...qr[locale], ...workbench[locale] }
+  return { ...qr[locale], ...workbench[locale] }
 }
 
-/** The message to show for `error`: the backend's own (already in the asked language), ours for the code, or ours. */
+/**
+ * The message to show for `error`: the backend's own (already in the asked language), with `frame` also DingTalk's
+ * own reason from the QR page (e.g. "用户取消了授权"), ours for the code, or ours.
+ */
 export function errorText(
   error: { code: DingTalkLoginErrorCode; serverCode?: string; message: string },
   texts: Common,
+  frame?: boolean,
 ): string {
-  return (error.serverCode && error.message) || texts.errors[error.code] || texts.error
+  return (
+    ((error.serverCode || (frame && error.code === 'auth-code-failed')) && error.message) ||
+    texts.errors[error.code] ||
+    texts.error
+  )
 }

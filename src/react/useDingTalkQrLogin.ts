@@ -29,19 +29,6 @@ export interface UseDingTalkQrLoginResult<TResult = DingTalkLoginResult> {
   retry: () => void
 }
 
-const RESTARTING: (keyof QrLoginOptions)[] = [
-  'endpoint',
-  'locale',
-  'nonce',
-  'scriptSrc',
-  'corpId',
-  'width',
-  'height',
-  'platform',
-  'refreshIntervalMs',
-  'sdkTimeoutMs',
-]
-
 /**
  * The QR login without UI: attach `containerRef` to an element and render the status yourself.
  *
@@ -61,18 +48,14 @@ export function useDingTalkQrLogin<TResult = DingTalkLoginResult>(
   const [container, setContainer] = useState<HTMLElement | null>(null)
   const { status, error, result, refresh, retry } = useStore(store)
 
-  // Only these primitives restart the login; a string key keeps the effect's dependencies honest.
-  const picked: Record<string, unknown> = {}
-  for (const key of RESTARTING) {
-    const value = options[key] !== undefined ? options[key] : (settings as Record<string, unknown>)[key]
-    if (value !== undefined) picked[key] = value
-  }
-  const restartKey = JSON.stringify(picked)
-  useEffect(
-    () =>
-      container ? store.getState().mount(container, JSON.parse(restartKey) as QrLoginOptions) : undefined,
-    [store, container, restartKey],
-  )
+  // The settings restart the login, the component's over the provider's: a string key keeps the effect's
+  // dependencies honest, and JSON leaves out the callbacks and injected functions (and unset values).
+  const restartKey = JSON.stringify([settings, options])
+  useEffect(() => {
+    if (!container) return
+    const [fromProvider, own] = JSON.parse(restartKey) as QrLoginOptions[]
+    return store.getState().mount(container, { ...fromProvider, ...own })
+  }, [store, container, restartKey])
 
   return { status, error, result, containerRef: setContainer, refresh, retry }
 }

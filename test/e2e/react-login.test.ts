@@ -197,7 +197,8 @@ describe('a refused scan', () => {
     expect(refused.status).toBe('refused')
 
     await expectState(login.qr, 'error')
-    expect(await alertText(login, login.qr)).toBe('登录失败，请重试')
+    // DingTalk's own reason from the QR page, not only a generic "please retry".
+    expect(await alertText(login, login.qr)).toBe('用户取消了授权')
     await expect
       .poll(() => login.page.locator('[data-code]').allTextContents())
       .toEqual(['auth-code-failed: 用户取消了授权'])

@@ -55,18 +55,6 @@ describe('loadQrLoginSdk', () => {
     expect(scripts()).toHaveLength(0)
   })
 
-  it('waits for a matching tag the host page added instead of adding another', async () => {
-    const { loadQrLoginSdk } = await freshCore()
-    const hostTag = document.createElement('script')
-    hostTag.src = SRC
-    document.head.appendChild(hostTag)
-    const promise = loadQrLoginSdk({ src: SRC })
-    expect(scripts()).toHaveLength(1)
-    ;(window as { DTFrameLogin?: unknown }).DTFrameLogin = fakeSdk
-    hostTag.dispatchEvent(new Event('load'))
-    await expect(promise).resolves.toBe(fakeSdk)
-  })
-
   it('rejects with sdk-load-failed on a script error, removes its tag, and a retry injects a fresh one', async () => {
     const { loadQrLoginSdk } = await freshCore()
     const first = loadQrLoginSdk({ src: SRC })

@@ -58,7 +58,8 @@ describe('DingTalkQrLogin', () => {
     await waitFor(() => expect(stateOf(container)).toBe('waiting-for-scan'))
     act(() => sdk.emitFailure('操作失败，你不在组织内'))
     expect(stateOf(container)).toBe('error')
-    expect(screen.getByRole('alert')).toHaveTextContent('登录失败，请重试')
+    // DingTalk's own reason from the QR page: the generic "please retry" cannot help someone outside the corp.
+    expect(screen.getByRole('alert')).toHaveTextContent('操作失败，你不在组织内')
     expect(onError).toHaveBeenCalledWith(expect.objectContaining({ code: 'auth-code-failed' }))
 
     await user.tab()
