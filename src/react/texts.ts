@@ -118,15 +118,16 @@ export function getDefaultTexts(locale: DingTalkLocale = 'zh-CN'): DingTalkLogin
 
 /**
  * The message to show for `error`: the backend's own (already in the asked language), with `frame` also DingTalk's
- * own reason from the QR page (e.g. "用户取消了授权"), ours for the code, or ours.
+ * own reason from the QR page (e.g. "用户取消了授权"; those errors have no `cause`, unlike a crash mapped to the same
+ * code), ours for the code, or ours.
  */
 export function errorText(
-  error: { code: DingTalkLoginErrorCode; serverCode?: string; message: string },
+  error: { code: DingTalkLoginErrorCode; serverCode?: string; message: string; cause?: unknown },
   texts: Common,
   frame?: boolean,
 ): string {
   return (
-    ((error.serverCode || (frame && error.code === 'auth-code-failed')) && error.message) ||
+    ((error.serverCode || (frame && error.code === 'auth-code-failed' && !error.cause)) && error.message) ||
     texts.errors[error.code] ||
     texts.error
   )

@@ -46,16 +46,21 @@ export function useDingTalkQrLogin<TResult = DingTalkLoginResult>(
   latest.current = { ...options, fetch: options.fetch || settings.fetch }
   const [store] = useState(() => createQrLoginStore<TResult>(() => latest.current))
   const [container, setContainer] = useState<HTMLElement | null>(null)
-  const { status, error, result, refresh, retry } = useStore(store)
+  // Everything but `mount`, which the effect below calls.
+  const { mount: _mount, ...state } = useStore(store)
 
   // The settings restart the login, the component's over the provider's: a string key keeps the effect's
   // dependencies honest, and JSON leaves out the callbacks and injected functions (and unset values).
   const restartKey = JSON.stringify([settings, options])
-  useEffect(() => {
-    if (!container) return
-    const [fromProvider, own] = JSON.parse(restartKey) as QrLoginOptions[]
-    return store.getState().mount(container, { ...fromProvider, ...own })
-  }, [store, container, restartKey])
+  useEffect(
+    () =>
+      container
+        ? store
+            .getState()
+            .mount(container, Object.assign({}, ...(JSON.parse(restartKey) as QrLoginOptions[])))
+        : undefined,
+    [store, container, restartKey],
+  )
 
-  return { status, error, result, containerRef: setContainer, refresh, retry }
+  return { ...state, containerRef: setContainer }
 }

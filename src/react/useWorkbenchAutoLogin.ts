@@ -44,7 +44,8 @@ export function useWorkbenchAutoLogin<TResult = DingTalkLoginResult>(
   const latest = useRef<WorkbenchLoginDeps<TResult>>(options)
   latest.current = { ...options, fetch: options.fetch || settings.fetch }
   const [store] = useState(() => createWorkbenchLoginStore<TResult>(() => latest.current))
-  const { status, error, result, env, retry } = useStore(store)
+  // Everything but `start`, which the effect below calls.
+  const { start: _start, ...state } = useStore(store)
 
   const {
     endpoint = settings.endpoint,
@@ -59,5 +60,5 @@ export function useWorkbenchAutoLogin<TResult = DingTalkLoginResult>(
     [store, endpoint, locale, corpId, clientId, timeoutMs, search],
   )
 
-  return { status, error, result, env, retry }
+  return state
 }
