@@ -107,12 +107,14 @@ export interface DingTalkLoginResponse extends DingTalkLoginResult {
 interface StateRecord {
   /** Instance name. */
   i: string
+  /** SHA-256 of the browser nonce held by the state cookie: binds the state to the browser it was issued to. */
+  b?: string
   /** Validated returnTo (redirect login). */
   r?: string
 }
 
 interface CodeRecord {
-  /** Hash of the browser's state, or '' when the request had no browser binding (workbench). */
+  /** SHA-256 of the browser nonce (state cookie), or '' when the request had no browser binding (workbench). */
   b: string
   s: 'pending' | 'done'
   /** First use, epoch ms. */
@@ -244,46 +246,63 @@ export function createDingTalkHandler(
     return service.pickInstance({ corpId, instance })
   }
 
-  function stateCookieOf(ctx: RequestContext, state: string): string {
-    return serializeCookie(stateCookie, state, {
+  function stateCookieOf(ctx: RequestContext, nonce: string): string {
+    return serializeCookie(stateCookie, nonce, {
       path: basePath,
       maxAge: Math.ceil(stateTtlMs / 1000),
       secure: ctx.secure,
     })
   }
 
-  async function issueState(ctx: RequestContext, record: StateRecord): Promise<string> {
+  /**
+   * A fresh state plus a separate browser nonce. The state travels in URLs and bodies; only the nonce goes into
+   * the HttpOnly cookie, and the store keeps hashes of both, so knowing the state (a logged callback URL) is not
+   * enough to pass as the browser it was issued to.
+   */
+  async function issueState(
+    ctx: RequestContext,
+    record: Omit<StateRecord, 'b'>,
+  ): Promise<{ state: string; cookie: string }> {
     const state = generateState()
-    if (!(await stateStore.set(`state:${hashState(state)}`, JSON.stringify(record), stateTtlMs, 'nx'))) {
+    const nonce = generateState()
+    const stored: StateRecord = { ...record, b: hashState(nonce) }
+    if (!(await stateStore.set(`state:${hashState(state)}`, JSON.stringify(stored), stateTtlMs, 'nx'))) {
       throw new DingTalkAuthError('server_error', { detail: 'state collision' })
     }
-    return state
+    return { state, cookie: stateCookieOf(ctx, nonce) }
   }
 
-  /** The state must be the one this browser's cookie holds: proves the request comes from that browser. */
-  function requireCookieState(ctx: RequestContext, state: unknown): string {
+  /**
+   * A well-formed state and this browser's nonce cookie. Returns the browser identity (the nonce's hash), which
+   * `peekState` / `takeState` check against the state record and the code-replay window compares.
+   */
+  function requireCookieState(ctx: RequestContext, state: unknown): { state: string; browser: string } {
     if (typeof state !== 'string' || !STATE_PATTERN.test(state)) {
       throw new DingTalkAuthError('invalid_state', { detail: 'missing or malformed state' })
     }
     const cookie = ctx.cookies.get(stateCookie)
-    if (!cookie || !statesEqual(cookie, state)) {
+    if (!cookie || !STATE_PATTERN.test(cookie)) {
+      throw new DingTalkAuthError('invalid_state', { detail: 'missing or malformed state cookie' })
+    }
+    return { state, browser: hashState(cookie) }
+  }
+
+  function checkStateRecord(raw: string | null, browser: string): StateRecord {
+    if (raw === null)
+      throw new DingTalkAuthError('invalid_state', { detail: 'unknown, expired or used state' })
+    const record = JSON.parse(raw) as StateRecord
+    if (typeof record.b !== 'string' || !statesEqual(record.b, browser)) {
       throw new DingTalkAuthError('invalid_state', { detail: 'state does not match the state cookie' })
     }
-    return state
+    return record
   }
 
-  async function peekState(state: string): Promise<StateRecord> {
-    const raw = await stateStore.get(`state:${hashState(state)}`)
-    if (raw === null)
-      throw new DingTalkAuthError('invalid_state', { detail: 'unknown, expired or used state' })
-    return JSON.parse(raw) as StateRecord
+  async function peekState(state: string, browser: string): Promise<StateRecord> {
+    return checkStateRecord(await stateStore.get(`state:${hashState(state)}`), browser)
   }
 
-  async function takeState(state: string): Promise<StateRecord> {
-    const raw = await stateStore.take(`state:${hashState(state)}`)
-    if (raw === null)
-      throw new DingTalkAuthError('invalid_state', { detail: 'unknown, expired or used state' })
-    return JSON.parse(raw) as StateRecord
+  async function takeState(state: string, browser: string): Promise<StateRecord> {
+    return checkStateRecord(await stateStore.take(`state:${hashState(state)}`), browser)
   }
 
   /**
@@ -402,7 +421,7 @@ export function createDingTalkHandler(
 
   async function getConfig(ctx: RequestContext): Promise<Response> {
     const instance = pickInstance(ctx.url.searchParams)
-    const state = await issueState(ctx, { i: instance.name })
+    const { state, cookie } = await issueState(ctx, { i: instance.name })
     const config: DingTalkPublicLoginConfig = {
       appKey: instance.getLoginConfig().appKey,
       corpId: instance.corpId,
@@ -412,7 +431,7 @@ export function createDingTalkHandler(
       loginOrigin,
       scriptSrc,
     }
-    return Response.json(config, { headers: { 'set-cookie': stateCookieOf(ctx, state) } })
+    return Response.json(config, { headers: { 'set-cookie': cookie } })
   }
 
   async function postQrLogin(ctx: RequestContext): Promise<Response> {
@@ -423,12 +442,12 @@ export function createDingTalkHandler(
     }
     const platform = optionalString(body, 'platform', 16) ?? 'web'
     if (!QR_PLATFORMS.has(platform)) throw badField('platform', 'platform must be "web" or "mobile"')
-    const state = requireCookieState(ctx, body.state)
+    const { state, browser } = requireCookieState(ctx, body.state)
     const { result } = await exchangeOnce(
       code,
-      hashState(state),
-      () => peekState(state),
-      () => takeState(state),
+      browser,
+      () => peekState(state, browser),
+      () => takeState(state, browser),
       (record) => service.loginByQrCode({ code, platform, instance: record.i, signal: ctx.request.signal }),
     )
     return respondLogin(ctx, result)
@@ -462,7 +481,7 @@ export function createDingTalkHandler(
     const params = ctx.url.searchParams
     const returnTo = resolveReturnTo(params.get('returnTo'), ctx.origin, allowedReturnTo)
     const instance = pickInstance(params)
-    const state = await issueState(ctx, { i: instance.name, r: returnTo })
+    const { state, cookie } = await issueState(ctx, { i: instance.name, r: returnTo })
     const location = instance.getClient().createAuthorizationUrl({
       redirectUri: `${ctx.origin}${basePath}/callback`,
       state,
@@ -471,13 +490,13 @@ export function createDingTalkHandler(
     })
     return new Response(null, {
       status: 302,
-      headers: { location: location.href, 'set-cookie': stateCookieOf(ctx, state) },
+      headers: { location: location.href, 'set-cookie': cookie },
     })
   }
 
   async function getCallback(ctx: RequestContext): Promise<Response> {
     const params = ctx.url.searchParams
-    const state = requireCookieState(ctx, params.get('state'))
+    const { state, browser } = requireCookieState(ctx, params.get('state'))
     // DingTalk: the official docs name the parameter authCode; production also sends code (protocol §2.1).
     const code = params.get('authCode') || params.get('code')
     if (!code) {
@@ -488,10 +507,10 @@ export function createDingTalkHandler(
     let returnTo = new URL('/', ctx.origin).href
     const { result } = await exchangeOnce(
       code,
-      hashState(state),
-      () => peekState(state),
+      browser,
+      () => peekState(state, browser),
       async () => {
-        returnTo = (await takeState(state)).r ?? returnTo
+        returnTo = (await takeState(state, browser)).r ?? returnTo
       },
       (record) =>
         service.loginByQrCode({ code, platform: 'web', instance: record.i, signal: ctx.request.signal }),

@@ -51,7 +51,8 @@ export async function qrAndWorkbenchRoundTrip(
     redirectUri: `${origin}/api/auth/dingtalk/callback`,
     loginOrigin: emu.url,
   })
-  expect(b.jar.get('dingtalk_login_state')).toBe(config.state)
+  expect(b.jar.get('dingtalk_login_state')).toMatch(/^[A-Za-z0-9_-]{43}$/)
+  expect(b.jar.get('dingtalk_login_state')).not.toBe(config.state)
 
   const code = await mintOAuthCode(emu, { clientId: APP_A, userid: ZHANG_WEI.userid })
   const before = calls(emu)[EP.userToken] ?? 0

@@ -89,8 +89,12 @@ describe('GET /config', () => {
       loginOrigin: emu.url,
       scriptSrc: `${emu.url}/ddlogin.js`,
     })
+    // The cookie holds a separate random browser nonce, never the state (which travels in URLs and bodies).
+    const nonce = b.jar.get('dingtalk_login_state')!
+    expect(nonce).toMatch(/^[A-Za-z0-9_-]{43}$/)
+    expect(nonce).not.toBe(config.state)
     expect(b.setCookies).toEqual([
-      `dingtalk_login_state=${config.state}; Path=/api/auth/dingtalk; Max-Age=600; HttpOnly; SameSite=Lax`,
+      `dingtalk_login_state=${nonce}; Path=/api/auth/dingtalk; Max-Age=600; HttpOnly; SameSite=Lax`,
     ])
     expect(JSON.stringify(config)).not.toContain(appOf(APP_A).clientSecret)
     // Stored hashed: the state itself is in no key and no value of the store.
@@ -519,7 +523,7 @@ describe('full-page redirect login', () => {
       redirect_uri: `${ORIGIN}/api/auth/dingtalk/callback`,
       response_type: 'code',
       scope: 'openid corpid',
-      state: b.jar.get('dingtalk_login_state'),
+      state: expect.stringMatching(/^[A-Za-z0-9_-]{43}$/),
     })
     expect((await fetch(location)).status).toBe(200) // the login page, waiting for a scan
     const scanned = (await (
@@ -548,10 +552,48 @@ describe('full-page redirect login', () => {
     }
   })
 
+  it('refuses a replay of a leaked callback URL from another browser that copies the state into its cookie', async () => {
+    const victim = browser()
+    const authorize = await victim.get('authorize?returnTo=%2Fdashboard')
+    const state = new URL(authorize.headers.get('location')!).searchParams.get('state')!
+    // The cookie holds a separate browser nonce, never the state that travels in the URL.
+    expect(victim.jar.get('dingtalk_login_state')).toMatch(/^[A-Za-z0-9_-]{43}$/)
+    expect(victim.jar.get('dingtalk_login_state')).not.toBe(state)
+    const code = await mintOAuthCode(emu, { clientId: APP_A, userid: ZHANG_WEI.userid })
+    const callbackUrl = `callback?authCode=${code}&state=${state}`
+    expect((await victim.get(callbackUrl)).status).toBe(302)
+    t += 1_000
+    // Someone who read the callback URL (an access log) replays it within the 60 s window.
+    const attacker = browser()
+    attacker.jar.set('dingtalk_login_state', state)
+    const replay = await attacker.get(callbackUrl)
+    expect(replay.headers.get('location')).toBeNull()
+    expect(['invalid_state', 'code_invalid']).toContain((await errorOf(replay)).code)
+    expect(attacker.jar.has('dingtalk_session')).toBe(false)
+    // The genuine double callback from the victim's browser still gets the first result.
+    const again = await victim.get(callbackUrl)
+    expect(again.status).toBe(302)
+    expect(calls(emu)[EP.userToken]).toBe(1)
+  })
+
+  it('refuses a QR login replayed with the state copied into a fresh cookie', async () => {
+    const victim = browser()
+    const { state } = await configOf(victim)
+    const code = await mintOAuthCode(emu, { clientId: APP_A, userid: ZHANG_WEI.userid })
+    expect((await victim.post('login/qr', { code, state, platform: 'web' })).status).toBe(200)
+    const attacker = browser()
+    attacker.jar.set('dingtalk_login_state', state!)
+    const replay = await attacker.post('login/qr', { code, state, platform: 'web' })
+    expect(['invalid_state', 'code_invalid']).toContain((await errorOf(replay)).code)
+    expect(attacker.jar.has('dingtalk_session')).toBe(false)
+    const again = await victim.post('login/qr', { code, state, platform: 'web' })
+    expect(again.status).toBe(200)
+  })
+
   it("refuses a callback whose state is not this browser's", async () => {
     const victim = browser()
-    await victim.get('authorize')
-    const state = victim.jar.get('dingtalk_login_state')!
+    const authorize = await victim.get('authorize')
+    const state = new URL(authorize.headers.get('location')!).searchParams.get('state')!
     const code = await mintOAuthCode(emu, { clientId: APP_A, userid: ZHANG_WEI.userid })
     await expectNothingWritten(async () => {
       const error = await errorOf(
