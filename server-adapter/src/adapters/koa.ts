@@ -16,6 +16,7 @@ export function toKoaHandler(auth: DingTalkHttpHandler): Middleware {
     for (const [name, value] of response.headers) if (name !== 'set-cookie') ctx.set(name, value)
     const cookies = response.headers.getSetCookie()
     if (cookies.length > 0) ctx.set('set-cookie', cookies)
-    ctx.body = response.body ? Buffer.from(await response.arrayBuffer()) : null
+    // Assigning `null` would make Koa turn a bodiless 302 into 204: only a real body is assigned.
+    if (response.body) ctx.body = Buffer.from(await response.arrayBuffer())
   }
 }

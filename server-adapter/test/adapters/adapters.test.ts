@@ -22,6 +22,7 @@ import {
   negativeRoundTrip,
   oversizedOverSocket,
   qrAndWorkbenchRoundTrip,
+  redirectRoundTrip,
 } from './scenario'
 
 let emu: RunningEmulator
@@ -220,6 +221,10 @@ describe.each(mounts)('$name', (mount) => {
 
   it('answers every refusal in the documented shape', async () => {
     await negativeRoundTrip(origin, sendOverNetwork, { hostParsesJson: mount.hostParsesJson ?? false })
+  })
+
+  it('answers the full-page redirect login (authorize, callback) with 302 and Location', async () => {
+    await redirectRoundTrip(emu, origin, sendOverNetwork)
   })
 
   // Only where the adapter streams the raw body: a host that parses first has read the body already.

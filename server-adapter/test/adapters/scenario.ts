@@ -172,3 +172,30 @@ export function oversizedOverSocket(
     // Never send the rest: the answer must come without it.
   })
 }
+
+/**
+ * The full-page redirect login through a mounted handler: `GET /authorize` answers 302 to DingTalk's login page
+ * with the state cookie; the emulator's scan sends the browser to `/callback`, which answers 302 to `returnTo`
+ * with the session cookie.
+ */
+export async function redirectRoundTrip(emu: RunningEmulator, origin: string, send: Send): Promise<void> {
+  const b = new TestBrowser(origin, send)
+  const authorize = await b.get('authorize?returnTo=%2Fdashboard')
+  expect(authorize.status).toBe(302)
+  const location = new URL(authorize.headers.get('location')!)
+  expect(`${location.origin}${location.pathname}`).toBe(`${emu.url}/oauth2/auth`)
+  expect(b.jar.has('dingtalk_login_state')).toBe(true)
+  expect((await fetch(location)).status).toBe(200) // the login page, waiting for a scan
+  const scanned = (await (
+    await fetch(`${emu.url}/__emulator/scan`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ clientId: APP_A, userid: ZHANG_WEI.userid, approve: true }),
+    })
+  ).json()) as { redirectUrl: string }
+  expect(scanned.redirectUrl.startsWith(`${origin}/api/auth/dingtalk/callback?`)).toBe(true)
+  const callback = await b.get(scanned.redirectUrl)
+  expect(callback.status).toBe(302)
+  expect(callback.headers.get('location')).toBe(`${origin}/dashboard`)
+  expect(b.jar.has('dingtalk_session')).toBe(true)
+}
