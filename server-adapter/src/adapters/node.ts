@@ -9,7 +9,9 @@ export interface ToWebRequestOptions {
   url?: string
   /**
    * The body the host already parsed (`req.body`), if any: a string or bytes are sent as they are, anything else
-   * as JSON. `undefined` streams the raw request instead.
+   * as JSON. It is used only when the host really read the stream; otherwise (`undefined`, or a placeholder such
+   * as the `{}` some parsers set without reading) the raw request is streamed, and a request that had no body
+   * gets none.
    */
   body?: unknown
   /** Aborts the web request (e.g. when the client goes away). */
@@ -20,7 +22,14 @@ const BODYLESS = new Set(['GET', 'HEAD', 'OPTIONS'])
 
 function hasRawBody(req: IncomingMessage): boolean {
   const length = req.headers['content-length']
-  return (length !== undefined && length !== '0') || req.headers['transfer-encoding'] !== undefined
+  if (length !== undefined) return length !== '0'
+  // HTTP/2 frames a body without Content-Length; HTTP/1.1 needs one or Transfer-Encoding.
+  return req.headers['transfer-encoding'] !== undefined || req.httpVersionMajor >= 2
+}
+
+/** Whether something before us read the request stream (body-parser marks `req._body`). */
+function streamConsumed(req: IncomingMessage): boolean {
+  return req.readableEnded || req.readableDidRead || (req as { _body?: unknown })._body === true
 }
 
 /**
@@ -39,8 +48,9 @@ export function toWebRequest(req: IncomingMessage, options: ToWebRequestOptions 
   }
   const init: RequestInit & { duplex?: 'half' } = { method, headers }
   if (options.signal) init.signal = options.signal
-  if (!BODYLESS.has(method)) {
-    if (options.body !== undefined && options.body !== null) {
+  // A request that came without a body never gets one, whatever placeholder the host attached.
+  if (!BODYLESS.has(method) && hasRawBody(req)) {
+    if (options.body !== undefined && options.body !== null && streamConsumed(req)) {
       const parsed = options.body
       // The host read the stream already: what it parsed is re-encoded, so the declared length no longer holds.
       headers.delete('content-length')
@@ -49,7 +59,7 @@ export function toWebRequest(req: IncomingMessage, options: ToWebRequestOptions 
         typeof parsed === 'string' || parsed instanceof Uint8Array
           ? (parsed as string | Uint8Array<ArrayBuffer>)
           : JSON.stringify(parsed)
-    } else if (hasRawBody(req) && !req.readableEnded) {
+    } else if (!streamConsumed(req)) {
       init.body = Readable.toWeb(req) as ReadableStream<Uint8Array>
       init.duplex = 'half'
     }
@@ -72,7 +82,7 @@ export async function writeNodeResponse(res: ServerResponse, response: Response)
 
 /**
  * A `node:http` request listener serving the routes (`http.createServer(toNodeHandler(auth))`). If the host
- * attached a parsed `req.body`, it is used instead of the stream.
+ * read the stream and attached a parsed `req.body`, that is used instead of the stream.
  */
 export function toNodeHandler(
   auth: DingTalkHttpHandler,

@@ -246,6 +246,33 @@ describe.each(mounts)('$name', (mount) => {
     })
 })
 
+describe('node:http behind a body parser that left the stream unread', () => {
+  // Express 4's body-parser 1.x (a content type it does not parse) and @koa/bodyparser (a bodiless request)
+  // set `req.body = {}` without reading the stream: that placeholder is no body.
+  let origin: string
+  beforeAll(async () => {
+    const handle = toNodeHandler(http)
+    origin = await listen(
+      createServer((req: IncomingMessage & { body?: unknown }, res: ServerResponse) => {
+        req.body = {}
+        void handle(req, res)
+      }),
+    )
+  })
+
+  it('streams the real JSON body of a login instead of the placeholder', async () => {
+    await qrAndWorkbenchRoundTrip(emu, origin, sendOverNetwork)
+  })
+
+  it('sends no body for a bodiless POST /logout', async () => {
+    const response = await fetch(`${origin}/api/auth/dingtalk/logout`, {
+      method: 'POST',
+      headers: { origin },
+    })
+    expect(response.status).toBe(204)
+  })
+})
+
 describe('next (App Router handlers called with web Requests)', () => {
   it('runs a QR login and a workbench login, and every refusal', async () => {
     const { GET, POST } = toNextJsHandler(http)
