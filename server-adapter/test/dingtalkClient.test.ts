@@ -265,3 +265,15 @@ describe('DDInnerClient', () => {
     })
   })
 })
+
+describe('secret hygiene', () => {
+  it('neither JSON.stringify nor util.inspect of a client shows the app secret', async () => {
+    const { inspect } = await import('node:util')
+    const secret = 'Secret-Of-The-App-1234567890-abcdefghijklmnopqrstuvwxyz-ZYXWVUT'
+    const client = new DDInnerClient({ ...credentials, appSecret: secret })
+    expect(JSON.stringify(client)).not.toContain(secret)
+    expect(inspect(client, { depth: 10, showHidden: true })).not.toContain(secret)
+    expect(inspect(client)).not.toContain(secret)
+    expect(Object.values(client).map(String).join()).not.toContain(secret)
+  })
+})

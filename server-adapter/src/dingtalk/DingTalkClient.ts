@@ -252,7 +252,8 @@ export class DDInnerClient {
   readonly appKey: string
   /** The app's corp, when configured. */
   readonly corpId: string | undefined
-  private readonly appSecret: string
+  /** A `#private` field: never enumerable, so `JSON.stringify` / `util.inspect` of the client cannot show it. */
+  readonly #appSecret: string
   private readonly apiBase: string
   private readonly oapiBase: string
   private readonly loginBase: string
@@ -267,7 +268,7 @@ export class DDInnerClient {
 
   constructor(credentials: DDInnerClientCredentials, options: DDInnerClientOptions = {}) {
     this.appKey = credentials.appKey
-    this.appSecret = credentials.appSecret
+    this.#appSecret = credentials.appSecret
     this.corpId = credentials.corpId
     this.apiBase = trimSlash(options.apiBase ?? DINGTALK_API_BASE)
     this.oapiBase = trimSlash(options.oapiBase ?? DINGTALK_OAPI_BASE)
@@ -316,7 +317,7 @@ export class DDInnerClient {
     const body = await this.withRetry(endpoint, options, () =>
       this.callV1(endpoint, `${this.apiBase}${APP_ACCESS_TOKEN_ENDPOINT}`, {
         method: 'POST',
-        body: { appKey: this.appKey, appSecret: this.appSecret },
+        body: { appKey: this.appKey, appSecret: this.#appSecret },
         options,
       }),
     )
@@ -346,7 +347,7 @@ export class DDInnerClient {
       method: 'POST',
       body: {
         clientId: this.appKey,
-        clientSecret: this.appSecret,
+        clientSecret: this.#appSecret,
         code: authCode,
         grantType: 'authorization_code',
       },
