@@ -287,7 +287,7 @@ function createUnconfiguredHandler(basePath: string | undefined, logger: Logger)
   return {
     basePath: normalizeBasePath(basePath ?? DEFAULT_BASE_PATH),
     async handler() {
-      if (!warned) logger.error({ code: error.code }, error.message)
+      if (!warned) logger.error({ errorCode: error.code }, error.message)
       warned = true
       return Response.json(error.toJSON('en'), {
         status: error.status,

@@ -52,10 +52,18 @@ function safeStringify(value: unknown): string {
 const SECRET_KEY =
   /(code|token|secret|password|passwd|state|authorization|cookie|signature|ticket|credential)/i
 const PHONE_KEY = /(mobile|phone|telephone)/i
-// Mainland mobile numbers (11 digits starting with 1) and any longer digit run that looks like a phone number.
-const PHONE_IN_TEXT = /(?<![\dA-Za-z])(?:\+?\d{1,3}[- ]?)?1[3-9]\d{9}(?!\d)/g
+/** Keys whose values are stable, public codes (the handler's error code), never secrets. */
+const READABLE_KEYS = new Set(['errorCode'])
+// Mainland mobile numbers (11 digits starting with 1, also written 138-0013-8000 or 138 0013 8000), with an
+// optional country prefix.
+const PHONE_IN_TEXT = /(?<![\dA-Za-z])(?:\+?\d{1,3}[- ]?)?1[3-9]\d(?:[- ]?\d{4}){2}(?!\d)/g
+// `key=value` / `key: value` / `"key":"value"` where the key names a secret in any case or spelling
+// (APPSECRET, client_secret, tmp_auth_code, x-acs-dingtalk-access-token, dingtalk_session, dingtalk_login_state).
 const SECRET_IN_TEXT =
-  /\b(access_token|accessToken|appsecret|appSecret|clientSecret|code|authCode|state|refreshToken|token)(["']?\s*[=:]\s*["']?)([^&"'\s,}]+)/g
+  /\b([\w-]*(?:token|secret|code|state|session|password|passwd|ticket|signature|credential))(["']?\s*[=:]\s*["']?)([^&"'\s,;}]+)/gi
+const BEARER_IN_TEXT = /\b(Bearer\s+)([A-Za-z0-9._~+/=-]+)/gi
+// A JWT anywhere: base64url header starting `eyJ`, then payload and signature.
+const JWT_IN_TEXT = /\beyJ[A-Za-z0-9_-]*\.[A-Za-z0-9_-]*\.[A-Za-z0-9_-]*/g
 
 /**
  * Masks a secret-like string: keeps nothing but its length, so two different values are not linkable in logs.
@@ -70,9 +78,11 @@ export function maskPhone(value: string): string {
   return value.length <= 2 ? '**' : `${'*'.repeat(value.length - 2)}${value.slice(-2)}`
 }
 
-/** Masks phone numbers and `key=value` secrets inside free text (error messages, URLs). */
+/** Masks phone numbers, bearer tokens, JWTs and `key=value` secrets inside free text (error messages, URLs). */
 export function maskText(text: string): string {
   return text
+    .replace(BEARER_IN_TEXT, (_m, prefix: string, value: string) => `${prefix}${maskValue(value)}`)
+    .replace(JWT_IN_TEXT, (m) => maskValue(m))
     .replace(
       SECRET_IN_TEXT,
       (_m, key: string, sep: string, value: string) => `${key}${sep}${maskValue(value)}`,
@@ -110,7 +120,9 @@ export function maskSecrets(value: unknown, depth = 0): unknown {
   if (Array.isArray(value)) return value.map((item) => maskSecrets(item, depth + 1))
   const out: Record<string, unknown> = {}
   for (const [key, item] of Object.entries(value as Record<string, unknown>)) {
-    if (typeof item === 'string' && PHONE_KEY.test(key)) out[key] = maskPhone(item)
+    if (READABLE_KEYS.has(key) && typeof item === 'string') out[key] = item
+    else if ((typeof item === 'string' || typeof item === 'number') && PHONE_KEY.test(key))
+      out[key] = maskPhone(String(item))
     else if (typeof item === 'string' && SECRET_KEY.test(key)) out[key] = maskValue(item)
     else out[key] = maskSecrets(item, depth + 1)
   }

@@ -47,6 +47,51 @@ describe('masking', () => {
     expect(text).toContain('appkey=dingx')
   })
 
+  it('masks case variants of secret keys, bearer tokens, bare JWTs and session/state cookies in text', () => {
+    const jwt = 'eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJ1c2VyLTEifQ.c2lnbmF0dXJlLXZhbHVl'
+    const secrets = {
+      'APPSECRET=AppSecretValue1': 'AppSecretValue1',
+      'client_secret=ClientSecretValue2': 'ClientSecretValue2',
+      'tmp_auth_code=TmpAuthCodeValue3': 'TmpAuthCodeValue3',
+      'x-acs-dingtalk-access-token: AcsTokenValue4': 'AcsTokenValue4',
+      'Authorization: Bearer OpaqueBearerValue5': 'OpaqueBearerValue5',
+      [`Authorization: Bearer ${jwt}`]: jwt,
+      [`token in a message ${jwt} here`]: jwt,
+      [`Cookie: dingtalk_session=${jwt}; theme=dark`]: jwt,
+      'Cookie: dingtalk_login_state=LoginStateNonceValue6; theme=dark': 'LoginStateNonceValue6',
+      'set-cookie dingtalk_session=SessionValue7; Path=/': 'SessionValue7',
+    }
+    for (const [text, secret] of Object.entries(secrets)) {
+      const masked = maskText(text)
+      expect(masked, text).not.toContain(secret)
+    }
+    expect(maskText('Cookie: dingtalk_login_state=LoginStateNonceValue6; theme=dark')).toContain('theme=dark')
+    expect(maskText('appkey=dingx&appsecret=S1')).toContain('appkey=dingx')
+  })
+
+  it('masks formatted phone numbers in text and numeric phone numbers under phone-like keys', () => {
+    for (const text of [
+      'call 138-0013-8000 now',
+      'call 138 0013 8000 now',
+      'tel +86 138-0013-8000',
+      '+8613800138000',
+    ]) {
+      const masked = maskText(text)
+      expect(masked, text).not.toMatch(/0013|00138/)
+    }
+    const masked = maskSecrets({ mobile: 13800138000, phoneNumber: 13912345678, stateCode: 86, count: 3 })
+    expect(JSON.stringify(masked)).not.toContain('13800138000')
+    expect(JSON.stringify(masked)).not.toContain('13912345678')
+    expect(masked).toMatchObject({ mobile: '*********00', phoneNumber: '*********78', count: 3 })
+  })
+
+  it('keeps the stable errorCode readable', () => {
+    expect(maskSecrets({ errorCode: 'code_invalid', code: 'abc' })).toEqual({
+      errorCode: 'code_invalid',
+      code: '***(3)',
+    })
+  })
+
   it('logs errors by name, code and request id, with the cause chain, masked', () => {
     const cause = new DingTalkApiError({
       endpoint: 'POST /v1.0/oauth2/userAccessToken',

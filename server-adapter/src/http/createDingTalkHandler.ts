@@ -588,7 +588,8 @@ export function createDingTalkHandler(
     const mapped = isDingTalkAuthError(error) ? error : toDingTalkAuthError(error)
     const entry = {
       route: ctx ? `${ctx.request.method} ${ctx.url.pathname}` : undefined,
-      code: mapped.code,
+      // Not `code`: the masker hides values under code-like keys, and this stable code must stay readable.
+      errorCode: mapped.code,
       err: mapped,
     }
     if (mapped.status >= 500) log.error(entry, 'dingtalk login request failed')

@@ -626,6 +626,8 @@ describe('hygiene', () => {
     expect(logger.lines.length).toBeGreaterThan(0)
     for (const secret of [code, state, session.token, appOf(APP_A).clientSecret, SECRET])
       expect(text).not.toContain(secret)
+    // The stable error code of a refusal stays readable (it is not a DingTalk code).
+    expect(text).toContain('"errorCode":"invalid_state"')
   })
 })
 
