@@ -213,6 +213,21 @@ describe('the auths/loginTypes folder layout', () => {
     expect(error.issues.find((i) => i.field === 'authConfig.appKey')!.found).toBe('the number 42')
   })
 
+  it('reports a JSON syntax error by position only, never quoting the file (which may hold a secret)', () => {
+    const dir = tempLoginTypes()
+    const secret = 'LeakyAppSecretValue-0123456789abcdefghijklmnopqrstuvwxyzABCDEF'
+    // An unquoted secret: Node 20's "Unexpected token" message quotes the text around the error.
+    const content = `{\n  "authConfig": { "appKey": "${APP_KEY}", "appSecret": ${secret}, "agentId": "1" } }`
+    writeInstance(dir, 'broken', { type: 'auths.loginTypes.DDInnerType' }, content)
+    const error = configError(() => loadInstances(dir, {}))
+    const issue = error.issues.find((i) => i.field === '(file)')!
+    expect(issue.expected).toBe('valid JSON')
+    const at = content.indexOf(secret)
+    expect(issue.found).toBe(`invalid JSON at line 2, column ${at - content.indexOf('\n')} (position ${at})`)
+    for (const part of [secret, secret.slice(0, 8), 'pSecret'])
+      expect(JSON.stringify(error.issues) + error.message).not.toContain(part)
+  })
+
   it('a missing folder is a config error', () => {
     expect(
       configError(() => loadInstances(join(tmpdir(), 'does-not-exist-dingtalk'), {})).issues[0]!.found,
