@@ -120,6 +120,8 @@ interface CodeRecord {
   /** First use, epoch ms. */
   t: number
   r?: DingTalkLoginResult
+  /** Where the first exchange redirected (redirect login), so a double callback goes to the same place. */
+  u?: string
 }
 
 interface RequestContext {
@@ -316,24 +318,22 @@ export function createDingTalkHandler(
     check: () => Promise<T>,
     consume: (checked: T) => Promise<unknown>,
     login: (checked: T) => Promise<DingTalkLoginResult>,
-  ): Promise<{ result: DingTalkLoginResult; replay: boolean }> {
+    returnToOf: () => string | undefined = () => undefined,
+  ): Promise<{ result: DingTalkLoginResult; replay: boolean; returnTo?: string }> {
     const key = `code:${sha256(code)}`
     for (;;) {
       const existing = await stateStore.get(key)
-      if (existing !== null) return { result: await replay(key, existing, browser), replay: true }
+      if (existing !== null) return { ...(await replay(key, existing, browser)), replay: true }
       const checked = await check()
       const claim: CodeRecord = { b: browser, s: 'pending', t: now() }
       if (!(await stateStore.set(key, JSON.stringify(claim), CODE_RECORD_TTL_MS, 'nx'))) continue
       try {
         await consume(checked)
         const result = await login(checked)
-        await stateStore.set(
-          key,
-          JSON.stringify({ ...claim, s: 'done', r: result }),
-          CODE_RECORD_TTL_MS,
-          'xx',
-        )
-        return { result, replay: false }
+        const returnTo = returnToOf()
+        const done: CodeRecord = { ...claim, s: 'done', r: result, ...(returnTo ? { u: returnTo } : {}) }
+        await stateStore.set(key, JSON.stringify(done), CODE_RECORD_TTL_MS, 'xx')
+        return { result, replay: false, ...(returnTo ? { returnTo } : {}) }
       } catch (error) {
         // A failed exchange leaves nothing behind; DingTalk has burnt or refused the code anyway.
         await Promise.resolve(stateStore.delete(key)).catch(() => undefined)
@@ -342,7 +342,11 @@ export function createDingTalkHandler(
     }
   }
 
-  async function replay(key: string, raw: string, browser: string): Promise<DingTalkLoginResult> {
+  async function replay(
+    key: string,
+    raw: string,
+    browser: string,
+  ): Promise<{ result: DingTalkLoginResult; returnTo?: string }> {
     const deadline = Date.now() + CODE_WAIT_MS
     let record = JSON.parse(raw) as CodeRecord
     if (!browser || record.b !== browser || now() - record.t > replayWindowMs) {
@@ -357,7 +361,7 @@ export function createDingTalkHandler(
         throw new DingTalkAuthError('code_invalid', { detail: 'the first exchange of the code failed' })
       record = JSON.parse(again) as CodeRecord
     }
-    return record.r
+    return { result: record.r, ...(record.u ? { returnTo: record.u } : {}) }
   }
 
   async function respondLogin(
@@ -505,7 +509,7 @@ export function createDingTalkHandler(
       })
     }
     let returnTo = new URL('/', ctx.origin).href
-    const { result } = await exchangeOnce(
+    const exchanged = await exchangeOnce(
       code,
       browser,
       () => peekState(state, browser),
@@ -514,8 +518,10 @@ export function createDingTalkHandler(
       },
       (record) =>
         service.loginByQrCode({ code, platform: 'web', instance: record.i, signal: ctx.request.signal }),
+      () => returnTo,
     )
-    return respondLogin(ctx, result, returnTo)
+    // A double callback gets the first exchange's returnTo along with its result.
+    return respondLogin(ctx, exchanged.result, exchanged.returnTo ?? returnTo)
   }
 
   function tokenOf(ctx: RequestContext): string | null {

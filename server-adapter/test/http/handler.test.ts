@@ -576,6 +576,19 @@ describe('full-page redirect login', () => {
     expect(calls(emu)[EP.userToken]).toBe(1)
   })
 
+  it('a genuine double callback from the same browser keeps returnTo', async () => {
+    const b = browser()
+    const authorize = await b.get('authorize?returnTo=%2Fdashboard%3Ftab%3D2')
+    const state = new URL(authorize.headers.get('location')!).searchParams.get('state')!
+    const code = await mintOAuthCode(emu, { clientId: APP_A, userid: ZHANG_WEI.userid })
+    const first = await b.get(`callback?authCode=${code}&state=${state}`)
+    const second = await b.get(`callback?authCode=${code}&state=${state}`)
+    expect(first.headers.get('location')).toBe(`${ORIGIN}/dashboard?tab=2`)
+    expect(second.status).toBe(302)
+    expect(second.headers.get('location')).toBe(`${ORIGIN}/dashboard?tab=2`)
+    expect(calls(emu)[EP.userToken]).toBe(1)
+  })
+
   it('refuses a QR login replayed with the state copied into a fresh cookie', async () => {
     const victim = browser()
     const { state } = await configOf(victim)
