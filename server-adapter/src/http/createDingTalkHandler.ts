@@ -408,10 +408,13 @@ export function createDingTalkHandler(
     return binding.id
   }
 
+  /** Requests whose body was read to its end: an error answered for them may keep the connection open. */
+  const bodyRead = new WeakSet<Request>()
+
   /** POST preconditions, all decided from headers before any byte of the body is read. */
   async function readPost(ctx: RequestContext, allowEmpty = false): Promise<Record<string, unknown>> {
     const origin = ctx.request.headers.get('origin')
-    const body = readJsonBody(ctx.request, {
+    const body = await readJsonBody(ctx.request, {
       limit: maxBodyBytes,
       allowEmpty,
       beforeRead: () => {
@@ -420,6 +423,7 @@ export function createDingTalkHandler(
         }
       },
     })
+    bodyRead.add(ctx.request)
     return body
   }
 
@@ -601,8 +605,12 @@ export function createDingTalkHandler(
     if (mapped.status >= 500) log.error(entry, 'dingtalk login request failed')
     else log.debug(entry, 'dingtalk login request refused')
     const headers = new Headers()
-    // The rest of an oversized body is left unread; closing the connection is what makes that safe.
-    if (mapped.code === 'payload_too_large') headers.set('connection', 'close')
+    // A body left unread (refused from its headers: 415, Origin, size, route) or read only in part (oversized):
+    // closing the connection is what makes answering before the rest arrives safe.
+    const request = ctx?.request
+    if (mapped.code === 'payload_too_large' || (request?.body && !bodyRead.has(request))) {
+      headers.set('connection', 'close')
+    }
     return Response.json(mapped.toJSON(ctx?.locale ?? 'en'), { status: mapped.status, headers })
   }
 

@@ -355,6 +355,32 @@ describe('POST rules', () => {
     })
   })
 
+  it('closes the connection on every refusal answered before the body was read', async () => {
+    const b = browser()
+    const { state } = await configOf(b)
+    const form = await b.request('login/qr', {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded', origin: ORIGIN },
+      body: `code=abc&state=${state}&platform=web`,
+    })
+    expect(form.status).toBe(415)
+    expect(form.headers.get('connection')).toBe('close')
+    const foreign = await b.post('login/qr', { code: 'abc', state }, { origin: 'https://evil.example' })
+    expect(foreign.status).toBe(400)
+    expect(foreign.headers.get('connection')).toBe('close')
+    const logout = await b.request('logout', {
+      method: 'POST',
+      headers: { origin: 'https://evil.example' },
+      body: 'x',
+    })
+    expect(logout.status).toBe(415) // a string body is text/plain
+    expect(logout.headers.get('connection')).toBe('close')
+    // Refused after the whole body was read: the connection can be reused.
+    const read = await b.post('login/qr', { code: 'abc', state: 'A'.repeat(43), platform: 'web' })
+    expect((await errorOf(read)).code).toBe('invalid_state')
+    expect(read.headers.get('connection')).toBeNull()
+  })
+
   it('refuses JSON from a foreign Origin, accepts a listed one with CORS headers', async () => {
     const b = browser()
     const { state } = await configOf(b)
