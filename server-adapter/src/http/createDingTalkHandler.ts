@@ -67,7 +67,10 @@ export interface DingTalkHandlerOptions {
   stateTtlMs?: number
   /** A repeat of a code from the same browser within this window gets the first result. @default 60_000 */
   codeReplayWindowMs?: number
-  /** Name of the state cookie. @default 'dingtalk_login_state' */
+  /**
+   * Name of the state cookie (it holds a random browser nonce, never the state). On https it is sent as
+   * `__Host-<name>` with `Path=/`. @default 'dingtalk_login_state'
+   */
   stateCookieName?: string
   /** Clock, epoch ms. @default the core's clock */
   now?: () => number
@@ -248,9 +251,18 @@ export function createDingTalkHandler(
     return service.pickInstance({ corpId, instance })
   }
 
+  /**
+   * On https the state cookie is `__Host-<name>` with `Path=/` and no Domain: the browser then accepts it only
+   * from this exact origin over TLS, so a sibling subdomain cannot plant its own nonce (login CSRF).
+   */
+  function stateCookieNameOf(ctx: RequestContext): string {
+    return ctx.secure && !/^__(Host|Secure)-/i.test(stateCookie) ? `__Host-${stateCookie}` : stateCookie
+  }
+
   function stateCookieOf(ctx: RequestContext, nonce: string): string {
-    return serializeCookie(stateCookie, nonce, {
-      path: basePath,
+    const name = stateCookieNameOf(ctx)
+    return serializeCookie(name, nonce, {
+      path: name.startsWith('__Host-') ? '/' : basePath,
       maxAge: Math.ceil(stateTtlMs / 1000),
       secure: ctx.secure,
     })
@@ -282,7 +294,7 @@ export function createDingTalkHandler(
     if (typeof state !== 'string' || !STATE_PATTERN.test(state)) {
       throw new DingTalkAuthError('invalid_state', { detail: 'missing or malformed state' })
     }
-    const cookie = ctx.cookies.get(stateCookie)
+    const cookie = ctx.cookies.get(stateCookieNameOf(ctx))
     if (!cookie || !STATE_PATTERN.test(cookie)) {
       throw new DingTalkAuthError('invalid_state', { detail: 'missing or malformed state cookie' })
     }

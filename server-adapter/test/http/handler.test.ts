@@ -130,10 +130,21 @@ describe('GET /config', () => {
     expect(config.scriptSrc).toBe('https://g.alicdn.com/dingding/h5-dingtalk-login/0.21.0/ddlogin.js')
   })
 
-  it('marks the state cookie Secure on https', async () => {
+  it('on https names the state cookie __Host- (Secure, Path=/, no Domain) and reads only that name', async () => {
     const b = new TestBrowser('https://app.example.com', http.handler)
-    await configOf(b)
-    expect(b.setCookies[0]).toMatch(/; HttpOnly; Secure; SameSite=Lax$/)
+    const { state } = await configOf(b)
+    const nonce = b.jar.get('__Host-dingtalk_login_state')!
+    expect(b.setCookies).toEqual([
+      `__Host-dingtalk_login_state=${nonce}; Path=/; Max-Age=600; HttpOnly; Secure; SameSite=Lax`,
+    ])
+    // A same-named cookie without the prefix (a sibling subdomain can plant one) is not the browser's proof.
+    const planted = new TestBrowser('https://app.example.com', http.handler)
+    planted.jar.set('dingtalk_login_state', nonce)
+    const code = await mintOAuthCode(emu, { clientId: APP_A, userid: ZHANG_WEI.userid })
+    const refused = await planted.post('login/qr', { code, state, platform: 'web' })
+    expect(await errorOf(refused)).toMatchObject({ status: 400, code: 'invalid_state' })
+    const login = await b.post('login/qr', { code, state, platform: 'web' })
+    expect(login.status).toBe(200)
   })
 })
 
