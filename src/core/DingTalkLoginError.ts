@@ -48,8 +48,8 @@ export class DingTalkLoginError extends Error {
   /** DingTalk's request id, when the backend passed one on. */
   declare readonly requestId: string | undefined
 
-  constructor(code: DingTalkLoginErrorCode, message: string, options: DingTalkLoginErrorOptions = {}) {
-    // Error itself takes `cause` from the options.
+  constructor(code: DingTalkLoginErrorCode, message: string, options?: DingTalkLoginErrorOptions) {
+    // Error itself takes `cause` from the options; `Object.assign` skips them when missing.
     super(message, options)
     Object.assign(this, options, { name: 'DingTalkLoginError', code })
   }

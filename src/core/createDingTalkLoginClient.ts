@@ -1,4 +1,5 @@
 import { DingTalkLoginError } from './DingTalkLoginError'
+import { toDingTalkLoginError } from './toDingTalkLoginError'
 import type {
   DingTalkLocale,
   DingTalkLoginConfig,
@@ -69,18 +70,23 @@ export interface DingTalkLoginClient<TResult = DingTalkLoginResult> {
 /**
  * One JSON call: `credentials: 'include'` (the state and session cookies), the backend's
  * `{ error: { code, message, requestId } }` turned into `DingTalkLoginError('exchange-failed')` with `serverCode`
- * and `requestId`, a failed request (network, no JSON) into `exchange-failed` too. No timeout of its own: the
- * stores ignore a late answer once they stopped.
+ * and `requestId` (strings only), a failed request (network, no JSON) into `exchange-failed` too. No timeout of
+ * its own: the stores' deadline covers it and ignores a late answer. Internal: the stores call it for their default
+ * exchange.
  */
-async function request<T>(
-  { endpoint = DEFAULT_ENDPOINT, locale, fetch: f = fetch }: DingTalkLoginClientOptions,
+export async function request<T>(
+  {
+    endpoint = DEFAULT_ENDPOINT,
+    locale,
+    fetch: f = fetch,
+    signal,
+  }: DingTalkLoginClientOptions & GetConfigOptions,
   path: string,
   body?: object,
-  signal?: AbortSignal,
 ): Promise<T> {
   // A default parameter: `fetch` is looked up at call time, never captured at import.
   const response = await f(endpoint.replace(/\/+$/, '') + path, {
-    method: body ? 'POST' : 'GET',
+    method: body && 'POST', // else fetch's GET
     headers: {
       Accept: 'application/json',
       ...(locale && { 'Accept-Language': locale }),
@@ -90,14 +96,16 @@ async function request<T>(
     credentials: 'include',
     signal,
   }).catch((cause: unknown) => {
-    throw new DingTalkLoginError('exchange-failed', 'no answer', { cause })
+    throw toDingTalkLoginError(cause, 'exchange-failed')
   })
   const data = await response.json().catch(() => 0)
-  const { code, message, requestId } = Object(data && data.error)
   if (!response.ok || !data) {
-    throw new DingTalkLoginError('exchange-failed', message || 'HTTP ' + response.status, {
-      serverCode: code,
-      requestId,
+    const { code, message, requestId } = Object(data && data.error)
+    // Only strings from the error body, whatever a broken backend sends (a string is its own `'' + value`).
+    const text = (value: unknown) => (value === '' + value ? value : undefined)
+    throw new DingTalkLoginError('exchange-failed', text(message) || 'HTTP ' + response.status, {
+      serverCode: text(code),
+      requestId: text(requestId),
     })
   }
   return data as T
@@ -111,13 +119,17 @@ export async function fetchLoginConfig(
   const query =
     '' +
     new URLSearchParams(JSON.parse(JSON.stringify({ corpId: options.corpId, instance: options.instance })))
-  const config = await request<DingTalkLoginConfig>(
-    options,
-    '/config' + (query && '?' + query),
-    undefined,
-    options.signal,
-  )
-  if (!config.state || !config.scriptSrc) throw new DingTalkLoginError('exchange-failed', 'bad config')
+  const config = await request<DingTalkLoginConfig>(options, '/config' + (query && '?' + query))
+  // Every value the QR login needs, so that a broken backend fails here, typed, not in the vendor script.
+  if (!(
+    config.state &&
+    config.scriptSrc &&
+    config.appKey &&
+    config.redirectUri &&
+    config.scope &&
+    config.loginOrigin
+  ))
+    throw new DingTalkLoginError('exchange-failed', 'bad config')
   return config
 }
 

@@ -1,7 +1,7 @@
 import { createStore, type StoreApi } from 'zustand/vanilla'
 import type { DingTalkLoginError } from './DingTalkLoginError'
 import { createLoginFlow } from './createLoginFlow'
-import { exchangeQrCode, fetchLoginConfig } from './createDingTalkLoginClient'
+import { fetchLoginConfig, request } from './createDingTalkLoginClient'
 import type { FetchLike } from './createDingTalkLoginClient'
 import { loadScript } from './loadQrLoginSdk'
 import type { LoadQrLoginSdkOptions } from './loadQrLoginSdk'
@@ -30,13 +30,14 @@ export interface QrLoginDeps<TResult = DingTalkLoginResult> {
    */
   fetchConfig?: (options: { corpId?: string; signal: AbortSignal }) => Promise<DingTalkLoginConfig>
   /**
-   * Loads `ddlogin.js` and resolves with `DTFrameLogin`.
-   * @default loadQrLoginSdk
+   * Loads `ddlogin.js` and resolves with `DTFrameLogin`. Called with the `scriptSrc` option, else the config's.
+   * @default an internal loader like `loadQrLoginSdk` without its CDN fallback (the URL always comes from the
+   * option or the config): one memoised script tag per page, retried after a failure
    */
   loadSdk?: (options: LoadQrLoginSdkOptions) => Promise<DTFrameLogin>
   /**
    * Exchanges the scanned code for the login result.
-   * @default `POST {endpoint}/login/qr` ({@link exchangeQrCode})
+   * @default `POST {endpoint}/login/qr` (`exchangeQrCode`)
    */
   exchangeCode?: (input: QrCodeExchange) => Promise<TResult>
   /**
@@ -90,7 +91,8 @@ export interface QrLoginOptions {
    */
   refreshIntervalMs?: number
   /**
-   * Give up loading `ddlogin.js` after this many milliseconds.
+   * Give up after this many milliseconds, with the `timeout` code: one deadline for fetching the config and
+   * loading `ddlogin.js` together, and again for the exchange of a scanned code; `0` waits forever.
    * @default 15000
    */
   sdkTimeoutMs?: number
@@ -128,7 +130,7 @@ export function createQrLoginStore<TResult = DingTalkLoginResult>(
 ): QrLoginStore<TResult> {
   const getDeps = typeof deps === 'function' ? deps : () => deps
 
-  return createStore<QrLoginState<TResult>>()((set, get) => {
+  return createStore<QrLoginState<TResult>>((set, get) => {
     const flow = createLoginFlow<TResult, [HTMLElement, QrLoginOptions], QrLoginState<TResult>>(
       getDeps,
       set,
@@ -148,16 +150,16 @@ export function createQrLoginStore<TResult = DingTalkLoginResult>(
         })
         put({ status: 'waiting-for-scan' }, 'auth-code-failed')
         const onCode = (code: string) =>
-          exchange(() => {
-            const input = { code, state: config.state, platform }
-            const { exchangeCode = (body: QrCodeExchange) => exchangeQrCode<TResult>(body, http) } = getDeps()
-            return exchangeCode(input)
-          })
+          exchange(() =>
+            // The default is `exchangeQrCode`'s request, without its wrapper.
+            (getDeps().exchangeCode || ((body) => request<TResult>(http, '/login/qr', body)))({
+              code,
+              state: config.state,
+              platform,
+            }),
+          )
         onEnd(mountQrFrame(sdk, container, { ...options, config }, { onCode, onError: fail }))
-        if (every > 0) {
-          const timer = setTimeout(flow.restart, every)
-          onEnd(() => clearTimeout(timer))
-        }
+        return every
       },
     )
 
@@ -165,7 +167,7 @@ export function createQrLoginStore<TResult = DingTalkLoginResult>(
       status: 'idle',
       error: null,
       result: null,
-      mount: (container, options = {}) => flow.start([container, options]),
+      mount: (container, options = {}) => flow.start([container, options], options.sdkTimeoutMs),
       refresh: flow.restart,
       retry: flow.restart,
     }

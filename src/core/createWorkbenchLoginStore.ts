@@ -1,7 +1,7 @@
 import { createStore, type StoreApi } from 'zustand/vanilla'
 import { DingTalkLoginError } from './DingTalkLoginError'
 import { createLoginFlow } from './createLoginFlow'
-import { exchangeWorkbenchCode, fetchLoginConfig } from './createDingTalkLoginClient'
+import { fetchLoginConfig, request } from './createDingTalkLoginClient'
 import type { FetchLike } from './createDingTalkLoginClient'
 import { createDingTalkBridge } from './dingtalkBridge'
 import type { DingTalkBridge } from './dingtalkBridge'
@@ -26,7 +26,7 @@ export interface WorkbenchLoginDeps<TResult = DingTalkLoginResult> {
   fetchConfig?: (options: { corpId?: string; signal: AbortSignal }) => Promise<DingTalkLoginConfig>
   /**
    * Exchanges the free-login code for the login result.
-   * @default `POST {endpoint}/login/workbench` ({@link exchangeWorkbenchCode})
+   * @default `POST {endpoint}/login/workbench` (`exchangeWorkbenchCode`)
    */
   exchangeCode?: (input: WorkbenchCodeExchange) => Promise<TResult>
   /**
@@ -60,7 +60,9 @@ export interface WorkbenchLoginOptions {
   /** Language of the backend's error messages. */
   locale?: DingTalkLocale
   /**
-   * Give up waiting for the free-login code after this many milliseconds (the PC bridge can hang forever).
+   * Give up after this many milliseconds, with the `timeout` code: one deadline for fetching the config and
+   * waiting for the free-login code together (the PC bridge can hang forever), and again for the exchange; `0`
+   * waits forever.
    * @default 8000
    */
   timeoutMs?: number
@@ -117,7 +119,7 @@ export function createWorkbenchLoginStore<TResult = DingTalkLoginResult>(
   const getDeps = typeof deps === 'function' ? deps : () => deps
   let defaultBridge: DingTalkBridge | undefined
 
-  return createStore<WorkbenchLoginState<TResult>>()((set, get) => {
+  return createStore<WorkbenchLoginState<TResult>>((set, get) => {
     const flow = createLoginFlow<TResult, WorkbenchLoginOptions | undefined, WorkbenchLoginState<TResult>>(
       getDeps,
       set,
@@ -129,7 +131,7 @@ export function createWorkbenchLoginStore<TResult = DingTalkLoginResult>(
           fetch,
         } = getDeps()
         const http = { ...opts, fetch }
-        const { search = typeof location === 'undefined' ? '' : location.search, timeoutMs = 8000 } = opts
+        const { search = typeof location === 'undefined' ? '' : location.search } = opts
         put({ status: 'detecting', error: null }, 'environment') // a run never starts after a success
         const env = bridge.getEnv()
         if (!env.inDingTalk) return put({ status: 'not-in-dingtalk', env })
@@ -149,27 +151,20 @@ export function createWorkbenchLoginStore<TResult = DingTalkLoginResult>(
             'No corpId: pass one or open the app with ?corpId=$CORPID$',
           )
         }
-        const request = { corpId, clientId }
-        const authCode = await new Promise<string>((resolve, reject) => {
-          if (timeoutMs > 0) {
-            const error = new DingTalkLoginError(
-              'timeout',
-              `DingTalk gave no login code within ${timeoutMs} ms`,
-            )
-            const timer = setTimeout(reject, timeoutMs, error)
-            onEnd(() => clearTimeout(timer))
-          }
-          Promise.resolve()
-            .then(() => bridge.requestAuthCode(request))
-            .then(resolve, reject)
+        const authCodeRequest = { corpId, clientId }
+        // No timer of its own: the flow's deadline covers the PC bridge, which can hang forever.
+        const authCode = await bridge.requestAuthCode(authCodeRequest).catch((error: unknown) => {
+          // DingTalk: container errors are plain `{ errorCode, errorMessage }` objects.
+          const { errorMessage } = Object(error) as { errorMessage?: string }
+          throw errorMessage
+            ? new DingTalkLoginError('auth-code-failed', errorMessage, { cause: error })
+            : error
         })
         const input = { corpId, authCode, platform: env.platform === 'pc' ? 'web' : 'mobile' } as const
-        exchange(() => {
-          const {
-            exchangeCode = (body: WorkbenchCodeExchange) => exchangeWorkbenchCode<TResult>(body, http),
-          } = getDeps()
-          return exchangeCode(input)
-        })
+        // The default is `exchangeWorkbenchCode`'s request, without its wrapper.
+        exchange(() =>
+          (getDeps().exchangeCode || ((body) => request<TResult>(http, '/login/workbench', body)))(input),
+        )
       },
     )
 
@@ -178,7 +173,7 @@ export function createWorkbenchLoginStore<TResult = DingTalkLoginResult>(
       error: null,
       result: null,
       env: null,
-      start: flow.start,
+      start: (opts = {}, { timeoutMs = 8000 } = opts) => flow.start(opts, timeoutMs),
       retry: () => get().status === 'error' && flow.restart(),
     }
   })

@@ -15,7 +15,7 @@ export interface DingTalkEnv {
 
 const NOT_IN_DINGTALK: DingTalkEnv = { platform: 'not-in-dingtalk', inDingTalk: false, version: undefined }
 
-function parseContainerConfig(text: string): { containerId?: unknown; hostVersion?: string } | undefined {
+function parseContainerConfig(text: string): { containerId?: unknown; hostVersion?: unknown } | undefined {
   // DingTalk: jsapi takes the first `{…}` substring of window.name / dd_bridge_config as the PC container config.
   try {
     return JSON.parse(text.slice(text.indexOf('{'), text.lastIndexOf('}') + 1))
@@ -24,11 +24,15 @@ function parseContainerConfig(text: string): { containerId?: unknown; hostVersio
   }
 }
 
-/** The mobile platform a user agent or a top-window platform name names, if any. */
+/**
+ * The mobile platform a user agent or a top-window platform name names, if any. DingTalk: jsapi's Harmony rule
+ * needs both `OpenHarmony` and `ArkWeb` (a top-window name is just `harmony`); an Android-based HarmonyOS 2–4
+ * user agent that says "Harmony" is android.
+ */
 const mobile = (text: string) =>
   /iPhone|iPad|iPod|iOS/i.test(text)
     ? 'ios'
-    : /Harmony/i.test(text)
+    : text == 'harmony' || (/OpenHarmony/i.test(text) && /ArkWeb/i.test(text))
       ? 'harmony'
       : /Android/i.test(text) && 'android'
 
@@ -50,7 +54,10 @@ export function detectDingTalkEnv(hints: ContainerHints | undefined = readContai
       : top !== 'notindingtalk' && (mobile(top) || 'ios'))
   if (!platform) return NOT_IN_DINGTALK
   // DingTalk: the container config's version, else the user agent's (`DingTalk/7.6.0`, `DingTalk(7.8.10-…)`).
-  const version = config.hostVersion || (/DingTalk[/(]([\d.]+)/i.exec(ua) || [])[1]
+  // Only a string: `compareVersions` splits it.
+  const { hostVersion } = config
+  const version =
+    (typeof hostVersion == 'string' && hostVersion) || (/DingTalk[/(]([\d.]+)/i.exec(ua) || [])[1]
   return { platform, inDingTalk: true, version }
 }
 

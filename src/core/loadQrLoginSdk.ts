@@ -49,7 +49,7 @@ export function loadScript({ src, nonce, timeoutMs = 15_000 }: LoadQrLoginSdkOpt
     const script = document.createElement('script')
     // Late events after a timeout are harmless: a settled promise ignores them.
     const settle = (code?: 'timeout' | 'sdk-load-failed') => {
-      clearTimeout(timer)
+      clearTimeout(timer as never) // `false` without a timeout, which clearTimeout ignores
       const sdk = getDTFrameLogin()
       if (!code && sdk) return resolve(sdk)
       script.remove() // a retry injects a fresh tag
@@ -59,9 +59,9 @@ export function loadScript({ src, nonce, timeoutMs = 15_000 }: LoadQrLoginSdkOpt
     }
     script.onload = () => settle()
     script.onerror = () => settle('sdk-load-failed')
-    const timer = timeoutMs > 0 ? setTimeout(settle, timeoutMs, 'timeout') : 0
+    const timer = timeoutMs > 0 && setTimeout(settle, timeoutMs, 'timeout')
     script.src = src!
-    script.async = true
+    // No `async = true`: a script inserted from script is async anyway (HTML's force-async flag).
     if (nonce) script.setAttribute('nonce', nonce)
     document.head.appendChild(script)
   }))

@@ -73,7 +73,8 @@ let frameCount = 0
 export function mountQrFrame(
   sdk: DTFrameLogin,
   container: HTMLElement,
-  { config, width = 300, height = 300, corpId }: QrFrameOptions,
+  // DingTalk: ddlogin.js itself sizes the iframe 300 × 300 when no width or height is given.
+  { config, width, height, corpId }: QrFrameOptions,
   handlers: QrFrameHandlers,
 ): () => void {
   const id = container.id || (container.id = 'dingtalk-qr-' + ++frameCount)
@@ -82,8 +83,12 @@ export function mountQrFrame(
   const fail = (code: 'state-mismatch' | 'auth-code-failed', message: string) =>
     live && handlers.onError(new DingTalkLoginError(code, message))
 
+  // Before the vendor call: a bad `loginOrigin` throws here, before an iframe is in place.
+  const origin = new URL(config.loginOrigin).origin
   const vendorListeners: EventListener[] = []
-  const own = Object.getOwnPropertyDescriptor(window, 'addEventListener')
+  // Restored below: assigned back when the page had its own, else deleted so that the inherited one shows again.
+  // eslint-disable-next-line no-prototype-builtins -- `window` has Object.prototype; the shortest form (size budget).
+  const own = window.hasOwnProperty('addEventListener')
   const add = window.addEventListener
   window.addEventListener = ((type: string, listener: EventListener, opts?: boolean) =>
     type === 'message'
@@ -99,21 +104,26 @@ export function mountQrFrame(
         // DingTalk: the same scan can be delivered more than once.
         if (!live || !code || code === last) return
         last = code
-        if (decode(result.state!) !== config.state) fail('state-mismatch', 'state mismatch')
+        if (decode(result.state!) !== config.state) fail('state-mismatch', 'state-mismatch')
         else handlers.onCode(code)
       },
-      // DingTalk: status messages without `success` reach errorCbk(undefined); they are not failures.
-      (message) => message && fail('auth-code-failed', message),
+      // DingTalk: status messages without `success` reach errorCbk(undefined); they are not failures. The `error`
+      // of a redirect URL comes percent-encoded.
+      (message) => message && fail('auth-code-failed', decode(message)),
     )
   } finally {
     if (own) window.addEventListener = add
     else delete (window as { addEventListener?: unknown }).addEventListener
   }
 
-  const origin = new URL(config.loginOrigin).origin
-  // ddlogin.js registers plain functions.
+  // ddlogin.js registers plain functions (sloppy mode: `this` is `window` anyway). Only messages of this mount's iframe (the one the vendor put into the
+  // container) count, so that two QR logins on one page do not hear each other's scans; a message without a
+  // source cannot come from another window.
+  // No `live` check: dispose removes it.
   const listener = (event: MessageEvent) =>
-    live && event.origin === origin && vendorListeners.forEach((vendor) => vendor.call(window, event))
+    event.origin === origin &&
+    (!event.source || event.source === (container.firstChild as HTMLIFrameElement).contentWindow) &&
+    vendorListeners.forEach((vendor) => vendor(event))
   window.addEventListener('message', listener)
 
   return () => {

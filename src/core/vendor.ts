@@ -50,9 +50,12 @@ interface DingTalkWindow {
 
 /** `window.DTFrameLogin` when a `ddlogin.js` has defined it; `undefined` on the server. */
 export function getDTFrameLogin(): DTFrameLogin | undefined {
-  const sdk = typeof window === 'undefined' || (window as unknown as DingTalkWindow).DTFrameLogin
-  return typeof sdk === 'function' ? sdk : undefined
+  // The global binding that `ddlogin.js` defines on `window`; `typeof` is safe where it is undeclared.
+  return typeof DTFrameLogin === 'function' ? DTFrameLogin : undefined
 }
+
+// Module-scoped: consumers' global types stay untouched.
+declare const DTFrameLogin: DTFrameLogin | undefined
 
 /** The raw signals `dingtalk-jsapi` itself reads to decide where it runs (dingtalk-protocol.md §3.2). */
 export interface ContainerHints {

@@ -32,12 +32,13 @@ export function DingTalkQrLogin<TResult = DingTalkLoginResult>(props: DingTalkQr
   const { texts: override, className, style, ...options } = props
   const settings = useDingTalkLoginSettings()
   const texts = resolveQrTexts(options.locale || settings.locale, override)
-  const { status, error, containerRef, refresh, retry } = useDingTalkQrLogin<TResult>(options)
-  // Retry after an error, a new QR code while waiting for a scan.
-  const action = error ? retry : status === 'waiting-for-scan' && refresh
+  const { status, error, containerRef, retry } = useDingTalkQrLogin<TResult>(options)
+  // Retry after an error, a new QR code while waiting for a scan: the store's `retry` and `refresh` are one action.
+  const waiting = status === 'waiting-for-scan'
+  const action = (error || waiting) && retry
   return (
     <div className={className} style={style} data-dingtalk-login="qr" data-state={status}>
-      <div ref={containerRef} hidden={status !== 'waiting-for-scan'} />
+      <div ref={containerRef} hidden={!waiting} />
       <p role="status" aria-live="polite">
         {texts.qr[status]}
       </p>

@@ -59,13 +59,14 @@ export function WorkbenchAutoLogin<TResult = DingTalkLoginResult>(props: Workben
       <p role="status" aria-live="polite">
         {showFallback ? '' : texts.workbench[status]}
       </p>
-      {status === 'error' && error && (
+      {/* `error` is set exactly while `status` is `error`. */}
+      {error && (
         <p role="alert">
           {errorText(error, texts)}
           {showFallback && ` ${texts.fallbackAfterError}`}
         </p>
       )}
-      {status === 'error' && (
+      {error && (
         <button type="button" onClick={retry}>
           {texts.retry}
         </button>
