@@ -11,6 +11,7 @@ import type { DingTalkAuth, DingTalkInstanceInput, Logger } from 'dingtalk-login
 import { toNodeHandler } from 'dingtalk-login-server/node'
 import type { DemoContainer, DemoCorp, DemoInfo, DemoPerson } from '../web/demoInfo'
 import { buildPage } from './buildPage'
+import { instancesFromFixture } from './instancesFromFixture'
 
 /** Options of {@link startDemo}. */
 export interface DemoOptions {
@@ -104,27 +105,6 @@ async function loadSessionSecret(
   await writeFile(file, `${secret}\n`, { mode: 0o600 })
   await chmod(file, 0o600)
   return { secret, created: true }
-}
-
-/** One login instance per organisation of the emulator's fixture: its first published app there. */
-export function instancesFromFixture(fixture: EmulatorFixture): DingTalkInstanceInput[] {
-  const seen = new Set<string>()
-  const instances: DingTalkInstanceInput[] = []
-  for (const app of fixture.apps) {
-    if (!app.published || seen.has(app.corpId)) continue
-    seen.add(app.corpId)
-    instances.push({
-      name: `emulator${instances.length + 1}`,
-      title: app.name,
-      authConfig: {
-        appKey: app.clientId,
-        appSecret: app.clientSecret,
-        agentId: app.agentId,
-        corpId: app.corpId,
-      },
-    })
-  }
-  return instances
 }
 
 /** People to open the page "inside DingTalk" as: members of the served corps, plus one of another corp. */

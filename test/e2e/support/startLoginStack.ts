@@ -5,12 +5,13 @@ import type { IncomingMessage, ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { extname, resolve, sep } from 'node:path'
 import { startEmulator } from 'dingtalk-emulator'
-import type { EmulatorFixture, EmulatorOptions, RunningEmulator } from 'dingtalk-emulator'
+import type { EmulatorOptions, RunningEmulator } from 'dingtalk-emulator'
 import { createDingTalkAuth } from 'dingtalk-login-server'
 import type { DingTalkAuth, DingTalkInstanceInput, LogFn, Logger } from 'dingtalk-login-server'
 import { toNodeHandler } from 'dingtalk-login-server/node'
 import { buildTestApp } from './buildTestApp'
 import type { TestAppBuild } from './buildTestApp'
+import { instancesFromFixture } from '../../../demo/server/instancesFromFixture'
 
 /** Where the server adapter's routes live; the emulator's apps accept `<origin>/api/auth/dingtalk/callback`. */
 export const BASE_PATH = '/api/auth/dingtalk'
@@ -36,27 +37,6 @@ export interface LoginStack {
   /** URL of the test page with the given query (see {@link renderPage} for what it understands). */
   pageUrl(query?: Record<string, string>): string
   close(): Promise<void>
-}
-
-/** One login instance per corp: the first published app of each, as a real deployment would configure it. */
-export function instancesFromFixture(fixture: EmulatorFixture): DingTalkInstanceInput[] {
-  const corps = new Set<string>()
-  const instances: DingTalkInstanceInput[] = []
-  for (const app of fixture.apps) {
-    if (!app.published || corps.has(app.corpId)) continue
-    corps.add(app.corpId)
-    instances.push({
-      name: `corp${instances.length + 1}`,
-      title: app.name,
-      authConfig: {
-        appKey: app.clientId,
-        appSecret: app.clientSecret,
-        agentId: app.agentId,
-        corpId: app.corpId,
-      },
-    })
-  }
-  return instances
 }
 
 const CONTENT_TYPES: Record<string, string> = {
