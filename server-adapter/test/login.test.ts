@@ -1,4 +1,4 @@
-import { DD_INNER_AUTH_SVC, DingTalkAuthError } from 'dingtalk-login-server'
+import { DD_INNER_AUTH_SVC } from 'dingtalk-login-server'
 import type { DingTalkAuth } from 'dingtalk-login-server'
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import {
@@ -17,6 +17,7 @@ import {
   calls,
   markCalls,
   createTestAuth,
+  expectAuthError,
   mintFreeLoginCode,
   mintOAuthCode,
   startTestEmulator,
@@ -30,17 +31,6 @@ async function auth(options: Parameters<typeof createTestAuth>[1] = {}): Promise
   const created = await createTestAuth(emu, options)
   auths.push(created)
   return created
-}
-
-async function rejection(promise: Promise<unknown>): Promise<DingTalkAuthError> {
-  const error = await promise.then(
-    () => {
-      throw new Error('expected the login to fail')
-    },
-    (e: unknown) => e,
-  )
-  expect(error).toBeInstanceOf(DingTalkAuthError)
-  return error as DingTalkAuthError
 }
 
 beforeAll(async () => {
@@ -172,9 +162,9 @@ describe('QR login', () => {
     const code = await mintOAuthCode(emu, { clientId: APP_B, userid: ZHAO_MIN.userid })
     const byName = await a.service.loginByQrCode({ code, instance: a.instances[1]!.name })
     expect(byName.binding.corpId).toBe(CORP_B)
-    const noHint = await rejection(a.service.loginByQrCode({ code: 'abc' }))
+    const noHint = await expectAuthError(a.service.loginByQrCode({ code: 'abc' }))
     expect(noHint).toMatchObject({ code: 'invalid_request', status: 400, field: 'corpId' })
-    const unknown = await rejection(a.service.loginByQrCode({ code: 'abc', corpId: 'dingunknown' }))
+    const unknown = await expectAuthError(a.service.loginByQrCode({ code: 'abc', corpId: 'dingunknown' }))
     expect(unknown).toMatchObject({ code: 'unknown_corp', status: 404 })
     expect(calls(emu)[EP.userToken]).toBe(1)
   })
@@ -190,7 +180,7 @@ describe('QR login', () => {
   it('a person of corp A cannot log into corp B: not_corp_member (60121)', async () => {
     const a = await auth()
     const code = await mintOAuthCode(emu, { clientId: APP_B, unionId: ZHANG_WEI.unionId })
-    const error = await rejection(a.service.loginByQrCode({ code, corpId: CORP_B }))
+    const error = await expectAuthError(a.service.loginByQrCode({ code, corpId: CORP_B }))
     expect(error).toMatchObject({ code: 'not_corp_member', status: 403 })
     expect(error.requestId).toMatch(/^[a-z0-9]{13}$/)
     expect(error.message).not.toMatch(/找不到/)
@@ -206,7 +196,7 @@ describe('QR login', () => {
       scope: 'openid corpid',
       corpId: CORP_A,
     })
-    const error = await rejection(a.service.loginByQrCode({ code, corpId: CORP_B }))
+    const error = await expectAuthError(a.service.loginByQrCode({ code, corpId: CORP_B }))
     expect(error).toMatchObject({ code: 'corp_mismatch', status: 403 })
     expect(calls(emu)).toEqual({ [EP.userToken]: 1 })
   })
@@ -241,14 +231,14 @@ describe('QR login', () => {
 
   it('a person in no corp, and an external contact, are not members', async () => {
     const a = await auth()
-    const nobody = await rejection(
+    const nobody = await expectAuthError(
       a.service.loginByQrCode({
         code: await mintOAuthCode(emu, { clientId: APP_A, unionId: MA_CHAO.unionId }),
         corpId: CORP_A,
       }),
     )
     expect(nobody.code).toBe('not_corp_member')
-    const external = await rejection(
+    const external = await expectAuthError(
       a.service.loginByQrCode({
         code: await mintOAuthCode(emu, { clientId: APP_B, unionId: ZHOU_JIE.unionId }),
         corpId: CORP_B,
@@ -262,7 +252,7 @@ describe('QR login', () => {
     const a = await auth()
     const code = await mintOAuthCode(emu, { clientId: APP_A, userid: ZHANG_WEI.userid })
     await a.service.loginByQrCode({ code, corpId: CORP_A })
-    const error = await rejection(a.service.loginByQrCode({ code, corpId: CORP_A }))
+    const error = await expectAuthError(a.service.loginByQrCode({ code, corpId: CORP_A }))
     expect(error).toMatchObject({ code: 'code_invalid', status: 401 })
     expect(error.requestId).toMatch(/^[0-9A-F-]{36}$/)
     expect(calls(emu)[EP.userToken]).toBe(2)
@@ -272,19 +262,23 @@ describe('QR login', () => {
     const a = await auth()
     const code = await mintOAuthCode(emu, { clientId: APP_A, userid: ZHANG_WEI.userid })
     await advanceEmulatorClock(emu, 301_000)
-    expect((await rejection(a.service.loginByQrCode({ code, corpId: CORP_A }))).code).toBe('code_invalid')
+    expect((await expectAuthError(a.service.loginByQrCode({ code, corpId: CORP_A }))).code).toBe(
+      'code_invalid',
+    )
   })
 
   it('a free-login code sent as a QR code is code_invalid, not a crash', async () => {
     const a = await auth()
     const code = await mintFreeLoginCode(emu, { corpId: CORP_A, userid: ZHANG_WEI.userid })
-    expect((await rejection(a.service.loginByQrCode({ code, corpId: CORP_A }))).code).toBe('code_invalid')
+    expect((await expectAuthError(a.service.loginByQrCode({ code, corpId: CORP_A }))).code).toBe(
+      'code_invalid',
+    )
   })
 
   it('an app without Contact.User.Read: permission_denied naming the scope', async () => {
     const a = await auth({ clientIds: [APP_A_NO_CONTACT] })
     const code = await mintOAuthCode(emu, { clientId: APP_A_NO_CONTACT, userid: ZHANG_WEI.userid })
-    const error = await rejection(a.service.loginByQrCode({ code }))
+    const error = await expectAuthError(a.service.loginByQrCode({ code }))
     expect(error).toMatchObject({
       code: 'permission_denied',
       status: 403,
@@ -300,18 +294,20 @@ describe('QR login', () => {
   it('rejects malformed input as invalid_request naming the field', async () => {
     const a = await auth()
     const svc = a.service
-    expect(await rejection(svc.loginByQrCode({ code: '', corpId: CORP_A }))).toMatchObject({
+    expect(await expectAuthError(svc.loginByQrCode({ code: '', corpId: CORP_A }))).toMatchObject({
       code: 'invalid_request',
       field: 'code',
     })
-    expect(await rejection(svc.loginByQrCode({ code: 'x'.repeat(600), corpId: CORP_A }))).toMatchObject({
-      field: 'code',
-    })
+    expect(await expectAuthError(svc.loginByQrCode({ code: 'x'.repeat(600), corpId: CORP_A }))).toMatchObject(
+      {
+        field: 'code',
+      },
+    )
     expect(
-      await rejection(svc.loginByQrCode({ code: 'abc', corpId: CORP_A, platform: '<script>' })),
+      await expectAuthError(svc.loginByQrCode({ code: 'abc', corpId: CORP_A, platform: '<script>' })),
     ).toMatchObject({ field: 'platform' })
     expect(
-      await rejection(svc.loginByWorkbench({ corpId: 42 as unknown as string, authCode: 'abc' })),
+      await expectAuthError(svc.loginByWorkbench({ corpId: 42 as unknown as string, authCode: 'abc' })),
     ).toMatchObject({ field: 'corpId' })
     expect(emu.stats().total).toBe(0)
   })
@@ -385,7 +381,7 @@ describe('workbench login', () => {
   it('an OAuth code sent as a free-login code is code_invalid (40078)', async () => {
     const a = await auth()
     const authCode = await mintOAuthCode(emu, { clientId: APP_A, userid: ZHANG_WEI.userid })
-    const error = await rejection(a.service.loginByWorkbench({ corpId: CORP_A, authCode }))
+    const error = await expectAuthError(a.service.loginByWorkbench({ corpId: CORP_A, authCode }))
     expect(error).toMatchObject({ code: 'code_invalid', status: 401 })
     expect(error.cause).toMatchObject({ errcode: 40078 })
   })
@@ -394,25 +390,25 @@ describe('workbench login', () => {
     const a = await auth()
     const used = await mintFreeLoginCode(emu, { corpId: CORP_A, userid: ZHANG_WEI.userid })
     await a.service.loginByWorkbench({ corpId: CORP_A, authCode: used })
-    expect((await rejection(a.service.loginByWorkbench({ corpId: CORP_A, authCode: used }))).code).toBe(
+    expect((await expectAuthError(a.service.loginByWorkbench({ corpId: CORP_A, authCode: used }))).code).toBe(
       'code_invalid',
     )
     const expired = await mintFreeLoginCode(emu, { corpId: CORP_A, userid: ZHANG_WEI.userid })
     await advanceEmulatorClock(emu, 301_000)
-    expect((await rejection(a.service.loginByWorkbench({ corpId: CORP_A, authCode: expired }))).code).toBe(
-      'code_invalid',
-    )
+    expect(
+      (await expectAuthError(a.service.loginByWorkbench({ corpId: CORP_A, authCode: expired }))).code,
+    ).toBe('code_invalid')
     // A code of corp A presented to corp B's instance.
     const foreign = await mintFreeLoginCode(emu, { corpId: CORP_A, userid: LI_NA.useridA })
-    expect((await rejection(a.service.loginByWorkbench({ corpId: CORP_B, authCode: foreign }))).code).toBe(
-      'code_invalid',
-    )
+    expect(
+      (await expectAuthError(a.service.loginByWorkbench({ corpId: CORP_B, authCode: foreign }))).code,
+    ).toBe('code_invalid')
     expect(await a.store.findBinding({ corpId: CORP_B, unionId: LI_NA.unionId })).toBeNull()
   })
 
   it('an unknown corp is unknown_corp without any DingTalk call', async () => {
     const a = await auth()
-    const error = await rejection(
+    const error = await expectAuthError(
       a.service.loginByWorkbench({ corpId: 'dingnotconfigured', authCode: 'abc' }),
     )
     expect(error).toMatchObject({ code: 'unknown_corp', status: 404 })
@@ -423,7 +419,7 @@ describe('workbench login', () => {
 describe('binding policy', () => {
   it("onUnbound 'reject': user_not_bound, nothing written", async () => {
     const a = await auth({ onUnbound: 'reject' })
-    const error = await rejection(
+    const error = await expectAuthError(
       a.service.loginByWorkbench({
         corpId: CORP_A,
         authCode: await mintFreeLoginCode(emu, { corpId: CORP_A, userid: ZHANG_WEI.userid }),
@@ -452,7 +448,7 @@ describe('binding policy', () => {
       user: { id: 'app-user-42', name: '张伟' },
     })
     expect(await a.store.findUser('app-user-42')).toBeNull()
-    const rejected = await rejection(
+    const rejected = await expectAuthError(
       a.service.loginByWorkbench({
         corpId: CORP_A,
         authCode: await mintFreeLoginCode(emu, { corpId: CORP_A, userid: LI_NA.useridA }),
@@ -478,10 +474,10 @@ describe('logs', () => {
     const a = await auth({ logger })
     const code = await mintOAuthCode(emu, { clientId: APP_A, userid: ZHANG_WEI.userid })
     await a.service.loginByQrCode({ code, corpId: CORP_A })
-    await rejection(a.service.loginByQrCode({ code, corpId: CORP_A }))
+    await expectAuthError(a.service.loginByQrCode({ code, corpId: CORP_A }))
     const authCode = await mintFreeLoginCode(emu, { corpId: CORP_A, userid: ZHANG_WEI.userid })
     await a.service.loginByWorkbench({ corpId: CORP_A, authCode })
-    await rejection(a.service.loginByWorkbench({ corpId: CORP_A, authCode }))
+    await expectAuthError(a.service.loginByWorkbench({ corpId: CORP_A, authCode }))
     const text = logger.lines.join('\n')
     expect(logger.lines.length).toBeGreaterThanOrEqual(4)
     expect(text).toContain('code_invalid')

@@ -1,4 +1,3 @@
-import { DingTalkAuthError } from 'dingtalk-login-server'
 import type { DingTalkAuth } from 'dingtalk-login-server'
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import {
@@ -12,6 +11,7 @@ import {
   advanceEmulatorClock,
   calls,
   createTestAuth,
+  expectAuthError,
   markCalls,
   mintFreeLoginCode,
   mintOAuthCode,
@@ -26,15 +26,6 @@ async function auth(options: Parameters<typeof createTestAuth>[1] = {}): Promise
   const created = await createTestAuth(emu, options)
   auths.push(created)
   return created
-}
-
-async function failure(promise: Promise<unknown>): Promise<DingTalkAuthError> {
-  const error = await promise.then(
-    () => new Error('expected a failure'),
-    (e: unknown) => e,
-  )
-  expect(error).toBeInstanceOf(DingTalkAuthError)
-  return error as DingTalkAuthError
 }
 
 const qrLogin = async (a: DingTalkAuth) =>
@@ -79,7 +70,7 @@ describe('throttling and busy answers', () => {
   it('gives up after the retry budget: rate_limited (429) with the request id', async () => {
     const a = await auth()
     await addFault(emu, { endpoint: EP.userGet, kind: 'throttle' })
-    const error = await failure(workbenchLogin(a))
+    const error = await expectAuthError(workbenchLogin(a))
     expect(error).toMatchObject({ code: 'rate_limited', status: 429 })
     expect(error.requestId).toBeTruthy()
     expect(calls(emu)[EP.userGet]).toBe(3)
@@ -88,29 +79,29 @@ describe('throttling and busy answers', () => {
   it('never retries a code exchange: a throttled userAccessToken is one call', async () => {
     const a = await auth()
     await addFault(emu, { endpoint: EP.userToken, kind: 'throttle', count: 1 })
-    expect((await failure(qrLogin(a))).code).toBe('rate_limited')
+    expect((await expectAuthError(qrLogin(a))).code).toBe('rate_limited')
     expect(calls(emu)[EP.userToken]).toBe(1)
   })
 
   it('never retries getuserinfo: a busy answer is one call and upstream_unavailable', async () => {
     const a = await auth()
     await addFault(emu, { endpoint: EP.getUserInfo, kind: 'busy', count: 1 })
-    expect((await failure(workbenchLogin(a))).code).toBe('upstream_unavailable')
+    expect((await expectAuthError(workbenchLogin(a))).code).toBe('upstream_unavailable')
     expect(calls(emu)[EP.getUserInfo]).toBe(1)
   })
 
   it('an IP ban (non-standard body) and an HTML page are rate_limited / upstream_error, never a crash', async () => {
     const a = await auth({ dingtalk: { retry: { retries: 0 } } })
     await addFault(emu, { endpoint: EP.userToken, kind: 'ipBan', count: 1 })
-    expect((await failure(qrLogin(a))).code).toBe('rate_limited')
+    expect((await expectAuthError(qrLogin(a))).code).toBe('rate_limited')
     await addFault(emu, { endpoint: EP.userToken, kind: 'html', count: 1 })
-    expect((await failure(qrLogin(a))).code).toBe('upstream_error')
+    expect((await expectAuthError(qrLogin(a))).code).toBe('upstream_error')
   })
 
   it('an IP outside the whitelist is a config_error', async () => {
     const a = await auth()
     await addFault(emu, { endpoint: EP.getUserInfo, kind: 'ipWhitelist', count: 1 })
-    expect((await failure(workbenchLogin(a))).code).toBe('config_error')
+    expect((await expectAuthError(workbenchLogin(a))).code).toBe('config_error')
   })
 })
 
@@ -119,7 +110,7 @@ describe('timeouts and dropped connections', () => {
     const a = await auth({ dingtalk: { timeoutMs: 150 } })
     await addFault(emu, { endpoint: EP.userToken, kind: 'timeout', count: 1 })
     const started = Date.now()
-    const error = await failure(qrLogin(a))
+    const error = await expectAuthError(qrLogin(a))
     expect(error).toMatchObject({ code: 'upstream_timeout', status: 504 })
     expect(Date.now() - started).toBeLessThan(2_000)
     expect(calls(emu)[EP.userToken]).toBe(1)
@@ -142,7 +133,7 @@ describe('timeouts and dropped connections', () => {
   it('a dropped connection that persists is upstream_unavailable', async () => {
     const a = await auth()
     await addFault(emu, { endpoint: EP.appToken, kind: 'drop' })
-    expect((await failure(workbenchLogin(a))).code).toBe('upstream_unavailable')
+    expect((await expectAuthError(workbenchLogin(a))).code).toBe('upstream_unavailable')
     expect(calls(emu)[EP.appToken]).toBe(3)
   })
 
@@ -156,7 +147,7 @@ describe('timeouts and dropped connections', () => {
       signal: controller.signal,
     })
     setTimeout(() => controller.abort(), 30)
-    const error = await failure(pending)
+    const error = await expectAuthError(pending)
     expect(error.code).toBe('server_error')
     expect((error.cause as Error).name).toBe('AbortError')
   })
@@ -219,7 +210,7 @@ describe('app token', () => {
         },
       ],
     })
-    const error = await failure(workbenchLogin(a, ZHANG_WEI.userid, CORP_A))
+    const error = await expectAuthError(workbenchLogin(a, ZHANG_WEI.userid, CORP_A))
     expect(error).toMatchObject({ code: 'config_error', status: 500 })
     expect(calls(emu)[EP.appToken]).toBe(1)
   })

@@ -1,4 +1,5 @@
-import { createDingTalkAuth } from 'dingtalk-login-server'
+import { DingTalkAuthError, createDingTalkAuth } from 'dingtalk-login-server'
+import { expect } from 'vitest'
 import type { DingTalkAuth, DingTalkAuthOptions, DingTalkInstanceInput, Logger } from 'dingtalk-login-server'
 import { startEmulator } from 'dingtalk-emulator'
 import type { EmulatorOptions, RunningEmulator } from 'dingtalk-emulator'
@@ -137,3 +138,13 @@ export const EP = {
   byUnionId: 'POST /topapi/user/getbyunionid',
   userGet: 'POST /topapi/v2/user/get',
 } as const
+
+/** Awaits a login that must fail and returns its typed error (fails the test when it resolves or throws otherwise). */
+export async function expectAuthError(promise: Promise<unknown>): Promise<DingTalkAuthError> {
+  const error = await promise.then(
+    () => new Error('expected the login to fail'),
+    (e: unknown) => e,
+  )
+  expect(error).toBeInstanceOf(DingTalkAuthError)
+  return error as DingTalkAuthError
+}
