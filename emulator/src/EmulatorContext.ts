@@ -1,5 +1,6 @@
 import type { EmulatorClock } from './createEmulatorClock'
 import type { ResolvedOptions } from './EmulatorOptions'
+import type { EventHub } from './events/createEventHub'
 import type { FixtureIndex } from './fixture/createFixtureIndex'
 import type { CodeStore } from './state/createCodeStore'
 import type { FaultStore } from './state/createFaultStore'
@@ -19,4 +20,6 @@ export interface EmulatorContext {
   stats: StatsRecorder
   faults: FaultStore
   rateLimiter: RateLimiter
+  /** The organisation's events and their deliveries. */
+  events: EventHub
 }

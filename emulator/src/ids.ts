@@ -23,3 +23,8 @@ export function createOapiRequestId(): string {
 export function createAccessToken(): string {
   return randomBytes(16).toString('hex')
 }
+
+/** Event ids as Stream mode and HTTP callbacks carry them: 32 lowercase hex characters. */
+export function createEventId(): string {
+  return randomBytes(16).toString('hex')
+}

@@ -15,7 +15,8 @@ import type { EmulatorRequest } from './http/EmulatorRequest'
 import { readEmulatorRequest } from './http/EmulatorRequest'
 import type { Reply } from './http/Reply'
 import { htmlReply, jsonReply, scriptReply } from './http/Reply'
-import { createOapiRequestId } from './ids'
+import { createEventHub } from './events/createEventHub'
+import { createEventId, createOapiRequestId } from './ids'
 import { handleLoginPage } from './routes/loginPages'
 import { handleOapi, oapiCallerApp, oapiEndpointKey, oapiError } from './routes/oapi'
 import { corsHeaders, handleTestApi, resetState } from './routes/testApi'
@@ -178,6 +179,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     stats: createStatsRecorder(),
     faults: createFaultStore(),
     rateLimiter: createRateLimiter(now, resolved.ipRateLimit),
+    events: createEventHub(createEventId),
   }
 
   async function handleApi(

@@ -16,6 +16,7 @@ export function resetState(ctx: EmulatorContext): void {
   ctx.stats.clear()
   ctx.faults.clear()
   ctx.rateLimiter.clear()
+  ctx.events.clear()
 }
 
 /** The test API is meant for pages on any origin (the container shim runs inside the app's page). */
