@@ -7,7 +7,7 @@ import type { StateStore } from './StateStore'
 export interface SqlStateStoreOptions {
   /** `sqlite:./file.sqlite`, `postgres://…` or `mysql://…` / `mariadb://…` (the binding store's URL is fine). */
   url: string
-  /** Prefix of the table `<prefix>login_states`. @default 'dingtalk_' */
+  /** Prefix of the tables `<prefix>login_states` and `<prefix>login_state_sets`. @default 'dingtalk_' */
   tablePrefix?: string
   /** Connections in the pool (PostgreSQL, MySQL). @default 5 */
   poolSize?: number
@@ -15,11 +15,14 @@ export interface SqlStateStoreOptions {
   now?: () => number
 }
 
-/** A SQL {@link StateStore}, with its table name and a way to drop it. */
+/** A SQL {@link StateStore}, with its table names and a way to drop them. */
 export interface SqlStateStore extends StateStore {
   readonly flavor: SqlFlavor
+  /** The key–value table. */
   readonly table: string
-  /** Drops the table (tests, uninstall). */
+  /** The table of set members (the session index). */
+  readonly setTable: string
+  /** Drops both tables (tests, uninstall). */
   dropTable(): Promise<void>
   close(): Promise<void>
 }
@@ -46,10 +49,12 @@ export async function createSqlStateStore(options: SqlStateStoreOptions): Promis
     throw new Error('createSqlStateStore: invalid tablePrefix')
   const now = options.now ?? (() => Date.now())
   const table = `${prefix}login_states`
+  const setTable = `${prefix}login_state_sets`
   const db = new Kysely<Record<string, Row>>({
     dialect: await createDialect(flavor, options.url, options.poolSize ?? 5),
   })
   const T = sql.table(table)
+  const S = sql.table(setTable)
 
   try {
     // Keys are case-sensitive hashes: MySQL's default collations would compare them case-insensitively.
@@ -64,6 +69,9 @@ export async function createSqlStateStore(options: SqlStateStoreOptions): Promis
         await sql`create table if not exists ${T} (state_key ${text} not null primary key, state_value ${value} not null, expires_at bigint not null)`.execute(
           conn,
         )
+        await sql`create table if not exists ${S} (set_key ${text} not null, member ${text} not null, expires_at bigint not null, primary key (set_key, member))`.execute(
+          conn,
+        )
       } finally {
         if (flavor === 'postgres') await sql`select pg_advisory_unlock(hashtext(${lock}))`.execute(conn)
         if (flavor === 'mysql') await sql`select release_lock(${lock})`.execute(conn)
@@ -76,7 +84,9 @@ export async function createSqlStateStore(options: SqlStateStoreOptions): Promis
 
   let writes = 0
   const sweep = async () => {
-    if (++writes % 500 === 0) await sql`delete from ${T} where expires_at <= ${now()}`.execute(db)
+    if (++writes % 500 !== 0) return
+    await sql`delete from ${T} where expires_at <= ${now()}`.execute(db)
+    await sql`delete from ${S} where expires_at <= ${now()}`.execute(db)
   }
 
   const insertIfAbsent = (key: string, val: string, expiresAt: number) =>
@@ -87,6 +97,7 @@ export async function createSqlStateStore(options: SqlStateStoreOptions): Promis
   return {
     flavor,
     table,
+    setTable,
     async set(key, val, ttlMs, mode) {
       const t = now()
       const expiresAt = t + Math.max(1, Math.ceil(ttlMs))
@@ -135,8 +146,27 @@ export async function createSqlStateStore(options: SqlStateStoreOptions): Promis
             )
       return affected(result) > 0
     },
+    async addToSet(setKey, member, ttlMs) {
+      const expiresAt = now() + Math.max(1, Math.ceil(ttlMs))
+      await sweep()
+      const upsert =
+        flavor === 'mysql'
+          ? sql`insert into ${S} (set_key, member, expires_at) values (${setKey}, ${member}, ${expiresAt}) on duplicate key update expires_at = values(expires_at)`
+          : sql`insert into ${S} (set_key, member, expires_at) values (${setKey}, ${member}, ${expiresAt}) on conflict (set_key, member) do update set expires_at = excluded.expires_at`
+      await upsert.execute(db)
+    },
+    async setMembers(setKey) {
+      const { rows } = await sql<{
+        member: string
+      }>`select member from ${S} where set_key = ${setKey} and expires_at > ${now()}`.execute(db)
+      return rows.map((row) => row.member)
+    },
+    async removeFromSet(setKey, member) {
+      await sql`delete from ${S} where set_key = ${setKey} and member = ${member}`.execute(db)
+    },
     async dropTable() {
       await db.schema.dropTable(table).ifExists().execute()
+      await db.schema.dropTable(setTable).ifExists().execute()
     },
     async close() {
       await db.destroy()
