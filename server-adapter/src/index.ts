@@ -93,8 +93,10 @@ export type { LogFn, LogLevel, Logger } from './logger'
 export { createBindingStore } from './store/createBindingStore'
 export type { BindingStoreSpec } from './store/createBindingStore'
 export { createMemoryBindingStore } from './store/createMemoryBindingStore'
-export { createSqlBindingStore, sqlFlavorOf } from './store/createSqlBindingStore'
-export type { SqlBindingStore, SqlBindingStoreOptions, SqlFlavor } from './store/createSqlBindingStore'
+export { createSqlBindingStore } from './store/createSqlBindingStore'
+export type { SqlBindingStore, SqlBindingStoreOptions } from './store/createSqlBindingStore'
+export { sqlFlavorOf } from './sql/sqlFlavorOf'
+export type { SqlFlavor } from './sql/sqlFlavorOf'
 export type {
   BindingKey,
   BindingProfile,
