@@ -278,7 +278,10 @@ export function createDingTalkHandler(
     record: Omit<StateRecord, 'b'>,
   ): Promise<{ state: string; cookie: string }> {
     const state = generateState()
-    const nonce = generateState()
+    // One browser binding serves every login of this browser: a second tab, a second QR component or a
+    // refresh adds a state bound to the same nonce instead of replacing the cookie the other states need.
+    const present = ctx.cookies.get(stateCookieNameOf(ctx))
+    const nonce = present && STATE_PATTERN.test(present) ? present : generateState()
     const stored: StateRecord = { ...record, b: hashState(nonce) }
     if (!(await stateStore.set(`state:${hashState(state)}`, JSON.stringify(stored), stateTtlMs, 'nx'))) {
       throw new DingTalkAuthError('server_error', { detail: 'state collision' })

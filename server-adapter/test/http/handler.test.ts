@@ -195,6 +195,32 @@ describe('QR login', () => {
     })
   })
 
+  it('serves several concurrent logins in one browser: two tabs, two QR components and a refresh each work', async () => {
+    const b = browser()
+    const first = await configOf(b)
+    const nonce = b.jar.get('dingtalk_login_state')
+    const second = await configOf(b) // a second tab or a second QR component
+    t += 9 * 60_000
+    const refreshed = await configOf(b) // the first tab's refresh before its state expires
+    // One browser binding for all of them: the cookie is renewed, never replaced.
+    expect(b.jar.get('dingtalk_login_state')).toBe(nonce)
+    const login = async (state: string | undefined, userid: string) => {
+      const code = await mintOAuthCode(emu, { clientId: APP_A, userid })
+      return b.post('login/qr', { code, state, platform: 'web' })
+    }
+    // The oldest state is used first: before the fix the newer /config had overwritten its cookie.
+    expect((await login(first.state, ZHANG_WEI.userid)).status).toBe(200)
+    const other = browser()
+    await configOf(other)
+    const fromOther = await other.post('login/qr', {
+      code: await mintOAuthCode(emu, { clientId: APP_A, userid: LI_NA.useridA }),
+      state: second.state,
+      platform: 'web',
+    })
+    expect(await errorOf(fromOther)).toMatchObject({ status: 400, code: 'invalid_state' })
+    expect(refreshed.state).not.toBe(second.state)
+  })
+
   it('answers a double callback from the same browser within 60 s with the first result, exchanging once', async () => {
     const b = browser()
     const { state } = await configOf(b)
