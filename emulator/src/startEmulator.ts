@@ -143,6 +143,14 @@ function faultReply(fault: ActiveFault, family: Family): Reply | 'hang' | 'drop'
         : oapiError(60020, fault.errmsg ?? '访问ip不在白名单之中')
     case 'ipBan':
       return ipBanReply(fault.status ?? 200)
+    case 'quota':
+      return v1
+        ? v1Error(
+            fault.status ?? 403,
+            'Forbidden.AccessDenied.ApiCountLimitForOrg',
+            fault.message ?? '组织的接口调用量已达本月上限',
+          )
+        : oapiError(fault.errcode ?? 90020, fault.errmsg ?? '组织的接口调用量已达本月上限')
     case 'html':
       return htmlReply(
         fault.status ?? 200,
@@ -203,7 +211,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     tokens: createTokenStore(now, resolved.legacyTokenInV1),
     sessions: createQrSessionStore(now, () => resolved.qrTtlMs),
     stats: createStatsRecorder(),
-    faults: createFaultStore(),
+    faults: createFaultStore(now),
     rateLimiter: createRateLimiter(now, resolved.ipRateLimit),
     events: createEventHub(createEventId),
   }
