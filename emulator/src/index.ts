@@ -8,6 +8,7 @@ export { validateFixture } from './fixture/validateFixture'
 export type {
   EmulatorApp,
   EmulatorCorp,
+  EmulatorDepartment,
   EmulatorFixture,
   EmulatorMembership,
   EmulatorUser,
@@ -24,6 +25,22 @@ export type {
   ScanInput,
   ScanResult,
 } from './testOperations'
+export type {
+  HireInput,
+  HireResult,
+  LeaveInput,
+  LeaveResult,
+  ModifyPersonInput,
+  PersonFields,
+} from './org/people'
+export type { CreateDepartmentInput, ModifyDepartmentInput, RemoveDepartmentInput } from './org/departments'
+export type {
+  DeliveryChannel,
+  EventDelivery,
+  EventRecord,
+  OrgEvent,
+  OrgEventType,
+} from './events/createEventHub'
 export { isRegisteredRedirectUri } from './isRegisteredRedirectUri'
 export { ddloginScript } from './assets/ddlogin'
 export { createAccessToken, createOapiRequestId, createV1RequestId } from './ids'
