@@ -55,14 +55,17 @@ export interface EventHub {
   recordDelivery(eventId: string, delivery: EventDelivery): void
   /** Every event, oldest first; with `clientId`, only the events delivered (or being delivered) to that app. */
   list(filter?: { clientId?: string }): EventRecord[]
-  /** Forgets every event (the test API's reset). */
+  /** Forgets every event (the test API's reset) and tells the `onClear` listeners, so deliveries stop too. */
   clear(): void
+  /** Returns the unsubscribe function. */
+  onClear(listener: () => void): () => void
 }
 
 export function createEventHub(newEventId: () => string): EventHub {
   const records: EventRecord[] = []
   const byId = new Map<string, EventRecord>()
   const listeners = new Set<OrgEventListener>()
+  const clearListeners = new Set<() => void>()
 
   return {
     publish(input) {
@@ -96,6 +99,11 @@ export function createEventHub(newEventId: () => string): EventHub {
     clear() {
       records.length = 0
       byId.clear()
+      for (const listener of clearListeners) listener()
+    },
+    onClear(listener) {
+      clearListeners.add(listener)
+      return () => clearListeners.delete(listener)
     },
   }
 }
