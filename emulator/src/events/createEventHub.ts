@@ -83,10 +83,11 @@ export function createEventHub(newEventId: () => string): EventHub {
     recordDelivery(eventId, delivery) {
       const record = byId.get(eventId)
       if (!record) return
-      const existing = record.deliveries.find(
+      const index = record.deliveries.findIndex(
         (d) => d.clientId === delivery.clientId && d.channel === delivery.channel,
       )
-      if (existing) Object.assign(existing, delivery)
+      // Replaced whole, so a success clears the lastError of an earlier attempt.
+      if (index >= 0) record.deliveries[index] = { ...delivery }
       else record.deliveries.push({ ...delivery })
     },
     list(filter) {
