@@ -9,6 +9,7 @@ export type {
   EmulatorApp,
   EmulatorCallback,
   EmulatorCorp,
+  EmulatorDepartment,
   EmulatorFixture,
   EmulatorMembership,
   EmulatorUser,
@@ -25,6 +26,22 @@ export type {
   ScanInput,
   ScanResult,
 } from './testOperations'
+export type {
+  HireInput,
+  HireResult,
+  LeaveInput,
+  LeaveResult,
+  ModifyPersonInput,
+  PersonFields,
+} from './org/people'
+export type { CreateDepartmentInput, ModifyDepartmentInput, RemoveDepartmentInput } from './org/departments'
+export type {
+  DeliveryChannel,
+  EventDelivery,
+  EventRecord,
+  OrgEvent,
+  OrgEventType,
+} from './events/createEventHub'
 export { isRegisteredRedirectUri } from './isRegisteredRedirectUri'
 export { ddloginScript } from './assets/ddlogin'
 export { createAccessToken, createOapiRequestId, createV1RequestId } from './ids'
@@ -33,6 +50,5 @@ export type { CallbackOptions } from './callbacks/CallbackOptions'
 export type { StreamConnectionView, StreamTarget } from './stream/createStreamGateway'
 export type { CallbackCheckResult } from './callbacks/createCallbackDelivery'
 export type { CallbackControls, PublishEventInput, StreamControls } from './events/attachEventDelivery'
-export type { EventDelivery, EventRecord, OrgEvent, OrgEventType } from './events/createEventHub'
 export { callbackSignature, createCallbackCipher } from './callbacks/callbackCrypto'
 export type { CallbackCipher } from './callbacks/callbackCrypto'

@@ -41,6 +41,11 @@ import type {
   ScanResult,
 } from './testOperations'
 import { mintFreeLoginCode, mintOAuthCode, scan, viewSession } from './testOperations'
+import { createLeaveRecordStore } from './org/createLeaveRecordStore'
+import type { CreateDepartmentInput, ModifyDepartmentInput, RemoveDepartmentInput } from './org/departments'
+import { createDepartment, modifyDepartment, removeDepartment } from './org/departments'
+import type { HireInput, HireResult, LeaveInput, LeaveResult, ModifyPersonInput } from './org/people'
+import { hire, leave, modifyPerson } from './org/people'
 
 /** A started emulator. */
 export interface RunningEmulator {
@@ -50,11 +55,14 @@ export interface RunningEmulator {
   close(): Promise<void>
   /** DingTalk API calls so far (v1.0 + oapi). */
   stats(): EmulatorStats
-  /** Forgets codes, tokens, stats, faults, QR sessions and rate-limit windows; keeps the fixture. */
+  /**
+   * Forgets codes, tokens, stats, faults, QR sessions, rate-limit windows, events and leave records, and puts the
+   * organisation back as the fixture had it.
+   */
   reset(): void
   clock: EmulatorClock
-  /** The loaded fixture, secrets included (a copy: changing it changes nothing). */
-  fixture: EmulatorFixture
+  /** The live organisation, secrets included: the fixture plus every change since (a copy: changing it changes nothing). */
+  readonly fixture: EmulatorFixture
   /** Same as `POST /__emulator/oauth-code`: an OAuth authCode as if the user had scanned and confirmed. */
   mintOAuthCode(input: MintOAuthCodeInput): MintedCode
   /** Same as `POST /__emulator/free-login-code`: a free-login code as `requestAuthCode` gives it. */
@@ -67,7 +75,20 @@ export interface RunningEmulator {
   addFault(fault: EmulatorFault): number
   /** Removes one fault (by id) or all of them. */
   clearFaults(id?: number): void
-  /** Every event with its deliveries (with `clientId`: those delivered to that app), oldest first. */
+  // The organisation: each change applies at once and publishes the event DingTalk would send.
+  /** Same as `POST /__emulator/org/people`: someone joins a corp (`user_add_org`); a known unionId rejoins. */
+  hire(input: HireInput): HireResult
+  /** Same as `PATCH /__emulator/org/people` (`user_modify_org`, or `user_active_org` on activation). */
+  modifyPerson(input: ModifyPersonInput): HireResult
+  /** Same as `POST /__emulator/org/leave` (`user_leave_org` and a leave record). */
+  leave(input: LeaveInput): LeaveResult
+  /** Same as `POST /__emulator/org/departments` (`org_dept_create`). */
+  createDepartment(input: CreateDepartmentInput): { deptId: number }
+  /** Same as `PATCH /__emulator/org/departments` (`org_dept_modify`). */
+  modifyDepartment(input: ModifyDepartmentInput): { deptId: number }
+  /** Same as `DELETE /__emulator/org/departments` (`org_dept_remove`); only empty departments. */
+  removeDepartment(input: RemoveDepartmentInput): { deptId: number }
+  /** Same as `GET /__emulator/events`: every event, oldest first, with its deliveries (only `clientId`'s, if given). */
   events(clientId?: string): EventRecord[]
   /** Publishes an organisation event (born now on the emulator clock) to every subscribed app. */
   publishEvent(input: PublishEventInput): OrgEvent
@@ -182,7 +203,9 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
   const now = () => clock.now()
   const ctx: EmulatorContext = {
     options: resolved,
-    index: createFixtureIndex(fixture),
+    index: createFixtureIndex(structuredClone(fixture)),
+    startingFixture: fixture,
+    leaveRecords: createLeaveRecordStore(),
     clock,
     codes: createCodeStore(now),
     tokens: createTokenStore(now, resolved.legacyTokenInV1),
@@ -282,12 +305,11 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     address.family === 'IPv6' || address.address.includes(':') ? `[${address.address}]` : address.address
   const url = resolved.publicUrl ?? `http://${hostForUrl}:${address.port}`
 
-  const publicFixture = structuredClone(fixture)
   return {
     url,
     clock,
     get fixture() {
-      return publicFixture
+      return structuredClone(ctx.index.fixture)
     },
     stats: () => ctx.stats.snapshot(),
     reset: () => resetState(ctx),
@@ -304,7 +326,13 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
       if (id === undefined) ctx.faults.clear()
       else ctx.faults.remove(id)
     },
-    events: (clientId) => ctx.events.list({ clientId }),
+    hire: (input) => hire(ctx, { ...input }),
+    modifyPerson: (input) => modifyPerson(ctx, { ...input }),
+    leave: (input) => leave(ctx, { ...input }),
+    createDepartment: (input) => createDepartment(ctx, { ...input }),
+    modifyDepartment: (input) => modifyDepartment(ctx, { ...input }),
+    removeDepartment: (input) => removeDepartment(ctx, { ...input }),
+    events: (clientId) => ctx.events.list(clientId ? { clientId } : undefined),
     publishEvent: (input) => ctx.events.publish({ ...input, bornTime: input.bornTime ?? clock.now() }),
     stream: delivery.stream,
     callbacks: delivery.callbacks,

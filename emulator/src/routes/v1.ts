@@ -56,6 +56,11 @@ function missing(name: string): Reply {
   return v1Error(400, `Missing${name}`, `${name} is mandatory for this action.`)
 }
 
+function isMember(ctx: EmulatorContext, unionId: string, corpId: string): boolean {
+  const user = ctx.index.findUser(unionId)
+  return user !== undefined && ctx.index.membershipOf(user, corpId) !== undefined
+}
+
 const isNonEmptyString = (v: unknown): v is string => typeof v === 'string' && v !== ''
 
 function appCredentialsValid(ctx: EmulatorContext, clientId: unknown, secret: unknown) {
@@ -118,7 +123,9 @@ function userAccessToken(ctx: EmulatorContext, req: EmulatorRequest): Reply {
       body.code,
       (c) =>
         c.clientId === app.clientId &&
-        (c.kind === 'oauth' || (options.freeLoginCodeForUserToken && c.kind === 'freeLogin')),
+        (c.kind === 'oauth' || (options.freeLoginCodeForUserToken && c.kind === 'freeLogin')) &&
+        // A code bound to an org (corpid scope) dies with the membership: someone who left cannot use it.
+        (c.corpId === undefined || isMember(ctx, c.unionId, c.corpId)),
     )
     if (!issued) {
       return v1Error(
