@@ -138,3 +138,6 @@ export type {
   StateStore,
   StateStoreSpec,
 } from './http/index'
+
+export { formatDoctorReport } from './doctor/index'
+export type { DoctorCheck, DoctorReport, DoctorStatus } from './doctor/index'
