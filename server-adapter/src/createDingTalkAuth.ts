@@ -9,6 +9,8 @@ import {
 import type { DingTalkRetryOptions } from './dingtalk/DingTalkClient'
 import { createMemoryTokenCache } from './dingtalk/tokenCache'
 import type { Awaitable, TokenCache } from './dingtalk/tokenCache'
+import { describeStore, logDingTalkProblems, runDoctor } from './doctor/index'
+import type { DingTalkDoctorInput, DoctorReport } from './doctor/index'
 import { DingTalkAuthError, isDingTalkAuthError } from './errors'
 import { createConsoleLogger, createMaskingLogger } from './logger'
 import type { Logger } from './logger'
@@ -103,6 +105,12 @@ export interface DingTalkAuthOptions {
   basePath?: string
   /** The rest of the HTTP layer's settings (origins, returnTo allow-list, limits). */
   http?: DingTalkHttpOptions
+  /**
+   * Asks DingTalk at startup what `auth.doctor()` asks (credentials, published app, corp, permissions, redirect URI,
+   * IP allow-list, clock) and logs one line per problem. Startup waits for the answers (each call bounded by
+   * `dingtalk.timeoutMs`) but never fails because of them. @default false
+   */
+  verifyOnStart?: boolean
 }
 
 /** HTTP settings of {@link DingTalkAuthOptions.http}. */
@@ -120,6 +128,12 @@ export interface DingTalkAuth extends DingTalkAuthCore, DingTalkHttpHandler {
   handler(request: Request): Promise<Response>
   /** The state store in use. */
   readonly stateStore: StateStore
+  /**
+   * Asks DingTalk and the deployment what is wrong: for each instance the credentials, the published app, the corp,
+   * the permissions each login feature needs, the registered redirect URI, the IP allow-list, the clock and
+   * throttling; locally the stores, the session secret, cookies and the public origin.
+   */
+  doctor(): Promise<DoctorReport>
   /** Every session of a user or a DingTalk person: list them, and end them everywhere at once. */
   readonly sessions: DingTalkSessions
   /**
@@ -274,6 +288,30 @@ export async function createDingTalkAuth(options: DingTalkAuthOptions): Promise<
     await core.close()
     throw error
   }
+  const basePath = http.basePath
+  const publicOrigin = options.http?.publicOrigin
+  const doctorInput: DingTalkDoctorInput = {
+    instances: resolved.map((instance) => ({ name: instance.name, ...instance.authConfig })),
+    settings: {
+      ...settings,
+      now,
+      fetch: options.fetch ?? ((input, init) => fetch(input, init)),
+      redirectUri: publicOrigin ? `${new URL(publicOrigin).origin}${basePath}/callback` : undefined,
+    },
+  }
+  if (options.verifyOnStart) await logDingTalkProblems(doctorInput, logger)
+  const doctor = () =>
+    runDoctor(doctorInput, {
+      store,
+      storeName: describeStore(storeSpec),
+      stateStore,
+      stateStoreName: describeStore(options.stateStore ?? 'memory'),
+      session: options.session,
+      ownSessions: Boolean(options.onLogin),
+      publicOrigin,
+      trustProxy: options.http?.trustProxy ?? false,
+      production: process.env.NODE_ENV === 'production',
+    })
   const sessionManager = http.sessions ?? null
   const index: SessionIndex =
     sessionManager?.index ??
@@ -304,10 +342,11 @@ export async function createDingTalkAuth(options: DingTalkAuthOptions): Promise<
     ...core,
     getElement,
     handler: http.handler,
-    basePath: http.basePath,
+    basePath,
     stateStore,
     sessions,
     getSession: (request) => getSession(request),
+    doctor,
   }
 }
 

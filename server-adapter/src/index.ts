@@ -96,8 +96,10 @@ export type { LogFn, LogLevel, Logger } from './logger'
 export { createBindingStore } from './store/createBindingStore'
 export type { BindingStoreSpec } from './store/createBindingStore'
 export { createMemoryBindingStore } from './store/createMemoryBindingStore'
-export { createSqlBindingStore, sqlFlavorOf } from './store/createSqlBindingStore'
-export type { SqlBindingStore, SqlBindingStoreOptions, SqlFlavor } from './store/createSqlBindingStore'
+export { createSqlBindingStore } from './store/createSqlBindingStore'
+export type { SqlBindingStore, SqlBindingStoreOptions } from './store/createSqlBindingStore'
+export { sqlFlavorOf } from './sql/sqlFlavorOf'
+export type { SqlFlavor } from './sql/sqlFlavorOf'
 export type {
   BindingKey,
   BindingProfile,
@@ -149,3 +151,6 @@ export type { StateStoreSpec } from './state/createStateStore'
 export { createSqlStateStore } from './state/createSqlStateStore'
 export type { SqlStateStore, SqlStateStoreOptions } from './state/createSqlStateStore'
 export { toTokenCache } from './state/toTokenCache'
+
+export { formatDoctorReport } from './doctor/index'
+export type { DoctorCheck, DoctorReport, DoctorStatus } from './doctor/index'

@@ -1,4 +1,5 @@
-import { DingTalkAuthError, pickLocale } from '../errors'
+import type { Awaitable } from '../dingtalk/tokenCache'
+import { DingTalkAuthError, isDingTalkAuthError, pickLocale } from '../errors'
 import type { DingTalkHttpHandler, DingTalkSessionSource } from '../http/DingTalkHttpHandler'
 import type { DingTalkSessionView } from '../http/wire'
 
@@ -9,12 +10,59 @@ export interface NextJsRouteHandlers {
   OPTIONS(request: Request): Promise<Response>
 }
 
+/** A handler, or a function that creates one on the first request (e.g. `() => createDingTalkAuth({ … })`). */
+export type NextJsAuthSource = DingTalkHttpHandler | (() => Awaitable<DingTalkHttpHandler>)
+
+/** What lazily created logins became: one per factory, shared by the route handlers and the session helpers. */
+const createdBy = new WeakMap<() => unknown, Promise<unknown>>()
+
+/** The login a factory creates, created once; a failed creation is forgotten so the next call tries again. */
+function created<T>(create: () => Awaitable<T>): Promise<T> {
+  let pending = createdBy.get(create) as Promise<T> | undefined
+  if (!pending) {
+    pending = Promise.resolve().then(create)
+    createdBy.set(create, pending)
+    pending.catch(() => createdBy.delete(create))
+  }
+  return pending
+}
+
+/**
+ * Creates the handler on the first request and keeps it: `next build` imports route modules to collect their
+ * configuration, so anything created at import time (a SQLite file, a pool, a Redis connection) would be created at
+ * build time. A failed creation is answered as a JSON error and tried again on the next request.
+ */
+function lazyHandler(create: () => Awaitable<DingTalkHttpHandler>): (request: Request) => Promise<Response> {
+  return async (request) => {
+    let auth: DingTalkHttpHandler
+    try {
+      auth = await created(create)
+    } catch (error) {
+      const failure = isDingTalkAuthError(error)
+        ? error
+        : new DingTalkAuthError('config_error', {
+            cause: error,
+            detail: 'creating the DingTalk login failed',
+          })
+      // The developer needs the cause (a config error names file, field and fix); the response never carries it.
+      console.error(`dingtalk-login-server: ${failure.message}`)
+      return Response.json(failure.toJSON('en'), {
+        status: failure.status,
+        headers: { 'cache-control': 'no-store' },
+      })
+    }
+    return auth.handler(request)
+  }
+}
+
 /**
  * Next.js App Router handlers: in `app/api/auth/dingtalk/[...route]/route.ts`,
- * `export const { GET, POST, OPTIONS } = toNextJsHandler(auth)`. Next's request is already a web `Request`.
+ * `export const { GET, POST, OPTIONS } = toNextJsHandler(() => createDingTalkAuth({ … }))`. Given a function, the
+ * login is created on the first request, never while `next build` imports the route; a ready `auth` works too.
+ * Next's request is already a web `Request`.
  */
-export function toNextJsHandler(auth: DingTalkHttpHandler): NextJsRouteHandlers {
-  const handle = (request: Request) => auth.handler(request)
+export function toNextJsHandler(auth: NextJsAuthSource): NextJsRouteHandlers {
+  const handle = typeof auth === 'function' ? lazyHandler(auth) : (request: Request) => auth.handler(request)
   return { GET: handle, POST: handle, OPTIONS: handle }
 }
 
@@ -28,14 +76,14 @@ export interface NextCookiesLike {
   getAll(): { name: string; value: string }[]
 }
 
-/** Where the auth comes from: the auth itself, or a (lazy) function or promise that gives it. */
-export type DingTalkSessionSourceInput =
-  | DingTalkSessionSource
-  | Promise<DingTalkSessionSource>
-  | (() => DingTalkSessionSource | Promise<DingTalkSessionSource>)
+/**
+ * Where the helpers find the login: the `auth` itself, or the same factory given to {@link toNextJsHandler}
+ * (the login it creates once is shared, so a logout through the routes counts here at once).
+ */
+export type DingTalkSessionSourceInput = DingTalkSessionSource | (() => Awaitable<DingTalkSessionSource>)
 
 async function sourceOf(input: DingTalkSessionSourceInput): Promise<DingTalkSessionSource> {
-  return typeof input === 'function' ? input() : input
+  return typeof input === 'function' ? created(input) : input
 }
 
 function isCookieStore(input: object): input is NextCookiesLike {

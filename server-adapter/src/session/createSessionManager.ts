@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto'
 import { SignJWT, errors as joseErrors, jwtVerify } from 'jose'
-import { DingTalkConfigError } from '../config/loadInstances'
+import { DingTalkConfigError } from '../config/DingTalkConfigError'
 import type { StateStore } from '../state/StateStore'
 import { createSessionIndex } from './sessionIndex'
 import type { SessionIndex, SessionPerson } from './sessionIndex'
@@ -94,16 +94,24 @@ export interface SessionManager {
 /** Where session settings come from, as config errors name it. */
 const SESSION_SOURCE = 'createDingTalkAuth options'
 
-function sessionConfigError(field: string, expected: string, found: string): DingTalkConfigError {
-  return new DingTalkConfigError([{ file: SESSION_SOURCE, field: `session.${field}`, expected, found }])
+function sessionConfigError(
+  field: string,
+  expected: string,
+  found: string,
+  fix?: string,
+): DingTalkConfigError {
+  return new DingTalkConfigError([
+    { file: SESSION_SOURCE, field: `session.${field}`, expected, found, ...(fix ? { fix } : {}) },
+  ])
 }
 
 function toKey(secret: unknown, label: string): Uint8Array {
   if (typeof secret !== 'string' || Buffer.byteLength(secret, 'utf8') < MIN_SESSION_SECRET_BYTES) {
     throw sessionConfigError(
       label,
-      `a random string of at least ${MIN_SESSION_SECRET_BYTES} bytes from the environment (make one with ${MAKE_A_SECRET}, then session: { secret: process.env.SESSION_SECRET })`,
+      `a random string of at least ${MIN_SESSION_SECRET_BYTES} bytes`,
       typeof secret === 'string' ? `${Buffer.byteLength(secret, 'utf8')} bytes` : typeof secret,
+      `make one with ${MAKE_A_SECRET}, keep it in the environment and pass session: { secret: process.env.SESSION_SECRET }`,
     )
   }
   return new TextEncoder().encode(secret)

@@ -736,7 +736,7 @@ describe('createDingTalkAuth wiring', () => {
     await expect(createTestAuth(emu, { session: { secret: 'too-short' } })).rejects.toMatchObject({
       code: 'config_error',
       message: expect.stringMatching(
-        /session\.secret: expected .*at least 32 bytes.*randomBytes\(32\).*found 9 bytes/s,
+        /session\.secret: expected .*at least 32 bytes.*found 9 bytes.*randomBytes\(32\)/s,
       ),
     })
   })
