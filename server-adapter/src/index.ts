@@ -97,6 +97,11 @@ export { createSqlBindingStore } from './store/createSqlBindingStore'
 export type { SqlBindingStore, SqlBindingStoreOptions } from './store/createSqlBindingStore'
 export { sqlFlavorOf } from './sql/sqlFlavorOf'
 export type { SqlFlavor } from './sql/sqlFlavorOf'
+export type { SqlDriverName } from './sql/createSqlDialect'
+export type { SqliteDriverName } from './sql/openSqliteDatabase'
+export { MissingDriverError } from './drivers/MissingDriverError'
+export { OPTIONAL_DRIVERS } from './drivers/importOptionalPeer'
+export type { OptionalDriver } from './drivers/importOptionalPeer'
 export type {
   BindingKey,
   BindingProfile,
