@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto'
-import type { DingTalkCurrentUser, DingTalkUserDetail } from '../dingtalk/DingTalkClient'
+import type { DingTalkCurrentUser, DingTalkUserDetail } from '../dingtalk/wireTypes'
 import type { Awaitable } from '../dingtalk/tokenCache'
 import { DingTalkAuthError } from '../errors'
 import type { Logger } from '../logger'
