@@ -209,7 +209,11 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     clock,
     codes: createCodeStore(now),
     tokens: createTokenStore(now, resolved.legacyTokenInV1),
-    sessions: createQrSessionStore(now, () => resolved.qrTtlMs),
+    sessions: createQrSessionStore(
+      now,
+      () => resolved.qrTtlMs,
+      () => resolved.qrPageGoneAfterMs,
+    ),
     stats: createStatsRecorder(),
     faults: createFaultStore(now),
     rateLimiter: createRateLimiter(now, resolved.ipRateLimit),

@@ -100,6 +100,8 @@ export function handleTestApi(ctx: EmulatorContext, req: EmulatorRequest): Reply
     }
     const sessionMatch = /^\/sessions\/([^/]+)$/.exec(route)
     if (method === 'GET' && sessionMatch) {
+      // The QR page polls this route: each poll says its tab is still open.
+      ctx.sessions.markPolled(sessionMatch[1])
       const session = ctx.sessions.get(sessionMatch[1])
       return session
         ? jsonReply(200, viewSession(ctx, session))
