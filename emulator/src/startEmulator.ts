@@ -203,7 +203,10 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
   const now = () => clock.now()
   const ctx: EmulatorContext = {
     options: resolved,
-    index: createFixtureIndex(structuredClone(fixture)),
+    // The index owns the validated copy; the starting state is copied only if the organisation ever changes.
+    index: createFixtureIndex(fixture, () => {
+      ctx.startingFixture = structuredClone(fixture)
+    }),
     startingFixture: fixture,
     leaveRecords: createLeaveRecordStore(),
     clock,

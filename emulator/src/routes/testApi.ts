@@ -13,7 +13,7 @@ import { phonePage } from './phonePage'
 
 /** Resets everything to how it started: the organisation back to the fixture (shared by `POST /__emulator/reset` and `emulator.reset()`). */
 export function resetState(ctx: EmulatorContext): void {
-  ctx.index = createFixtureIndex(structuredClone(ctx.startingFixture))
+  if (ctx.index.changed) ctx.index = createFixtureIndex(structuredClone(ctx.startingFixture))
   ctx.leaveRecords.clear()
   ctx.codes.clear()
   ctx.tokens.clear()
