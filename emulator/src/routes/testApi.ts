@@ -13,7 +13,7 @@ import { phonePage } from './phonePage'
 
 /** Resets everything to how it started: the organisation back to the fixture (shared by `POST /__emulator/reset` and `emulator.reset()`). */
 export function resetState(ctx: EmulatorContext): void {
-  ctx.index = createFixtureIndex(structuredClone(ctx.startingFixture))
+  if (ctx.index.changed) ctx.index = createFixtureIndex(structuredClone(ctx.startingFixture))
   ctx.leaveRecords.clear()
   ctx.codes.clear()
   ctx.tokens.clear()
@@ -70,6 +70,8 @@ export function handleTestApi(ctx: EmulatorContext, req: EmulatorRequest): Reply
     }
     const sessionMatch = /^\/sessions\/([^/]+)$/.exec(route)
     if (method === 'GET' && sessionMatch) {
+      // The QR page polls this route: each poll says its tab is still open.
+      ctx.sessions.markPolled(sessionMatch[1])
       const session = ctx.sessions.get(sessionMatch[1])
       return session
         ? jsonReply(200, viewSession(ctx, session))
