@@ -2,6 +2,8 @@ import type { EmulatorClock } from './createEmulatorClock'
 import type { ResolvedOptions } from './EmulatorOptions'
 import type { EventHub } from './events/createEventHub'
 import type { FixtureIndex } from './fixture/createFixtureIndex'
+import type { EmulatorFixture } from './fixture/EmulatorFixture'
+import type { LeaveRecordStore } from './org/createLeaveRecordStore'
 import type { CodeStore } from './state/createCodeStore'
 import type { FaultStore } from './state/createFaultStore'
 import type { QrSessionStore } from './state/createQrSessionStore'
@@ -12,7 +14,12 @@ import type { TokenStore } from './state/createTokenStore'
 /** Everything a route needs: options, fixture lookups and the mutable state. */
 export interface EmulatorContext {
   options: ResolvedOptions
+  /** The live organisation; `reset` replaces it with a fresh one built from `startingFixture`. */
   index: FixtureIndex
+  /** The validated fixture as loaded (never changed). */
+  startingFixture: EmulatorFixture
+  /** Who left which corp (`/v1.0/contact/empLeaveRecords`). */
+  leaveRecords: LeaveRecordStore
   clock: EmulatorClock
   codes: CodeStore
   tokens: TokenStore

@@ -1,5 +1,7 @@
+import type { CallbackOptions } from './callbacks/CallbackOptions'
 import type { EmulatorClock } from './createEmulatorClock'
 import type { EmulatorFixture } from './fixture/EmulatorFixture'
+import type { StreamOptions } from './stream/StreamOptions'
 
 /** A v1.0 error the emulator answers with: HTTP status plus the `{ code, message }` of the body. */
 export interface V1ErrorSpec {
@@ -107,15 +109,34 @@ export interface EmulatorOptions {
   containerErrorCode?: string
   /** *[U]* `request_id` in `gettoken` answers (the doc and observed bodies have none). @default false */
   gettokenRequestId?: boolean
+  /**
+   * *[U]* Permissions `topapi/v2/user/list` and `topapi/user/listid` need (Casdoor's users needed
+   * `qyapi_get_department_list` too). @default ['qyapi_get_department_member']
+   */
+  userListPermissions?: string[]
+  /** *[U]* Permission `GET /v1.0/contact/empLeaveRecords` needs. @default 'Contact.Common.Read' */
+  leaveRecordsPermission?: string
+  /**
+   * How long a QR page may go without polling its session before the emulator treats the tab as closed: the
+   * session expires and leaves the phone page's list. Real time, not the emulator clock. @default 15000
+   */
+  qrPageGoneAfterMs?: number
   /** Per-IP limit (10,000 calls / 20 s → banned 5 min); `false` turns it off. @default { calls: 10000, windowMs: 20000, banMs: 300000 } */
   ipRateLimit?: IpRateLimit | false
   /** Base URL pages and scripts point at, when it differs from the Host header (e.g. behind a proxy). @default undefined */
   publicUrl?: string
+  /** Stream mode: ticket lifetime, redelivery delay, pings, `disconnect`, duplicates, events while offline. */
+  stream?: StreamOptions
+  /** HTTP callbacks: answer timeout, retries, `$key`, query and payload spellings, `check_url` at start. */
+  callbacks?: CallbackOptions
 }
 
 /** Options with every default filled in. */
 export type ResolvedOptions = Required<
-  Omit<EmulatorOptions, 'fixture' | 'clock' | 'autoLogin' | 'publicUrl' | 'iframeErrors'>
+  Omit<
+    EmulatorOptions,
+    'fixture' | 'clock' | 'autoLogin' | 'publicUrl' | 'iframeErrors' | 'stream' | 'callbacks'
+  >
 > & {
   autoLogin: EmulatorOptions['autoLogin']
   publicUrl: string | undefined
@@ -174,6 +195,9 @@ export function resolveEmulatorOptions(options: EmulatorOptions): ResolvedOption
     containerResultKeys: options.containerResultKeys ?? 'code',
     containerErrorCode: options.containerErrorCode ?? '7',
     gettokenRequestId: options.gettokenRequestId ?? false,
+    userListPermissions: options.userListPermissions ?? ['qyapi_get_department_member'],
+    leaveRecordsPermission: options.leaveRecordsPermission ?? 'Contact.Common.Read',
+    qrPageGoneAfterMs: options.qrPageGoneAfterMs ?? 15_000,
     ipRateLimit: options.ipRateLimit ?? { calls: 10_000, windowMs: 20_000, banMs: 300_000 },
     publicUrl: options.publicUrl?.replace(/\/+$/, ''),
   }

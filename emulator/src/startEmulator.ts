@@ -15,6 +15,9 @@ import type { EmulatorRequest } from './http/EmulatorRequest'
 import { readEmulatorRequest } from './http/EmulatorRequest'
 import type { Reply } from './http/Reply'
 import { htmlReply, jsonReply, scriptReply } from './http/Reply'
+import type { CallbackControls, PublishEventInput, StreamControls } from './events/attachEventDelivery'
+import { attachEventDelivery } from './events/attachEventDelivery'
+import type { EventRecord, OrgEvent } from './events/createEventHub'
 import { createEventHub } from './events/createEventHub'
 import { createEventId, createOapiRequestId } from './ids'
 import { handleLoginPage } from './routes/loginPages'
@@ -38,6 +41,11 @@ import type {
   ScanResult,
 } from './testOperations'
 import { mintFreeLoginCode, mintOAuthCode, scan, viewSession } from './testOperations'
+import { createLeaveRecordStore } from './org/createLeaveRecordStore'
+import type { CreateDepartmentInput, ModifyDepartmentInput, RemoveDepartmentInput } from './org/departments'
+import { createDepartment, modifyDepartment, removeDepartment } from './org/departments'
+import type { HireInput, HireResult, LeaveInput, LeaveResult, ModifyPersonInput } from './org/people'
+import { hire, leave, modifyPerson } from './org/people'
 
 /** A started emulator. */
 export interface RunningEmulator {
@@ -47,11 +55,14 @@ export interface RunningEmulator {
   close(): Promise<void>
   /** DingTalk API calls so far (v1.0 + oapi). */
   stats(): EmulatorStats
-  /** Forgets codes, tokens, stats, faults, QR sessions and rate-limit windows; keeps the fixture. */
+  /**
+   * Forgets codes, tokens, stats, faults, QR sessions, rate-limit windows, events and leave records, and puts the
+   * organisation back as the fixture had it.
+   */
   reset(): void
   clock: EmulatorClock
-  /** The loaded fixture, secrets included (a copy: changing it changes nothing). */
-  fixture: EmulatorFixture
+  /** The live organisation, secrets included: the fixture plus every change since (a copy: changing it changes nothing). */
+  readonly fixture: EmulatorFixture
   /** Same as `POST /__emulator/oauth-code`: an OAuth authCode as if the user had scanned and confirmed. */
   mintOAuthCode(input: MintOAuthCodeInput): MintedCode
   /** Same as `POST /__emulator/free-login-code`: a free-login code as `requestAuthCode` gives it. */
@@ -64,6 +75,27 @@ export interface RunningEmulator {
   addFault(fault: EmulatorFault): number
   /** Removes one fault (by id) or all of them. */
   clearFaults(id?: number): void
+  // The organisation: each change applies at once and publishes the event DingTalk would send.
+  /** Same as `POST /__emulator/org/people`: someone joins a corp (`user_add_org`); a known unionId rejoins. */
+  hire(input: HireInput): HireResult
+  /** Same as `PATCH /__emulator/org/people` (`user_modify_org`, or `user_active_org` on activation). */
+  modifyPerson(input: ModifyPersonInput): HireResult
+  /** Same as `POST /__emulator/org/leave` (`user_leave_org` and a leave record). */
+  leave(input: LeaveInput): LeaveResult
+  /** Same as `POST /__emulator/org/departments` (`org_dept_create`). */
+  createDepartment(input: CreateDepartmentInput): { deptId: number }
+  /** Same as `PATCH /__emulator/org/departments` (`org_dept_modify`). */
+  modifyDepartment(input: ModifyDepartmentInput): { deptId: number }
+  /** Same as `DELETE /__emulator/org/departments` (`org_dept_remove`); only empty departments. */
+  removeDepartment(input: RemoveDepartmentInput): { deptId: number }
+  /** Same as `GET /__emulator/events`: every event, oldest first, with its deliveries (only `clientId`'s, if given). */
+  events(clientId?: string): EventRecord[]
+  /** Publishes an organisation event (born now on the emulator clock) to every subscribed app. */
+  publishEvent(input: PublishEventInput): OrgEvent
+  /** Stream mode connections: list, `disconnect`, drop, ping, duplicate an event. */
+  stream: StreamControls
+  /** HTTP callbacks: the `check_url` handshake. */
+  callbacks: CallbackControls
 }
 
 const DDLOGIN_PATHS = new Set(['/ddlogin.js', '/dingding/h5-dingtalk-login/0.21.0/ddlogin.js'])
@@ -119,6 +151,14 @@ function faultReply(fault: ActiveFault, family: Family): Reply | 'hang' | 'drop'
         : oapiError(60020, fault.errmsg ?? '访问ip不在白名单之中')
     case 'ipBan':
       return ipBanReply(fault.status ?? 200)
+    case 'quota':
+      return v1
+        ? v1Error(
+            fault.status ?? 403,
+            'Forbidden.AccessDenied.ApiCountLimitForOrg',
+            fault.message ?? '组织的接口调用量已达本月上限',
+          )
+        : oapiError(fault.errcode ?? 90020, fault.errmsg ?? '组织的接口调用量已达本月上限')
     case 'html':
       return htmlReply(
         fault.status ?? 200,
@@ -171,13 +211,15 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
   const now = () => clock.now()
   const ctx: EmulatorContext = {
     options: resolved,
-    index: createFixtureIndex(fixture),
+    index: createFixtureIndex(structuredClone(fixture)),
+    startingFixture: fixture,
+    leaveRecords: createLeaveRecordStore(),
     clock,
     codes: createCodeStore(now),
     tokens: createTokenStore(now, resolved.legacyTokenInV1),
     sessions: createQrSessionStore(now, () => resolved.qrTtlMs),
     stats: createStatsRecorder(),
-    faults: createFaultStore(),
+    faults: createFaultStore(now),
     rateLimiter: createRateLimiter(now, resolved.ipRateLimit),
     events: createEventHub(createEventId),
   }
@@ -188,9 +230,10 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     res: ServerResponse,
   ): Promise<Reply | undefined> {
     const endpoint =
-      family === 'v1'
+      delivery.endpointKey(req.method, req.path) ??
+      (family === 'v1'
         ? (v1EndpointKey(req.method, req.path) ?? `${req.method} ${req.path}`)
-        : oapiEndpointKey(req.method, req.path)
+        : oapiEndpointKey(req.method, req.path))
     ctx.stats.record(endpoint, family === 'v1' ? v1CallerApp(ctx, req) : oapiCallerApp(ctx, req))
     if (resolved.latencyMs > 0) await delay(resolved.latencyMs)
     if (ctx.rateLimiter.isBanned(req.ip)) return ipBanReply(200)
@@ -214,7 +257,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
         ? v1Error(413, 'RequestEntityTooLarge', 'request body is too large')
         : oapiError(40035, '请求体过大')
     }
-    return family === 'v1' ? handleV1(ctx, req) : handleOapi(ctx, req)
+    return delivery.handleApi(req) ?? (family === 'v1' ? handleV1(ctx, req) : handleOapi(ctx, req))
   }
 
   async function handle(raw: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -224,7 +267,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
       if (req.path.startsWith('/__emulator')) {
         const cors = corsHeaders(req)
         if (req.method === 'OPTIONS') return write(res, { status: 204, headers: {}, body: '' }, cors)
-        return write(res, handleTestApi(ctx, req), cors)
+        return write(res, (await delivery.handleTestApi(req)) ?? handleTestApi(ctx, req), cors)
       }
       if (DDLOGIN_PATHS.has(req.path) && req.method === 'GET')
         return write(res, scriptReply(ddloginScript(req.baseUrl)))
@@ -249,6 +292,8 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
       if (!res.headersSent) write(res, oapiError(-1, '系统繁忙'))
     })
   })
+  // Stream mode (gateway + WebSocket) and HTTP callbacks, fed by ctx.events.
+  const delivery = attachEventDelivery(server, ctx, options)
   server.on('clientError', (_error, socket) => {
     if (socket.writable)
       socket.end('HTTP/1.1 400 Bad Request\r\nconnection: close\r\ncontent-length: 0\r\n\r\n')
@@ -268,12 +313,11 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     address.family === 'IPv6' || address.address.includes(':') ? `[${address.address}]` : address.address
   const url = resolved.publicUrl ?? `http://${hostForUrl}:${address.port}`
 
-  const publicFixture = structuredClone(fixture)
   return {
     url,
     clock,
     get fixture() {
-      return publicFixture
+      return structuredClone(ctx.index.fixture)
     },
     stats: () => ctx.stats.snapshot(),
     reset: () => resetState(ctx),
@@ -290,8 +334,19 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
       if (id === undefined) ctx.faults.clear()
       else ctx.faults.remove(id)
     },
+    hire: (input) => hire(ctx, { ...input }),
+    modifyPerson: (input) => modifyPerson(ctx, { ...input }),
+    leave: (input) => leave(ctx, { ...input }),
+    createDepartment: (input) => createDepartment(ctx, { ...input }),
+    modifyDepartment: (input) => modifyDepartment(ctx, { ...input }),
+    removeDepartment: (input) => removeDepartment(ctx, { ...input }),
+    events: (clientId) => ctx.events.list(clientId ? { clientId } : undefined),
+    publishEvent: (input) => ctx.events.publish({ ...input, bornTime: input.bornTime ?? clock.now() }),
+    stream: delivery.stream,
+    callbacks: delivery.callbacks,
     close: () =>
       new Promise<void>((resolve, reject) => {
+        delivery.close()
         server.close((error) => (error ? reject(error) : resolve()))
         server.closeAllConnections()
       }),

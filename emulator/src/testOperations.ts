@@ -1,18 +1,10 @@
 import type { EmulatorContext } from './EmulatorContext'
 import { approveSession, findScanUser, markScanned, refuseSession, scopesOf } from './loginFlow'
+import { EmulatorTestApiError } from './EmulatorTestApiError'
 import type { QrSession } from './state/createQrSessionStore'
+import { optionalString, requiredString } from './testApiInput'
 
-/** Why a test-API operation was refused; the HTTP test API answers `{ error: { code, message } }` with `status`. */
-export class EmulatorTestApiError extends Error {
-  readonly code: string
-  readonly status: number
-  constructor(status: number, code: string, message: string) {
-    super(message)
-    this.name = 'EmulatorTestApiError'
-    this.code = code
-    this.status = status
-  }
-}
+export { EmulatorTestApiError }
 
 /** Input of `POST /__emulator/oauth-code` / `emulator.mintOAuthCode`. */
 export interface MintOAuthCodeInput {
@@ -85,20 +77,6 @@ export interface QrSessionView {
   expiresAt: number
   redirectUrl?: string
   error?: { errorCode: number; errorMsg: string }
-}
-
-const optionalString = (input: Record<string, unknown>, key: string): string | undefined => {
-  const value = input[key]
-  if (value === undefined || value === null || value === '') return undefined
-  if (typeof value !== 'string')
-    throw new EmulatorTestApiError(400, 'invalid_request', `${key} must be a string`)
-  return value
-}
-
-const requiredString = (input: Record<string, unknown>, key: string): string => {
-  const value = optionalString(input, key)
-  if (value === undefined) throw new EmulatorTestApiError(400, 'invalid_request', `${key} is required`)
-  return value
 }
 
 export function mintOAuthCode(ctx: EmulatorContext, raw: Record<string, unknown>): MintedCode {

@@ -1,29 +1,15 @@
 import type { EmulatorContext } from '../EmulatorContext'
 import type { EmulatorApp, EmulatorMembership, EmulatorUser } from '../fixture/EmulatorFixture'
 import type { EmulatorRequest } from '../http/EmulatorRequest'
-import { bodyFields, parseBody } from '../http/EmulatorRequest'
 import type { Reply } from '../http/Reply'
 import { jsonReply } from '../http/Reply'
-import { createAccessToken, createOapiRequestId } from '../ids'
+import { createAccessToken } from '../ids'
+import { getDepartment, listSubDepartmentIds, listSubDepartments } from '../org/departmentApis'
+import { listUserIds, listUsers } from '../org/userListApis'
+import { userDetail } from '../org/userRecords'
+import { authenticate, isReply, oapiError, oapiReply, readCall } from './oapiCall'
 
-/** oapi always answers HTTP 200 with the errcode envelope and a `request_id`. */
-export function oapiReply(fields: Record<string, unknown>): Reply {
-  return jsonReply(200, { ...fields, request_id: createOapiRequestId() })
-}
-
-export function oapiError(errcode: number, errmsg: string, extra: Record<string, unknown> = {}): Reply {
-  return oapiReply({ errcode, errmsg, ...extra })
-}
-
-/** DingTalk wraps authentication failures as `errcode 88` with a string `sub_code`. */
-function authError(subCode: '40000' | '40014', subMsg: string): Reply {
-  return oapiReply({
-    errcode: 88,
-    sub_code: subCode,
-    sub_msg: subMsg,
-    errmsg: `ding talk error[subcode=${subCode},submsg=${subMsg}]`,
-  })
-}
+export { oapiError, oapiReply }
 
 const KNOWN: Record<string, string[]> = {
   '/gettoken': ['GET', 'POST'],
@@ -31,6 +17,20 @@ const KNOWN: Record<string, string[]> = {
   '/topapi/user/getbyunionid': ['POST', 'GET'],
   '/topapi/v2/user/get': ['POST', 'GET'],
   '/user/getuserinfo': ['GET', 'POST'],
+  '/topapi/v2/department/listsub': ['POST', 'GET'],
+  '/topapi/v2/department/listsubid': ['POST', 'GET'],
+  '/topapi/v2/department/get': ['POST', 'GET'],
+  '/topapi/v2/user/list': ['POST', 'GET'],
+  '/topapi/user/listid': ['POST', 'GET'],
+}
+
+/** The organisation's directory (org/): one handler per path. */
+const DIRECTORY: Record<string, (ctx: EmulatorContext, req: EmulatorRequest) => Reply> = {
+  '/topapi/v2/department/listsub': listSubDepartments,
+  '/topapi/v2/department/listsubid': listSubDepartmentIds,
+  '/topapi/v2/department/get': getDepartment,
+  '/topapi/v2/user/list': listUsers,
+  '/topapi/user/listid': listUserIds,
 }
 
 /** Endpoint key for stats and faults: `'<METHOD> <path>'` for every oapi call, known or not. */
@@ -43,29 +43,6 @@ export function isOapiPath(path: string): boolean {
   return path in KNOWN || path.startsWith('/topapi/')
 }
 
-interface OapiCall {
-  fields: Record<string, unknown>
-  /** Token from the query, else from an urlencoded body; never from a header (DingTalk: "access_token is blank"). */
-  tokenValue: string | null
-}
-
-function readCall(req: EmulatorRequest): OapiCall {
-  const body = parseBody(req)
-  const fields = { ...Object.fromEntries(req.query), ...bodyFields(body) }
-  const tokenValue =
-    req.query.get('access_token') || (body.type === 'form' ? body.value.get('access_token') : null) || null
-  return { fields, tokenValue }
-}
-
-function authenticate(ctx: EmulatorContext, call: OapiCall): EmulatorApp | Reply {
-  if (!call.tokenValue) return authError('40000', 'access_token is blank')
-  const token = ctx.tokens.findToken(call.tokenValue)
-  // DingTalk: user tokens (from userAccessToken) are not valid on oapi.
-  const app = token?.kind === 'app' ? ctx.index.findApp(token.clientId) : undefined
-  return app ?? authError('40014', '不合法的access_token')
-}
-
-const isReply = (v: EmulatorApp | Reply): v is Reply => 'status' in v && 'body' in v
 const str = (v: unknown) => (typeof v === 'string' ? v : typeof v === 'number' ? String(v) : '')
 
 function noPermission(): Reply {
@@ -201,38 +178,7 @@ function getUser(ctx: EmulatorContext, req: EmulatorRequest): Reply {
   if (!userid) return oapiError(40035, '缺少参数 userid')
   const found = ctx.index.findMember(app.corpId, userid)
   if (!found) return oapiError(60121, '找不到该用户')
-  const { user, membership: m } = found
-  const gates = ctx.options.userGetFieldPermissions
-  const allowed = (permission: string | null) => permission === null || app.permissions.includes(permission)
-  const withMobile = allowed(gates.mobile)
-  const withEmail = allowed(gates.email)
-  const result: Record<string, unknown> = {
-    userid: m.userid,
-    unionid: user.unionId,
-    name: m.name,
-    avatar: user.avatarUrl,
-    ...(withMobile ? { state_code: user.stateCode, mobile: user.mobile, hide_mobile: false } : {}),
-    ...(m.telephone ? { telephone: m.telephone } : {}),
-    ...(m.jobNumber ? { job_number: m.jobNumber } : {}),
-    ...(m.title ? { title: m.title } : {}),
-    ...(withEmail && user.email ? { email: user.email } : {}),
-    ...(withEmail && m.workPlace ? { work_place: m.workPlace } : {}),
-    ...(withEmail && m.remark ? { remark: m.remark } : {}),
-    ...(withEmail && m.extension ? { extension: m.extension } : {}),
-    ...(m.orgEmail ? { org_email: m.orgEmail, org_email_type: 'profession' } : {}),
-    ...(m.managerUserid ? { manager_userid: m.managerUserid } : {}),
-    dept_id_list: m.deptIdList,
-    dept_order_list: m.deptIdList.map((deptId, i) => ({ dept_id: deptId, order: 176_294_576_350_761 - i })),
-    leader_in_dept: m.deptIdList.map((deptId) => ({ dept_id: deptId, leader: Boolean(m.boss) })),
-    ...(m.hiredDate !== undefined ? { hired_date: m.hiredDate } : {}),
-    active: m.active,
-    real_authed: m.realAuthed ?? true,
-    senior: m.senior ?? false,
-    admin: m.admin,
-    boss: m.boss ?? false,
-    exclusive_account: false,
-  }
-  return oapiReply({ errcode: 0, errmsg: 'ok', result })
+  return oapiReply({ errcode: 0, errmsg: 'ok', result: userDetail(ctx, app, found) })
 }
 
 /** `oapi.dingtalk.com`: gettoken, topapi and the legacy user endpoints. */
@@ -240,6 +186,8 @@ export function handleOapi(ctx: EmulatorContext, req: EmulatorRequest): Reply {
   const { path, method } = req
   const methods = KNOWN[path]
   if (methods && methods.includes(method)) {
+    const directory = DIRECTORY[path]
+    if (directory) return directory(ctx, req)
     if (path === '/gettoken') return gettoken(ctx, req)
     if (path === '/topapi/v2/user/getuserinfo') return getUserInfo(ctx, req)
     if (path === '/topapi/user/getbyunionid') return getByUnionId(ctx, req)

@@ -4,12 +4,17 @@ import type { EmulatorRequest } from '../http/EmulatorRequest'
 import { bodyFields, parseBody } from '../http/EmulatorRequest'
 import type { Reply } from '../http/Reply'
 import { jsonReply, scriptReply } from '../http/Reply'
+import { createFixtureIndex } from '../fixture/createFixtureIndex'
+import { createDepartment, modifyDepartment, removeDepartment } from '../org/departments'
+import { hire, leave, modifyPerson } from '../org/people'
 import { parseFault } from '../state/createFaultStore'
 import { EmulatorTestApiError, mintFreeLoginCode, mintOAuthCode, scan, viewSession } from '../testOperations'
 import { phonePage } from './phonePage'
 
-/** Resets everything but the fixture (shared by `POST /__emulator/reset` and `emulator.reset()`). */
+/** Resets everything to how it started: the organisation back to the fixture (shared by `POST /__emulator/reset` and `emulator.reset()`). */
 export function resetState(ctx: EmulatorContext): void {
+  ctx.index = createFixtureIndex(structuredClone(ctx.startingFixture))
+  ctx.leaveRecords.clear()
   ctx.codes.clear()
   ctx.tokens.clear()
   ctx.sessions.clear()
@@ -23,7 +28,7 @@ export function resetState(ctx: EmulatorContext): void {
 export function corsHeaders(req: EmulatorRequest): Record<string, string> {
   return {
     'access-control-allow-origin': '*',
-    'access-control-allow-methods': 'GET, POST, DELETE, OPTIONS',
+    'access-control-allow-methods': 'GET, POST, PATCH, DELETE, OPTIONS',
     'access-control-allow-headers': String(req.headers['access-control-request-headers'] ?? 'content-type'),
     'access-control-max-age': '600',
     ...(req.headers['access-control-request-private-network'] === 'true'
@@ -133,6 +138,20 @@ export function handleTestApi(ctx: EmulatorContext, req: EmulatorRequest): Reply
     if (method === 'POST' && route === '/reset') {
       resetState(ctx)
       return jsonReply(200, { ok: true })
+    }
+    if (route === '/org/people' && method === 'POST') return jsonReply(200, hire(ctx, body(req)))
+    if (route === '/org/people' && method === 'PATCH') return jsonReply(200, modifyPerson(ctx, body(req)))
+    if (route === '/org/leave' && method === 'POST') return jsonReply(200, leave(ctx, body(req)))
+    if (route === '/org/departments') {
+      if (method === 'POST') return jsonReply(200, createDepartment(ctx, body(req)))
+      if (method === 'PATCH') return jsonReply(200, modifyDepartment(ctx, body(req)))
+      // DELETE: the body, or the query (some clients send no body with DELETE).
+      if (method === 'DELETE')
+        return jsonReply(200, removeDepartment(ctx, { ...Object.fromEntries(req.query), ...body(req) }))
+    }
+    if (method === 'GET' && route === '/events') {
+      const clientId = req.query.get('clientId') ?? undefined
+      return jsonReply(200, { events: ctx.events.list(clientId ? { clientId } : undefined) })
     }
     if (method === 'GET' && route === '/phone') return phonePage(req.query.get('session'))
     if (method === 'GET' && route === '/dd-container.js') return containerScript(ctx, req)

@@ -3,21 +3,13 @@ import type { EmulatorRequest } from '../http/EmulatorRequest'
 import { bodyFields, parseBody } from '../http/EmulatorRequest'
 import type { Reply } from '../http/Reply'
 import { jsonReply } from '../http/Reply'
-import { createV1RequestId } from '../ids'
+import { listEmpLeaveRecords } from '../org/leaveRecordsApi'
+import { permissionDenied, v1Error } from './v1Call'
+
+export { v1Error }
 import type { V1ErrorSpec } from '../EmulatorOptions'
 
-const PERMISSION_DENIED_MESSAGE =
-  '没有调用该接口的权限，接口权限申请参考：https://open.dingtalk.com/document/orgapp-server/add-api-permission'
-
-/** The v1.0 gateway's error body: `{ code, message, requestid }` with an uppercase-hex request id. */
-export function v1Error(
-  status: number,
-  code: string,
-  message: string,
-  extra: Record<string, unknown> = {},
-): Reply {
-  return jsonReply(status, { code, requestid: createV1RequestId(), message, ...extra })
-}
+const LEAVE_RECORDS_PATH = '/v1.0/contact/empLeaveRecords'
 
 const fromSpec = (spec: V1ErrorSpec) => v1Error(spec.status, spec.code, spec.message)
 
@@ -29,6 +21,7 @@ export function v1EndpointKey(method: string, path: string): string | undefined 
     return 'POST /v1.0/oauth2/{corpId}/token'
   if (method === 'GET' && /^\/v1\.0\/contact\/users\/[^/]+$/.test(path))
     return 'GET /v1.0/contact/users/{unionId}'
+  if (method === 'GET' && path === LEAVE_RECORDS_PATH) return `GET ${LEAVE_RECORDS_PATH}`
   return undefined
 }
 
@@ -56,6 +49,11 @@ function missing(name: string): Reply {
   return v1Error(400, `Missing${name}`, `${name} is mandatory for this action.`)
 }
 
+function isMember(ctx: EmulatorContext, unionId: string, corpId: string): boolean {
+  const user = ctx.index.findUser(unionId)
+  return user !== undefined && ctx.index.membershipOf(user, corpId) !== undefined
+}
+
 const isNonEmptyString = (v: unknown): v is string => typeof v === 'string' && v !== ''
 
 function appCredentialsValid(ctx: EmulatorContext, clientId: unknown, secret: unknown) {
@@ -71,9 +69,7 @@ function accessToken(ctx: EmulatorContext, req: EmulatorRequest): Reply {
   const app = appCredentialsValid(ctx, body.appKey, body.appSecret)
   if (!app) return v1Error(400, 'invalidClientIdOrSecret', '无效的clientId或者clientSecret')
   if (!app.permissions.includes('qyapi_base')) {
-    return v1Error(403, 'Forbidden.AccessDenied.AccessTokenPermissionDenied', PERMISSION_DENIED_MESSAGE, {
-      accessdenieddetail: { requiredScopes: ['qyapi_base'] },
-    })
+    return permissionDenied(['qyapi_base'])
   }
   const token = ctx.tokens.issueAppToken(app.clientId, 'v1', ctx.options.accessTokenTtlMs)
   return jsonReply(200, {
@@ -118,7 +114,9 @@ function userAccessToken(ctx: EmulatorContext, req: EmulatorRequest): Reply {
       body.code,
       (c) =>
         c.clientId === app.clientId &&
-        (c.kind === 'oauth' || (options.freeLoginCodeForUserToken && c.kind === 'freeLogin')),
+        (c.kind === 'oauth' || (options.freeLoginCodeForUserToken && c.kind === 'freeLogin')) &&
+        // A code bound to an org (corpid scope) dies with the membership: someone who left cannot use it.
+        (c.corpId === undefined || isMember(ctx, c.unionId, c.corpId)),
     )
     if (!issued) {
       return v1Error(
@@ -180,9 +178,7 @@ function contactUser(ctx: EmulatorContext, req: EmulatorRequest, unionIdParam: s
     unionId = unionIdParam
   }
   if (!app.permissions.includes('Contact.User.Read')) {
-    return v1Error(403, 'Forbidden.AccessDenied.AccessTokenPermissionDenied', PERMISSION_DENIED_MESSAGE, {
-      accessdenieddetail: { requiredScopes: ['Contact.User.Read'] },
-    })
+    return permissionDenied(['Contact.User.Read'])
   }
   const user = ctx.index.findUser(unionId)
   if (!user) return v1Error(404, 'invalidParameter.user.notFound', '找不到该用户')
@@ -206,6 +202,7 @@ export function handleV1(ctx: EmulatorContext, req: EmulatorRequest): Reply {
   if (method === 'POST' && path === '/v1.0/oauth2/userAccessToken') return userAccessToken(ctx, req)
   const corpTokenMatch = method === 'POST' ? /^\/v1\.0\/oauth2\/([^/]+)\/token$/.exec(path) : null
   if (corpTokenMatch) return corpToken(ctx, req, safeDecode(corpTokenMatch[1]!))
+  if (method === 'GET' && path === LEAVE_RECORDS_PATH) return listEmpLeaveRecords(ctx, req)
   const userMatch = method === 'GET' ? /^\/v1\.0\/contact\/users\/([^/]+)$/.exec(path) : null
   if (userMatch) return contactUser(ctx, req, safeDecode(userMatch[1]!))
   return v1Error(

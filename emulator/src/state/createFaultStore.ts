@@ -7,9 +7,11 @@
  * - `drop`: destroys the socket without an answer
  * - `ipBan`: the gateway's non-JSON ban body `{"status":1111,"wait":5,...}`
  * - `html`: an HTML error page instead of JSON
+ * - `quota`: the organisation's monthly API quota is used up: oapi `90020` / v1.0
+ *   `403 Forbidden.AccessDenied.ApiCountLimitForOrg`
  * Without `kind`: `errcode` → an oapi envelope; `status` + `code` → a v1.0 error body; `latencyMs` alone → slow answer.
  */
-export type FaultKind = 'throttle' | 'busy' | 'ipWhitelist' | 'timeout' | 'drop' | 'ipBan' | 'html'
+export type FaultKind = 'throttle' | 'busy' | 'ipWhitelist' | 'timeout' | 'drop' | 'ipBan' | 'html' | 'quota'
 
 /** A fault to inject into DingTalk API calls (`POST /__emulator/faults` or `emulator.addFault`). */
 export interface EmulatorFault {
@@ -30,12 +32,24 @@ export interface EmulatorFault {
   rate?: number
   /** How many calls it affects before it is used up. @default unlimited */
   count?: number
+  /**
+   * Lets this many matching calls through (per `windowMs`, if given) before the fault applies: a rate limit
+   * (`{ kind: 'throttle', afterCalls: 40, windowMs: 1000 }` = 40 calls a second) or a quota
+   * (`{ kind: 'quota', afterCalls: 10000 }`). @default 0
+   */
+  afterCalls?: number
+  /** The window `afterCalls` counts in, on the emulator clock; absent = forever (until removed or reset). */
+  windowMs?: number
 }
 
 /** A fault as stored, with its id and the calls it still affects. */
 export interface ActiveFault extends EmulatorFault {
   id: number
   remaining: number
+  /** Matching calls let through in the current window (with `afterCalls`). */
+  passed: number
+  /** Start of the current window (with `windowMs`), emulator clock. */
+  windowStart: number
 }
 
 export interface FaultStore {
@@ -47,7 +61,7 @@ export interface FaultStore {
   clear(): void
 }
 
-const KINDS: FaultKind[] = ['throttle', 'busy', 'ipWhitelist', 'timeout', 'drop', 'ipBan', 'html']
+const KINDS: FaultKind[] = ['throttle', 'busy', 'ipWhitelist', 'timeout', 'drop', 'ipBan', 'html', 'quota']
 
 /** Checks a fault from the test API; returns an error message or the fault. */
 export function parseFault(value: unknown): EmulatorFault | string {
@@ -62,7 +76,7 @@ export function parseFault(value: unknown): EmulatorFault | string {
     if (!KINDS.includes(f.kind as FaultKind)) return `kind must be one of ${KINDS.join(', ')}`
     out.kind = f.kind as FaultKind
   }
-  for (const key of ['latencyMs', 'status', 'errcode', 'rate', 'count'] as const) {
+  for (const key of ['latencyMs', 'status', 'errcode', 'rate', 'count', 'afterCalls', 'windowMs'] as const) {
     if (f[key] === undefined) continue
     if (typeof f[key] !== 'number' || !Number.isFinite(f[key])) return `${key} must be a number`
     out[key] = f[key]
@@ -77,13 +91,24 @@ export function parseFault(value: unknown): EmulatorFault | string {
   if (out.rate !== undefined && (out.rate < 0 || out.rate > 1)) return 'rate must be between 0 and 1'
   if (out.count !== undefined && out.count < 1) return 'count must be at least 1'
   if (out.latencyMs !== undefined && out.latencyMs < 0) return 'latencyMs must be >= 0'
+  if (out.afterCalls !== undefined && (!Number.isInteger(out.afterCalls) || out.afterCalls < 0))
+    return 'afterCalls must be a whole number >= 0'
+  if (out.windowMs !== undefined && out.windowMs <= 0) return 'windowMs must be > 0'
+  if (out.windowMs !== undefined && out.afterCalls === undefined) return 'windowMs needs afterCalls'
   if (!out.kind && out.errcode === undefined && out.code === undefined && out.latencyMs === undefined) {
     return 'a fault needs kind, errcode, code (with status) or latencyMs'
   }
   return out
 }
 
-export function createFaultStore(random: () => number = Math.random): FaultStore {
+/**
+ * @param now - the emulator clock, for `windowMs`
+ * @param random - for `rate`
+ */
+export function createFaultStore(
+  now: () => number = Date.now,
+  random: () => number = Math.random,
+): FaultStore {
   let faults: ActiveFault[] = []
   let nextId = 1
   const matches = (f: ActiveFault, endpoint: string, path: string) =>
@@ -94,6 +119,8 @@ export function createFaultStore(random: () => number = Math.random): FaultStore
         ...fault,
         id: nextId++,
         remaining: fault.count ?? Number.POSITIVE_INFINITY,
+        passed: 0,
+        windowStart: now(),
       }
       faults.push(active)
       return active
@@ -107,6 +134,16 @@ export function createFaultStore(random: () => number = Math.random): FaultStore
     take(endpoint, path) {
       for (const fault of faults) {
         if (!matches(fault, endpoint, path)) continue
+        if (fault.afterCalls !== undefined) {
+          if (fault.windowMs !== undefined && now() - fault.windowStart >= fault.windowMs) {
+            fault.windowStart = now()
+            fault.passed = 0
+          }
+          if (fault.passed < fault.afterCalls) {
+            fault.passed++
+            continue
+          }
+        }
         if (fault.rate !== undefined && random() >= fault.rate) continue
         fault.remaining--
         if (fault.remaining <= 0) faults = faults.filter((f) => f !== fault)

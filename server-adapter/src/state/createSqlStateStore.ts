@@ -1,13 +1,16 @@
 import { Kysely, sql } from 'kysely'
-import { createDialect, sqlFlavorOf } from '../store/createSqlBindingStore'
-import type { SqlFlavor } from '../store/createSqlBindingStore'
+import { createSqlDialect } from '../sql/createSqlDialect'
+import { runMigrations } from '../sql/runMigrations'
+import type { SqlMigration } from '../sql/runMigrations'
+import { isValidTablePrefix, sqlFlavorOf } from '../sql/sqlFlavorOf'
+import type { SqlFlavor } from '../sql/sqlFlavorOf'
 import type { StateStore } from './StateStore'
 
 /** Options of {@link createSqlStateStore}. */
 export interface SqlStateStoreOptions {
   /** `sqlite:./file.sqlite`, `postgres://…` or `mysql://…` / `mariadb://…` (the binding store's URL is fine). */
   url: string
-  /** Prefix of the table `<prefix>login_states`. @default 'dingtalk_' */
+  /** Prefix of the tables `<prefix>login_states` and `<prefix>login_state_sets`. @default 'dingtalk_' */
   tablePrefix?: string
   /** Connections in the pool (PostgreSQL, MySQL). @default 5 */
   poolSize?: number
@@ -15,11 +18,14 @@ export interface SqlStateStoreOptions {
   now?: () => number
 }
 
-/** A SQL {@link StateStore}, with its table name and a way to drop it. */
+/** A SQL {@link StateStore}, with its table names and a way to drop them. */
 export interface SqlStateStore extends StateStore {
   readonly flavor: SqlFlavor
+  /** The key–value table. */
   readonly table: string
-  /** Drops the table (tests, uninstall). */
+  /** The table of set members (the session index). */
+  readonly setTable: string
+  /** Drops the tables (tests, uninstall). */
   dropTable(): Promise<void>
   close(): Promise<void>
 }
@@ -42,33 +48,19 @@ export async function createSqlStateStore(options: SqlStateStoreOptions): Promis
   if (!flavor)
     throw new Error('createSqlStateStore: url must start with sqlite:, postgres://, mysql:// or mariadb://')
   const prefix = options.tablePrefix ?? 'dingtalk_'
-  if (!/^[A-Za-z_][A-Za-z0-9_]{0,30}$/.test(prefix))
-    throw new Error('createSqlStateStore: invalid tablePrefix')
+  if (!isValidTablePrefix(prefix)) throw new Error('createSqlStateStore: invalid tablePrefix')
   const now = options.now ?? (() => Date.now())
   const table = `${prefix}login_states`
+  const setTable = `${prefix}login_state_sets`
+  const migrationsTable = `${prefix}state_migrations`
   const db = new Kysely<Record<string, Row>>({
-    dialect: await createDialect(flavor, options.url, options.poolSize ?? 5),
+    dialect: await createSqlDialect(flavor, options.url, options.poolSize ?? 5),
   })
   const T = sql.table(table)
+  const S = sql.table(setTable)
 
   try {
-    // Keys are case-sensitive hashes: MySQL's default collations would compare them case-insensitively.
-    const text =
-      flavor === 'mysql' ? sql`varchar(191) character set utf8mb4 collate utf8mb4_bin` : sql`varchar(191)`
-    const value = flavor === 'mysql' ? sql`longtext character set utf8mb4 collate utf8mb4_bin` : sql`text`
-    await db.connection().execute(async (conn) => {
-      const lock = `${table}_lock`
-      if (flavor === 'postgres') await sql`select pg_advisory_lock(hashtext(${lock}))`.execute(conn)
-      if (flavor === 'mysql') await sql`select get_lock(${lock}, 30)`.execute(conn)
-      try {
-        await sql`create table if not exists ${T} (state_key ${text} not null primary key, state_value ${value} not null, expires_at bigint not null)`.execute(
-          conn,
-        )
-      } finally {
-        if (flavor === 'postgres') await sql`select pg_advisory_unlock(hashtext(${lock}))`.execute(conn)
-        if (flavor === 'mysql') await sql`select release_lock(${lock})`.execute(conn)
-      }
-    })
+    await runMigrations(db, { flavor, migrationsTable, migrations: stateStoreMigrations(table, setTable) })
   } catch (error) {
     await db.destroy()
     throw error
@@ -76,7 +68,9 @@ export async function createSqlStateStore(options: SqlStateStoreOptions): Promis
 
   let writes = 0
   const sweep = async () => {
-    if (++writes % 500 === 0) await sql`delete from ${T} where expires_at <= ${now()}`.execute(db)
+    if (++writes % 500 !== 0) return
+    await sql`delete from ${T} where expires_at <= ${now()}`.execute(db)
+    await sql`delete from ${S} where expires_at <= ${now()}`.execute(db)
   }
 
   const insertIfAbsent = (key: string, val: string, expiresAt: number) =>
@@ -87,6 +81,7 @@ export async function createSqlStateStore(options: SqlStateStoreOptions): Promis
   return {
     flavor,
     table,
+    setTable,
     async set(key, val, ttlMs, mode) {
       const t = now()
       const expiresAt = t + Math.max(1, Math.ceil(ttlMs))
@@ -135,11 +130,59 @@ export async function createSqlStateStore(options: SqlStateStoreOptions): Promis
             )
       return affected(result) > 0
     },
+    async addToSet(setKey, member, ttlMs) {
+      const expiresAt = now() + Math.max(1, Math.ceil(ttlMs))
+      await sweep()
+      const upsert =
+        flavor === 'mysql'
+          ? sql`insert into ${S} (set_key, member, expires_at) values (${setKey}, ${member}, ${expiresAt}) on duplicate key update expires_at = values(expires_at)`
+          : sql`insert into ${S} (set_key, member, expires_at) values (${setKey}, ${member}, ${expiresAt}) on conflict (set_key, member) do update set expires_at = excluded.expires_at`
+      await upsert.execute(db)
+    },
+    async setMembers(setKey) {
+      const { rows } = await sql<{
+        member: string
+      }>`select member from ${S} where set_key = ${setKey} and expires_at > ${now()}`.execute(db)
+      return rows.map((row) => row.member)
+    },
+    async removeFromSet(setKey, member) {
+      await sql`delete from ${S} where set_key = ${setKey} and member = ${member}`.execute(db)
+    },
     async dropTable() {
-      await db.schema.dropTable(table).ifExists().execute()
+      for (const name of [table, setTable, migrationsTable])
+        await db.schema.dropTable(name).ifExists().execute()
     },
     async close() {
       await db.destroy()
     },
   }
+}
+
+/** The state store's schema, step by step (each step idempotent, see {@link SqlMigration}). */
+function stateStoreMigrations(table: string, setTable: string): SqlMigration[] {
+  return [
+    {
+      version: 1,
+      async up(db, flavor) {
+        // Keys are case-sensitive hashes: MySQL's default collations would compare them case-insensitively.
+        const key =
+          flavor === 'mysql' ? sql`varchar(191) character set utf8mb4 collate utf8mb4_bin` : sql`varchar(191)`
+        const value = flavor === 'mysql' ? sql`longtext character set utf8mb4 collate utf8mb4_bin` : sql`text`
+        await sql`create table if not exists ${sql.table(table)} (state_key ${key} not null primary key, state_value ${value} not null, expires_at bigint not null)`.execute(
+          db,
+        )
+      },
+    },
+    {
+      version: 2,
+      // The session index: sets of session ids per user and per binding, each member expiring on its own.
+      async up(db, flavor) {
+        const text =
+          flavor === 'mysql' ? sql`varchar(191) character set utf8mb4 collate utf8mb4_bin` : sql`varchar(191)`
+        await sql`create table if not exists ${sql.table(setTable)} (set_key ${text} not null, member ${text} not null, expires_at bigint not null, primary key (set_key, member))`.execute(
+          db,
+        )
+      },
+    },
+  ]
 }

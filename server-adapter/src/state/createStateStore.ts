@@ -1,6 +1,6 @@
 import { DingTalkAuthError } from '../errors'
 import { createMemoryStateStore } from './createMemoryStateStore'
-import { sqlFlavorOf } from '../store/createSqlBindingStore'
+import { sqlFlavorOf } from '../sql/sqlFlavorOf'
 import { createRedisStateStore } from './createRedisStateStore'
 import { createSqlStateStore } from './createSqlStateStore'
 import type { StateStore } from './StateStore'

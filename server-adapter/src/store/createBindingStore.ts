@@ -1,6 +1,7 @@
 import type { BindingStore } from './BindingStore'
 import { createMemoryBindingStore } from './createMemoryBindingStore'
-import { createSqlBindingStore, sqlFlavorOf } from './createSqlBindingStore'
+import { sqlFlavorOf } from '../sql/sqlFlavorOf'
+import { createSqlBindingStore } from './createSqlBindingStore'
 
 /**
  * What `store` accepts: `'memory'`, `'sqlite:./path'`, `'postgres://…'`, `'mysql://…'`, or a ready

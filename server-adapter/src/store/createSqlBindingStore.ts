@@ -1,11 +1,11 @@
-import { mkdirSync } from 'node:fs'
-import { dirname, resolve } from 'node:path'
-import { Kysely, MysqlDialect, PostgresDialect, SqliteDialect, sql } from 'kysely'
-import type { Dialect, Insertable, Selectable } from 'kysely'
+import { Kysely, sql } from 'kysely'
+import type { Insertable, Selectable } from 'kysely'
+import { createSqlDialect } from '../sql/createSqlDialect'
+import { runMigrations } from '../sql/runMigrations'
+import type { SqlMigration } from '../sql/runMigrations'
+import { isValidTablePrefix, sqlFlavorOf } from '../sql/sqlFlavorOf'
+import type { SqlFlavor } from '../sql/sqlFlavorOf'
 import type { BindingKey, BindingStore, DDInnerAuthModel, LocalUser } from './BindingStore'
-
-/** The SQL databases the binding store runs on. */
-export type SqlFlavor = 'sqlite' | 'postgres' | 'mysql'
 
 /** Options of {@link createSqlBindingStore}. */
 export interface SqlBindingStoreOptions {
@@ -59,40 +59,6 @@ interface UserRow {
 }
 
 type Tables = Record<string, Record<string, unknown>>
-
-const SCHEMA_VERSION = 1
-
-/** Detects the flavour of a store URL, or `null` when it is not a SQL URL. */
-export function sqlFlavorOf(url: string): SqlFlavor | null {
-  if (url.startsWith('sqlite:')) return 'sqlite'
-  if (/^postgres(ql)?:\/\//.test(url)) return 'postgres'
-  if (/^(mysql|mariadb):\/\//.test(url)) return 'mysql'
-  return null
-}
-
-/**
- * The Kysely dialect for a store URL (SQLite through better-sqlite3, PostgreSQL through pg, MySQL/MariaDB through
- * mysql2), so other SQL stores of the package open databases the same way.
- */
-export async function createDialect(flavor: SqlFlavor, url: string, poolSize: number): Promise<Dialect> {
-  if (flavor === 'sqlite') {
-    const path = url.slice('sqlite:'.length)
-    const { default: Database } = await import('better-sqlite3')
-    if (path !== ':memory:' && path !== '') mkdirSync(dirname(resolve(path)), { recursive: true })
-    const db = new Database(path === '' ? ':memory:' : path)
-    db.pragma('journal_mode = WAL')
-    db.pragma('busy_timeout = 5000')
-    return new SqliteDialect({ database: db })
-  }
-  if (flavor === 'postgres') {
-    const { default: pg } = await import('pg')
-    return new PostgresDialect({ pool: new pg.Pool({ connectionString: url, max: poolSize }) })
-  }
-  const mysql = await import('mysql2')
-  return new MysqlDialect({
-    pool: mysql.createPool({ uri: url.replace(/^mariadb:/, 'mysql:'), connectionLimit: poolSize }),
-  })
-}
 
 const num = (value: number | string): number => (typeof value === 'number' ? value : Number(value))
 
@@ -167,29 +133,23 @@ export async function createSqlBindingStore(options: SqlBindingStoreOptions): Pr
   if (!flavor)
     throw new Error('createSqlBindingStore: url must start with sqlite:, postgres://, mysql:// or mariadb://')
   const prefix = options.tablePrefix ?? 'dingtalk_'
-  if (!/^[A-Za-z_][A-Za-z0-9_]{0,30}$/.test(prefix))
-    throw new Error('createSqlBindingStore: invalid tablePrefix')
+  if (!isValidTablePrefix(prefix)) throw new Error('createSqlBindingStore: invalid tablePrefix')
   const tables = {
     bindings: `${prefix}auth_bindings`,
     users: `${prefix}users`,
     migrations: `${prefix}migrations`,
   }
-  const db = new Kysely<Tables>({ dialect: await createDialect(flavor, options.url, options.poolSize ?? 10) })
+  const db = new Kysely<Tables>({
+    dialect: await createSqlDialect(flavor, options.url, options.poolSize ?? 10),
+  })
   const B = tables.bindings
   const U = tables.users
 
   try {
-    await db.connection().execute(async (conn) => {
-      // Serialise first starts of several processes: concurrent CREATE TABLE IF NOT EXISTS can still collide.
-      const lockName = `${tables.migrations}_lock`
-      if (flavor === 'postgres') await sql`select pg_advisory_lock(hashtext(${lockName}))`.execute(conn)
-      if (flavor === 'mysql') await sql`select get_lock(${lockName}, 30)`.execute(conn)
-      try {
-        await migrate(conn, flavor, tables)
-      } finally {
-        if (flavor === 'postgres') await sql`select pg_advisory_unlock(hashtext(${lockName}))`.execute(conn)
-        if (flavor === 'mysql') await sql`select release_lock(${lockName})`.execute(conn)
-      }
+    await runMigrations(db, {
+      flavor,
+      migrationsTable: tables.migrations,
+      migrations: bindingStoreMigrations(tables),
     })
   } catch (error) {
     await db.destroy()
@@ -298,53 +258,44 @@ export async function createSqlBindingStore(options: SqlBindingStoreOptions): Pr
   }
 }
 
-async function migrate(
-  db: Kysely<Tables>,
-  flavor: SqlFlavor,
-  tables: { bindings: string; users: string; migrations: string },
-): Promise<void> {
-  const bigint = 'bigint' as const
-  const longText = flavor === 'mysql' ? sql`mediumtext` : sql`text`
-  await db.schema
-    .createTable(tables.migrations)
-    .ifNotExists()
-    .addColumn('version', 'integer', (c) => c.primaryKey())
-    .addColumn('applied_at', bigint, (c) => c.notNull())
-    .execute()
-  const applied = (await db.selectFrom(tables.migrations).select('version').execute()) as {
-    version: number
-  }[]
-  if (applied.some((row) => Number(row.version) >= SCHEMA_VERSION)) return
-  // Every statement is idempotent, so two processes migrating at once both succeed.
-  await db.schema
-    .createTable(tables.users)
-    .ifNotExists()
-    .addColumn('id', 'varchar(191)', (c) => c.primaryKey())
-    .addColumn('name', 'varchar(255)')
-    .addColumn('avatar', 'varchar(1024)')
-    .addColumn('create_time', bigint, (c) => c.notNull())
-    .addColumn('update_time', bigint, (c) => c.notNull())
-    .execute()
-  await db.schema
-    .createTable(tables.bindings)
-    .ifNotExists()
-    .addColumn('id', 'varchar(36)', (c) => c.primaryKey())
-    .addColumn('user_id', 'varchar(191)', (c) => c.notNull())
-    .addColumn('third_corp_id', 'varchar(64)', (c) => c.notNull())
-    .addColumn('third_user_id', 'varchar(128)', (c) => c.notNull())
-    .addColumn('union_id', 'varchar(128)', (c) => c.notNull())
-    .addColumn('name', 'varchar(255)')
-    .addColumn('job_number', 'varchar(128)')
-    .addColumn('phone', 'varchar(64)')
-    .addColumn('email', 'varchar(255)')
-    .addColumn('hired_date', bigint)
-    .addColumn('photo', 'varchar(1024)')
-    .addColumn('create_time', bigint, (c) => c.notNull())
-    .addColumn('update_time', bigint, (c) => c.notNull())
-    .addColumn('raw_profile', longText)
-    .addUniqueConstraint(`${tables.bindings}_corp_user_uq`, ['third_corp_id', 'third_user_id'])
-    .addUniqueConstraint(`${tables.bindings}_corp_union_uq`, ['third_corp_id', 'union_id'])
-    .execute()
-  const insert = db.insertInto(tables.migrations).values({ version: SCHEMA_VERSION, applied_at: Date.now() })
-  await (flavor === 'mysql' ? insert.ignore() : insert.onConflict((oc) => oc.doNothing())).execute()
+/** The binding store's schema, step by step (each step idempotent, see {@link SqlMigration}). */
+function bindingStoreMigrations(tables: { bindings: string; users: string }): SqlMigration[] {
+  return [
+    {
+      version: 1,
+      async up(db, flavor) {
+        const bigint = 'bigint' as const
+        const longText = flavor === 'mysql' ? sql`mediumtext` : sql`text`
+        await db.schema
+          .createTable(tables.users)
+          .ifNotExists()
+          .addColumn('id', 'varchar(191)', (c) => c.primaryKey())
+          .addColumn('name', 'varchar(255)')
+          .addColumn('avatar', 'varchar(1024)')
+          .addColumn('create_time', bigint, (c) => c.notNull())
+          .addColumn('update_time', bigint, (c) => c.notNull())
+          .execute()
+        await db.schema
+          .createTable(tables.bindings)
+          .ifNotExists()
+          .addColumn('id', 'varchar(36)', (c) => c.primaryKey())
+          .addColumn('user_id', 'varchar(191)', (c) => c.notNull())
+          .addColumn('third_corp_id', 'varchar(64)', (c) => c.notNull())
+          .addColumn('third_user_id', 'varchar(128)', (c) => c.notNull())
+          .addColumn('union_id', 'varchar(128)', (c) => c.notNull())
+          .addColumn('name', 'varchar(255)')
+          .addColumn('job_number', 'varchar(128)')
+          .addColumn('phone', 'varchar(64)')
+          .addColumn('email', 'varchar(255)')
+          .addColumn('hired_date', bigint)
+          .addColumn('photo', 'varchar(1024)')
+          .addColumn('create_time', bigint, (c) => c.notNull())
+          .addColumn('update_time', bigint, (c) => c.notNull())
+          .addColumn('raw_profile', longText)
+          .addUniqueConstraint(`${tables.bindings}_corp_user_uq`, ['third_corp_id', 'third_user_id'])
+          .addUniqueConstraint(`${tables.bindings}_corp_union_uq`, ['third_corp_id', 'union_id'])
+          .execute()
+      },
+    },
+  ]
 }

@@ -191,8 +191,34 @@ describe('QR login', () => {
       await errorOf(await webView.get('session', { authorization: `Bearer ${result.session.token}` })),
     ).toMatchObject({
       status: 401,
-      code: 'code_invalid',
+      code: 'unauthenticated',
     })
+  })
+
+  it('serves several concurrent logins in one browser: two tabs, two QR components and a refresh each work', async () => {
+    const b = browser()
+    const first = await configOf(b)
+    const nonce = b.jar.get('dingtalk_login_state')
+    const second = await configOf(b) // a second tab or a second QR component
+    t += 9 * 60_000
+    const refreshed = await configOf(b) // the first tab's refresh before its state expires
+    // One browser binding for all of them: the cookie is renewed, never replaced.
+    expect(b.jar.get('dingtalk_login_state')).toBe(nonce)
+    const login = async (state: string | undefined, userid: string) => {
+      const code = await mintOAuthCode(emu, { clientId: APP_A, userid })
+      return b.post('login/qr', { code, state, platform: 'web' })
+    }
+    // The oldest state is used first: before the fix the newer /config had overwritten its cookie.
+    expect((await login(first.state, ZHANG_WEI.userid)).status).toBe(200)
+    const other = browser()
+    await configOf(other)
+    const fromOther = await other.post('login/qr', {
+      code: await mintOAuthCode(emu, { clientId: APP_A, userid: LI_NA.useridA }),
+      state: second.state,
+      platform: 'web',
+    })
+    expect(await errorOf(fromOther)).toMatchObject({ status: 400, code: 'invalid_state' })
+    expect(refreshed.state).not.toBe(second.state)
   })
 
   it('answers a double callback from the same browser within 60 s with the first result, exchanging once', async () => {
@@ -331,12 +357,13 @@ describe('workbench login', () => {
       (await b.post('login/workbench', { corpId: CORP_A, authCode: good, platform: 'ios' })).status,
     ).toBe(200)
     const writes = bindings.writes
-    const concurrent = await Promise.all(
+    // No cookie proves the client: a repeat without the first login's session is refused.
+    const strangers = await Promise.all(
       Array.from({ length: 3 }, () =>
-        b.post('login/workbench', { corpId: CORP_A, authCode: good, platform: 'ios' }),
+        browser().post('login/workbench', { corpId: CORP_A, authCode: good, platform: 'ios' }),
       ),
     )
-    expect(concurrent.map((r) => r.status)).toEqual([401, 401, 401])
+    expect(strangers.map((r) => r.status)).toEqual([401, 401, 401])
     expect(bindings.writes).toBe(writes)
     expect(calls(emu)[EP.getUserInfo]).toBe(2)
   })
@@ -501,7 +528,7 @@ describe('sessions', () => {
         await errorOf(await browser().get('session', { authorization: `Bearer ${tampered}` })),
       ).toMatchObject({
         status: 401,
-        code: 'code_invalid',
+        code: 'unauthenticated',
       })
       expect(
         await errorOf(await browser().get('session', { cookie: `dingtalk_session=${tampered}` })),
@@ -671,6 +698,7 @@ describe('hygiene', () => {
       session: { token: string }
     }
     await b.post('login/qr', { code, state, platform: 'web' }, { cookie: 'dingtalk_login_state=x' })
+    await b.post('login/qr', { code, state: 'not-a-state', platform: 'web' })
     await b.post('login/workbench', { corpId: CORP_A, authCode: code, platform: 'ios' })
     const text = logger.lines.join('\n')
     expect(logger.lines.length).toBeGreaterThan(0)
@@ -707,7 +735,9 @@ describe('createDingTalkAuth wiring', () => {
   it('refuses a session secret under 32 bytes at startup', async () => {
     await expect(createTestAuth(emu, { session: { secret: 'too-short' } })).rejects.toMatchObject({
       code: 'config_error',
-      message: expect.stringContaining('at least 32 bytes, found 9 bytes'),
+      message: expect.stringMatching(
+        /session\.secret: expected .*at least 32 bytes.*found 9 bytes.*randomBytes\(32\)/s,
+      ),
     })
   })
 })
