@@ -52,7 +52,8 @@ function makeLogin(emu: RunningEmulator, auth: DingTalkAuth, flow: Flow): () => 
   const user = emu.fixture.users.find((u) => u.memberships.some((m) => m.corpId === app.corpId && m.active))!
   const userid = user.memberships.find((m) => m.corpId === app.corpId)!.userid
   if (flow === 'qr') {
-    const { code } = emu.mintOAuthCode({ clientId: app.clientId, userid })
+    // The login's own scope (the default 'openid corpid'): DingTalk then reports the chosen corp, which proves it.
+    const { code } = emu.mintOAuthCode({ clientId: app.clientId, userid, scope: 'openid corpid' })
     return () => auth.service.loginByQrCode({ code, corpId: app.corpId, platform: 'web' })
   }
   const { code } = emu.mintFreeLoginCode({ corpId: app.corpId, userid })

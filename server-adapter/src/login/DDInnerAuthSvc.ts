@@ -237,7 +237,13 @@ export class DDInnerAuthSvc {
         }
         if (!unionId)
           throw new DingTalkAuthError('upstream_error', { detail: 'DingTalk gave no unionId for the person' })
-        contactType = await this.#requireInternal(client, unionId, call)
+        // Both are needed for a first login: asked side by side, the login waits for one round trip, not two.
+        const [checked, fetched] = await Promise.all([
+          this.#requireInternal(client, unionId, call),
+          detail ?? client.getUser(info.userid, call),
+        ])
+        contactType = checked
+        detail = fetched
       }
       const result =
         existing && this.#isFresh(existing)
