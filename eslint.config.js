@@ -6,7 +6,17 @@ import tseslint from 'typescript-eslint'
 const frameworks = ['express', 'fastify', 'koa', 'hono', 'hono/*', 'next', 'next/*', '@hono/*']
 
 export default tseslint.config(
-  { ignores: ['**/dist', '**/node_modules', 'storybook-static', 'coverage', 'data', '!.storybook'] },
+  {
+    ignores: [
+      '**/dist',
+      '**/node_modules',
+      '**/.next',
+      'storybook-static',
+      'coverage',
+      'data',
+      '!.storybook',
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

@@ -145,13 +145,17 @@ async function main(): Promise<void> {
   }
   printReady(demo, startedMs)
 
-  let stopping = false
+  // One Ctrl-C arrives here twice: from the terminal (to the whole process group) and relayed by npm. Only a second
+  // press, after this window, means "stop waiting": without it the relayed copy would force an exit mid-close.
+  const RELAYED_SIGNAL_WINDOW_MS = 1_000
+  let stoppingSince: number | undefined
   const stop = (signal: NodeJS.Signals) => {
-    if (stopping) {
+    if (stoppingSince !== undefined) {
+      if (Date.now() - stoppingSince < RELAYED_SIGNAL_WINDOW_MS) return
       process.stdout.write('\nForced exit.\n')
       process.exit(130)
     }
-    stopping = true
+    stoppingSince = Date.now()
     process.stdout.write(
       `\n${signal}: stopping the demo server${demo.emulator ? ', the emulator' : ''} and the database…\n`,
     )

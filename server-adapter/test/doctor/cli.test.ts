@@ -104,7 +104,7 @@ describe('dingtalk-login-server doctor', () => {
     expect((await cli(['doctor', '--help'])).stdout).toContain('--dingtalk-base')
   })
 
-  it('runs as a process: the bin prints the report and sets the exit code', async () => {
+  it('runs as a process: the bin prints the report and sets the exit code', { timeout: 60_000 }, async () => {
     const child = spawn(
       process.execPath,
       ['--import', 'tsx', CLI, 'doctor', ...common('badSecret'), '--json'],
