@@ -125,15 +125,24 @@ describe('dingtalk-emulator --generate', () => {
     }
   })
 
-  it('rejects bad --generate text in one line', async () => {
+  // One CLI start each: a process start is slow on a busy machine.
+  it('rejects an unknown --generate key in one line', async () => {
     const typo = await run(['--generate', 'peple=10']).exit
     expect(typo.code).toBe(2)
     expect(typo.stderr).toMatch(
       /^dingtalk-emulator: --generate takes people=N,corps=N,depth=N,breadth=N,seed=N; got "peple=10"\n$/,
     )
+  })
+
+  it('rejects a --generate value that is not a number', async () => {
     const notNumber = await run(['--generate', 'people=many']).exit
+    expect(notNumber.code).toBe(2)
     expect(notNumber.stderr).toContain('people must be a whole number')
+  })
+
+  it('rejects --generate together with --fixture', async () => {
     const both = await run(['--generate', 'people=1', '--fixture', 'x.json']).exit
+    expect(both.code).toBe(2)
     expect(both.stderr).toContain('not both')
   })
 })
