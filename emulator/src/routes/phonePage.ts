@@ -66,22 +66,33 @@ export function phonePage(sessionId: string | null): Reply {
       corpSelect.appendChild(option(m.corpId, m.corpName + '（' + m.userid + '）'));
     });
   }
-  fetch('/__emulator/fixture').then(function (r) { return r.json(); }).then(function (fixture) {
-    var corpNames = {};
-    fixture.corps.forEach(function (c) { corpNames[c.corpId] = c.name; });
-    users = fixture.users.map(function (u) {
-      return {
-        unionId: u.unionId,
-        nick: u.nick,
-        memberships: u.memberships.map(function (m) { return { corpId: m.corpId, userid: m.userid, corpName: corpNames[m.corpId] || m.corpId }; })
-      };
+  // The organisation changes while the page is open (hires, leaves): reload the people now and then, keeping the
+  // chosen person and org selected.
+  function loadUsers() {
+    return fetch('/__emulator/fixture', { cache: 'no-store' }).then(function (r) { return r.json(); }).then(function (fixture) {
+      var corpNames = {};
+      fixture.corps.forEach(function (c) { corpNames[c.corpId] = c.name; });
+      users = fixture.users.map(function (u) {
+        return {
+          unionId: u.unionId,
+          nick: u.nick,
+          memberships: u.memberships.map(function (m) { return { corpId: m.corpId, userid: m.userid, corpName: corpNames[m.corpId] || m.corpId }; })
+        };
+      });
+      var chosenUser = userSelect.value;
+      var chosenCorp = corpSelect.value;
+      userSelect.innerHTML = '';
+      users.forEach(function (u) {
+        var where = u.memberships.map(function (m) { return m.corpName; }).join('、') || '无组织';
+        userSelect.appendChild(option(u.unionId, u.nick + ' · ' + where));
+      });
+      if (chosenUser && users.some(function (u) { return u.unionId === chosenUser; })) userSelect.value = chosenUser;
+      fillCorps();
+      if (chosenCorp && Array.prototype.some.call(corpSelect.options, function (o) { return o.value === chosenCorp; })) corpSelect.value = chosenCorp;
     });
-    users.forEach(function (u) {
-      var where = u.memberships.map(function (m) { return m.corpName; }).join('、') || '无组织';
-      userSelect.appendChild(option(u.unionId, u.nick + ' · ' + where));
-    });
-    fillCorps();
-  });
+  }
+  function usersLoop() { loadUsers().then(function () { setTimeout(usersLoop, 10000); }, function () { setTimeout(usersLoop, 10000); }); }
+  usersLoop();
   userSelect.addEventListener('change', fillCorps);
 
   function act(sessionId, approve) {
