@@ -98,6 +98,18 @@ describe('the container shim for a person who cannot sign in there', () => {
     expect(warnings[0]).toContain('pass userCorpId')
   })
 
+  it('names a person who has left the corp', async () => {
+    const e = await emulator()
+    e.leave({ corpId: yunqi, userid: zhangwei.userid })
+    const source = await (
+      await fetch(
+        `${e.url}/__emulator/dd-container.js?corpId=${yunqi}&userid=${zhangwei.userid}&platform=android`,
+      )
+    ).text()
+    expect(source).toContain(`"problem":"张伟 (${zhangwei.userid}) has left ${yunqi}"`)
+    expect(source).toContain('window.nuva')
+  })
+
   it('an unknown platform is reported on the console, not thrown', async () => {
     const e = await emulator()
     const source = await (

@@ -187,6 +187,16 @@ export function ddContainerScript(config: ContainerShimConfig): string {
 const isPlatform = (value: string): value is ContainerPlatform =>
   (PLATFORMS as readonly string[]).includes(value)
 
+/** Why nobody is `userid` in `userCorpId`: they left it, or the userid is of another corp. */
+function whoIsMissing(ctx: EmulatorContext, userCorpId: string, corpId: string, userid: string): string {
+  const left = ctx.leaveRecords
+    .between(userCorpId, Number.NEGATIVE_INFINITY, Number.POSITIVE_INFINITY)
+    .findLast((record) => record.userId === userid)
+  if (left) return `${left.name} (${userid}) has left ${userCorpId}`
+  const hint = userCorpId === corpId ? ' (pass userCorpId when the person’s userid is of another corp)' : ''
+  return `no user ${userid} in ${userCorpId}${hint}`
+}
+
 /**
  * `GET /__emulator/dd-container.js?corpId=…&userid=…[&userCorpId=…][&platform=…][&clientId=…][&version=…]`. A
  * mistake in the person or the corps never stops the script: the page still finds itself inside DingTalk and
@@ -209,8 +219,7 @@ export function containerScriptReply(ctx: EmulatorContext, req: EmulatorRequest)
       : !ctx.index.findCorp(corpId)
         ? `no corp ${corpId}`
         : !person
-          ? `no user ${userid} in ${userCorpId}` +
-            (userCorpId === corpId ? ' (pass userCorpId when the person’s userid is of another corp)' : '')
+          ? whoIsMissing(ctx, userCorpId, corpId, userid)
           : !ctx.index.membershipOf(person.user, corpId)
             ? `${person.user.nick} is not a member of ${corpId}`
             : undefined
