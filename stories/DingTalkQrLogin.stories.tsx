@@ -210,3 +210,39 @@ export const Chinese: Story = {
     await expect(canvas.getByRole('button', { name: zh.refresh })).toBeEnabled()
   },
 }
+
+/**
+ * A setup mistake that used to hang silently: the page is not on the origin of the backend's `redirectUri` (a dev
+ * proxy). The error names both origins and the fix (`publicOrigin`) before any QR code is shown.
+ */
+export const OriginMismatch: Story = {
+  loaders: [
+    fakesLoader({
+      setup: (f) => {
+        f.backend.config = {
+          ...f.backend.config,
+          redirectUri: 'http://localhost:3000/api/auth/dingtalk/callback',
+        }
+      },
+    }),
+  ],
+  play: async ({ canvasElement, canvas, args }) => {
+    await stateIs(canvasElement, 'error')
+    await expect(canvas.getByRole('alert')).toHaveTextContent('http://localhost:3000')
+    await expect(canvas.getByRole('alert')).toHaveTextContent('publicOrigin')
+    await expect(args.onError).toHaveBeenCalledWith(expect.objectContaining({ code: 'origin-mismatch' }))
+    await expect(canvas.getByRole('button', { name: en.retry })).toBeEnabled()
+  },
+}
+
+/** The QR frame answers from another origin than the config's `loginOrigin`: an error, not a silent wait. */
+export const ForeignLoginOrigin: Story = {
+  play: async ({ canvasElement, canvas, args, ...context }) => {
+    const { qr } = fakesOf(context)
+    await stateIs(canvasElement, 'waiting-for-scan')
+    qr.emitFromFrame({ type: 'status' }, 'https://login.example.org')
+    await stateIs(canvasElement, 'error')
+    await expect(canvas.getByRole('alert')).toHaveTextContent('https://login.example.org')
+    await expect(args.onError).toHaveBeenCalledWith(expect.objectContaining({ code: 'origin-mismatch' }))
+  },
+}

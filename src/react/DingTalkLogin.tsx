@@ -58,7 +58,7 @@ export interface DingTalkLoginProps<TResult = DingTalkLoginResult> {
  *
  * @example
  * ```tsx
- * <DingTalkLogin onSuccess={(result) => setUser(result.user)} onError={(error) => log(error.code)} />
+ * <DingTalkLogin onSuccess={(result) => console.log(result.user)} onError={(error) => console.warn(error.code)} />
  * ```
  */
 export function DingTalkLogin<TResult = DingTalkLoginResult>(props: DingTalkLoginProps<TResult>) {

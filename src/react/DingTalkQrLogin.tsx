@@ -25,7 +25,7 @@ export interface DingTalkQrLoginProps<
  *
  * @example
  * ```tsx
- * <DingTalkQrLogin width={300} height={300} onSuccess={(result) => setUser(result.user)} onError={report} />
+ * <DingTalkQrLogin width={300} height={300} onSuccess={(result) => console.log(result.user)} />
  * ```
  */
 export function DingTalkQrLogin<TResult = DingTalkLoginResult>(props: DingTalkQrLoginProps<TResult>) {

@@ -38,7 +38,7 @@ export interface WorkbenchAutoLoginProps<
  *
  * @example
  * ```tsx
- * <WorkbenchAutoLogin fallback={<DingTalkQrLogin />} timeoutMs={8000} onSuccess={(r) => setUser(r.user)} />
+ * <WorkbenchAutoLogin fallback={<DingTalkQrLogin />} timeoutMs={8000} onSuccess={(r) => console.log(r.user)} />
  * ```
  */
 export function WorkbenchAutoLogin<TResult = DingTalkLoginResult>(props: WorkbenchAutoLoginProps<TResult>) {

@@ -5,8 +5,6 @@ import { TestApp } from './TestApp'
 const query = new URLSearchParams(location.search)
 const mode = query.get('mode')
 
-// The bench (bench/qr-time.bench.ts) measures from here to the QR iframe's request.
-performance.mark('dingtalk-login-mount')
 createRoot(document.getElementById('root')!).render(
   <StrictMode>
     <TestApp
