@@ -45,8 +45,10 @@ export function isSessionRevoked(runtime: HttpRuntime, session: SessionClaims): 
 
 /**
  * Answers a login: hands it to `onLogin`, or sets the session cookie and answers the result with its session
- * (a replay gets the very same token). Either way the browser binding ends here, so the callback URL cannot be
- * replayed from history once the browser logged out.
+ * (a replay gets the very same token). The browser binding stays: other tabs and QR components of this browser
+ * still wait on states bound to it. A callback reopened from history after a logout is refused all the same,
+ * because a replay only gets the first outcome while that outcome's session is alive (see `exchangeOnce`), and
+ * logout ends both the session and the binding.
  */
 export async function respondLogin(
   runtime: HttpRuntime,
@@ -54,13 +56,11 @@ export async function respondLogin(
   outcome: LoginOutcome,
   redirectTo?: string,
 ): Promise<Response> {
-  const endBinding = runtime.loginStates.clearCookie(ctx)
   if (runtime.onLogin) {
     const custom = await runtime.onLogin(outcome.result, ctx.request)
-    if (custom instanceof Response) return withCookie(custom, endBinding)
+    if (custom instanceof Response) return custom
   }
   const headers = new Headers()
-  headers.append('set-cookie', endBinding)
   let body: DingTalkLoginResponse = outcome.result
   if (runtime.sessions && outcome.session) {
     const token = await runtime.sessions.sign(outcome.session)
@@ -76,16 +76,4 @@ export async function respondLogin(
     return new Response(null, { status: 302, headers })
   }
   return Response.json(body, { status: 200, headers })
-}
-
-/** Adds a `Set-Cookie` to a host's response, copying it when its headers are immutable (`Response.redirect`). */
-function withCookie(response: Response, cookie: string): Response {
-  try {
-    response.headers.append('set-cookie', cookie)
-    return response
-  } catch {
-    const copy = new Response(response.body, response)
-    copy.headers.append('set-cookie', cookie)
-    return copy
-  }
 }

@@ -151,14 +151,26 @@ describe('logout', () => {
     const code = await mintOAuthCode(emu, { clientId: APP_A, userid: ZHANG_WEI.userid })
     const callback = `callback?authCode=${code}&state=${state}`
     expect((await b.get(callback)).status).toBe(302)
-    expect(b.jar.has('dingtalk_login_state')).toBe(false)
+    // The login keeps the binding (other tabs wait on it); the logout ends it and the session.
+    expect(b.jar.has('dingtalk_login_state')).toBe(true)
     expect((await b.request('logout', { method: 'POST', headers: { origin: ORIGIN } })).status).toBe(204)
+    expect(b.jar.has('dingtalk_login_state')).toBe(false)
     t += 5_000
     const replay = await b.get(callback)
     expect(replay.status).toBe(401)
     expect(replay.headers.get('location')).toBeNull()
     expect(b.jar.has('dingtalk_session')).toBe(false)
     expect((await errorOf(await b.get('session'))).code).toBe('unauthenticated')
+  })
+
+  it('a login in one tab leaves the QR code of another tab of the same browser working', async () => {
+    const b = browser()
+    const first = (await (await b.get('config')).json()) as { state: string }
+    const second = (await (await b.get('config')).json()) as { state: string }
+    const codeA = await mintOAuthCode(emu, { clientId: APP_A, userid: ZHANG_WEI.userid })
+    expect((await b.post('login/qr', { code: codeA, state: first.state, platform: 'web' })).status).toBe(200)
+    const codeB = await mintOAuthCode(emu, { clientId: APP_A, userid: ZHANG_WEI.userid })
+    expect((await b.post('login/qr', { code: codeB, state: second.state, platform: 'web' })).status).toBe(200)
   })
 
   it('refuses the replay even when the binding cookie survived (a Bearer logout)', async () => {
