@@ -97,6 +97,16 @@ export { createSqlBindingStore } from './store/createSqlBindingStore'
 export type { SqlBindingStore, SqlBindingStoreOptions } from './store/createSqlBindingStore'
 export { sqlFlavorOf } from './sql/sqlFlavorOf'
 export type { SqlFlavor } from './sql/sqlFlavorOf'
+export { createMemoryDirectoryStore } from './store/createMemoryDirectoryStore'
+export { isDirectoryStore } from './store/DirectoryStore'
+export type {
+  BoundPersonKey,
+  DirectoryDepartment,
+  DirectoryPerson,
+  DirectoryPersonKey,
+  DirectoryStore,
+  MembershipState,
+} from './store/DirectoryStore'
 export type {
   BindingKey,
   BindingProfile,
