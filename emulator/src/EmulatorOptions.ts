@@ -1,5 +1,7 @@
+import type { CallbackOptions } from './callbacks/CallbackOptions'
 import type { EmulatorClock } from './createEmulatorClock'
 import type { EmulatorFixture } from './fixture/EmulatorFixture'
+import type { StreamOptions } from './stream/StreamOptions'
 
 /** A v1.0 error the emulator answers with: HTTP status plus the `{ code, message }` of the body. */
 export interface V1ErrorSpec {
@@ -123,11 +125,18 @@ export interface EmulatorOptions {
   ipRateLimit?: IpRateLimit | false
   /** Base URL pages and scripts point at, when it differs from the Host header (e.g. behind a proxy). @default undefined */
   publicUrl?: string
+  /** Stream mode: ticket lifetime, redelivery delay, pings, `disconnect`, duplicates, events while offline. */
+  stream?: StreamOptions
+  /** HTTP callbacks: answer timeout, retries, `$key`, query and payload spellings, `check_url` at start. */
+  callbacks?: CallbackOptions
 }
 
 /** Options with every default filled in. */
 export type ResolvedOptions = Required<
-  Omit<EmulatorOptions, 'fixture' | 'clock' | 'autoLogin' | 'publicUrl' | 'iframeErrors'>
+  Omit<
+    EmulatorOptions,
+    'fixture' | 'clock' | 'autoLogin' | 'publicUrl' | 'iframeErrors' | 'stream' | 'callbacks'
+  >
 > & {
   autoLogin: EmulatorOptions['autoLogin']
   publicUrl: string | undefined

@@ -7,6 +7,7 @@ export { defaultFixture } from './fixture/defaultFixture'
 export { validateFixture } from './fixture/validateFixture'
 export type {
   EmulatorApp,
+  EmulatorCallback,
   EmulatorCorp,
   EmulatorDepartment,
   EmulatorFixture,
@@ -44,3 +45,10 @@ export type {
 export { isRegisteredRedirectUri } from './isRegisteredRedirectUri'
 export { ddloginScript } from './assets/ddlogin'
 export { createAccessToken, createOapiRequestId, createV1RequestId } from './ids'
+export type { StreamOptions } from './stream/StreamOptions'
+export type { CallbackOptions } from './callbacks/CallbackOptions'
+export type { StreamConnectionView, StreamTarget } from './stream/createStreamGateway'
+export type { CallbackCheckResult } from './callbacks/createCallbackDelivery'
+export type { CallbackControls, PublishEventInput, StreamControls } from './events/attachEventDelivery'
+export { callbackSignature, createCallbackCipher } from './callbacks/callbackCrypto'
+export type { CallbackCipher } from './callbacks/callbackCrypto'

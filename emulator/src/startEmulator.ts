@@ -15,8 +15,10 @@ import type { EmulatorRequest } from './http/EmulatorRequest'
 import { readEmulatorRequest } from './http/EmulatorRequest'
 import type { Reply } from './http/Reply'
 import { htmlReply, jsonReply, scriptReply } from './http/Reply'
+import type { CallbackControls, PublishEventInput, StreamControls } from './events/attachEventDelivery'
+import { attachEventDelivery } from './events/attachEventDelivery'
+import type { EventRecord, OrgEvent } from './events/createEventHub'
 import { createEventHub } from './events/createEventHub'
-import type { EventRecord } from './events/createEventHub'
 import { createEventId, createOapiRequestId } from './ids'
 import { handleLoginPage } from './routes/loginPages'
 import { handleOapi, oapiCallerApp, oapiEndpointKey, oapiError } from './routes/oapi'
@@ -88,6 +90,12 @@ export interface RunningEmulator {
   removeDepartment(input: RemoveDepartmentInput): { deptId: number }
   /** Same as `GET /__emulator/events`: every event, oldest first, with its deliveries (only `clientId`'s, if given). */
   events(clientId?: string): EventRecord[]
+  /** Publishes an organisation event (born now on the emulator clock) to every subscribed app. */
+  publishEvent(input: PublishEventInput): OrgEvent
+  /** Stream mode connections: list, `disconnect`, drop, ping, duplicate an event. */
+  stream: StreamControls
+  /** HTTP callbacks: the `check_url` handshake. */
+  callbacks: CallbackControls
 }
 
 const DDLOGIN_PATHS = new Set(['/ddlogin.js', '/dingding/h5-dingtalk-login/0.21.0/ddlogin.js'])
@@ -222,9 +230,10 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     res: ServerResponse,
   ): Promise<Reply | undefined> {
     const endpoint =
-      family === 'v1'
+      delivery.endpointKey(req.method, req.path) ??
+      (family === 'v1'
         ? (v1EndpointKey(req.method, req.path) ?? `${req.method} ${req.path}`)
-        : oapiEndpointKey(req.method, req.path)
+        : oapiEndpointKey(req.method, req.path))
     ctx.stats.record(endpoint, family === 'v1' ? v1CallerApp(ctx, req) : oapiCallerApp(ctx, req))
     if (resolved.latencyMs > 0) await delay(resolved.latencyMs)
     if (ctx.rateLimiter.isBanned(req.ip)) return ipBanReply(200)
@@ -248,7 +257,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
         ? v1Error(413, 'RequestEntityTooLarge', 'request body is too large')
         : oapiError(40035, '请求体过大')
     }
-    return family === 'v1' ? handleV1(ctx, req) : handleOapi(ctx, req)
+    return delivery.handleApi(req) ?? (family === 'v1' ? handleV1(ctx, req) : handleOapi(ctx, req))
   }
 
   async function handle(raw: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -258,7 +267,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
       if (req.path.startsWith('/__emulator')) {
         const cors = corsHeaders(req)
         if (req.method === 'OPTIONS') return write(res, { status: 204, headers: {}, body: '' }, cors)
-        return write(res, handleTestApi(ctx, req), cors)
+        return write(res, (await delivery.handleTestApi(req)) ?? handleTestApi(ctx, req), cors)
       }
       if (DDLOGIN_PATHS.has(req.path) && req.method === 'GET')
         return write(res, scriptReply(ddloginScript(req.baseUrl)))
@@ -283,6 +292,8 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
       if (!res.headersSent) write(res, oapiError(-1, '系统繁忙'))
     })
   })
+  // Stream mode (gateway + WebSocket) and HTTP callbacks, fed by ctx.events.
+  const delivery = attachEventDelivery(server, ctx, options)
   server.on('clientError', (_error, socket) => {
     if (socket.writable)
       socket.end('HTTP/1.1 400 Bad Request\r\nconnection: close\r\ncontent-length: 0\r\n\r\n')
@@ -330,8 +341,12 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     modifyDepartment: (input) => modifyDepartment(ctx, { ...input }),
     removeDepartment: (input) => removeDepartment(ctx, { ...input }),
     events: (clientId) => ctx.events.list(clientId ? { clientId } : undefined),
+    publishEvent: (input) => ctx.events.publish({ ...input, bornTime: input.bornTime ?? clock.now() }),
+    stream: delivery.stream,
+    callbacks: delivery.callbacks,
     close: () =>
       new Promise<void>((resolve, reject) => {
+        delivery.close()
         server.close((error) => (error ? reject(error) : resolve()))
         server.closeAllConnections()
       }),

@@ -7,6 +7,7 @@ import {
   lina,
   postJson,
   userToken,
+  xingheApp,
   yunqi,
   yunqiApp,
   zhangwei,
@@ -66,7 +67,11 @@ describe('changing the organisation through the test API', () => {
       corpId: yunqi,
       bornTime: expect.any(Number),
       userIds: [userid],
-      deliveries: [],
+      // The corp's Stream-subscribed apps have no connection yet: the event waits for them, unacked.
+      deliveries: [
+        { clientId: yunqiApp.clientId, channel: 'stream', attempts: 0, status: 'pending' },
+        { clientId: 'ding81wisqgoq020531r', channel: 'stream', attempts: 0, status: 'pending' },
+      ],
     })
     expect(event!.bornTime).toBeGreaterThanOrEqual(before)
 
@@ -275,8 +280,9 @@ describe('changing the organisation through the test API', () => {
     const e = await emulator()
     e.leave({ corpId: yunqi, userid: zhangwei.userid })
     expect(await events(e.url)).toHaveLength(1)
-    // No delivery channel took it for this app (none subscribed here).
-    expect(await events(e.url, `?clientId=${yunqiApp.clientId}`)).toEqual([])
+    // 云栖's app waits for it on Stream; 星河's app is of another corp and gets nothing.
+    expect(await events(e.url, `?clientId=${yunqiApp.clientId}`)).toHaveLength(1)
+    expect(await events(e.url, `?clientId=${xingheApp.clientId}`)).toEqual([])
     const reset = await postJson(`${e.url}/__emulator/reset`, {})
     expect(reset.body).toEqual({ ok: true })
     expect(await events(e.url)).toEqual([])

@@ -55,14 +55,17 @@ export interface EventHub {
   recordDelivery(eventId: string, delivery: EventDelivery): void
   /** Every event, oldest first; with `clientId`, only the events delivered (or being delivered) to that app. */
   list(filter?: { clientId?: string }): EventRecord[]
-  /** Forgets every event (the test API's reset). */
+  /** Forgets every event (the test API's reset) and tells the `onClear` listeners, so deliveries stop too. */
   clear(): void
+  /** Returns the unsubscribe function. */
+  onClear(listener: () => void): () => void
 }
 
 export function createEventHub(newEventId: () => string): EventHub {
   const records: EventRecord[] = []
   const byId = new Map<string, EventRecord>()
   const listeners = new Set<OrgEventListener>()
+  const clearListeners = new Set<() => void>()
 
   return {
     publish(input) {
@@ -80,10 +83,11 @@ export function createEventHub(newEventId: () => string): EventHub {
     recordDelivery(eventId, delivery) {
       const record = byId.get(eventId)
       if (!record) return
-      const existing = record.deliveries.find(
+      const index = record.deliveries.findIndex(
         (d) => d.clientId === delivery.clientId && d.channel === delivery.channel,
       )
-      if (existing) Object.assign(existing, delivery)
+      // Replaced whole, so a success clears the lastError of an earlier attempt.
+      if (index >= 0) record.deliveries[index] = { ...delivery }
       else record.deliveries.push({ ...delivery })
     },
     list(filter) {
@@ -96,6 +100,11 @@ export function createEventHub(newEventId: () => string): EventHub {
     clear() {
       records.length = 0
       byId.clear()
+      for (const listener of clearListeners) listener()
+    },
+    onClear(listener) {
+      clearListeners.add(listener)
+      return () => clearListeners.delete(listener)
     },
   }
 }
