@@ -36,15 +36,15 @@ export interface PeopleLifecycle {
 /** What the lifecycle works with. */
 export interface PeopleLifecycleOptions {
   store: BindingStore & DirectoryStore
-  /** Ends a binding's sessions; `null` when the app keeps its own sessions (`onLogin`). */
-  revoker: SessionRevoker | null
+  /** What ends a binding's sessions (read at each leave); `null` when the app keeps its own sessions. */
+  revoker: () => SessionRevoker | null
   hooks: Pick<DirectoryOptions, 'onPersonJoined' | 'onPersonChanged' | 'onPersonLeft'>
   logger: Logger
   now: () => number
 }
 
 export function createPeopleLifecycle(options: PeopleLifecycleOptions): PeopleLifecycle {
-  const { store, revoker, hooks, logger, now } = options
+  const { store, hooks, logger, now } = options
   const hookOf = {
     joined: hooks.onPersonJoined,
     changed: hooks.onPersonChanged,
@@ -104,6 +104,7 @@ export function createPeopleLifecycle(options: PeopleLifecycleOptions): PeopleLi
       const base = stored ?? (binding ? personOfBinding(binding, now()) : null)
       if (!base) return null
       const person: DirectoryPerson = { ...base, state: 'left', leftAt, updateTime: now() }
+      const revoker = options.revoker()
       // Revoke first: a failure leaves the person unrecorded, so the retry (redelivery, next sync) revokes again.
       if (binding && revoker && scope.settings.leavers === 'disable') {
         await revoker.revokeBinding(binding.id)
