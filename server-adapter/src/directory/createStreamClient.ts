@@ -1,4 +1,5 @@
 import type WebSocket from 'ws'
+import type * as WsModule from 'ws'
 import type { Logger } from '../logger'
 
 /** An EVENT frame's headers and data, as the gateway sent them. */
@@ -80,7 +81,7 @@ export function createStreamClient(options: StreamClientOptions): StreamClient {
   let stopped = true
   let attempts = 0
   let reconnectTimer: NodeJS.Timeout | undefined
-  let wsModule: typeof import('ws') | undefined
+  let wsModule: typeof WsModule | undefined
 
   const setCurrent = (socket: WebSocket | null) => {
     const was = current !== null
