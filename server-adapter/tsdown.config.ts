@@ -9,6 +9,7 @@ export default defineConfig({
     'adapters/hono': 'src/adapters/hono.ts',
     'adapters/next': 'src/adapters/next.ts',
     'adapters/node': 'src/adapters/node.ts',
+    cli: 'src/cli/main.ts',
   },
   format: 'esm',
   platform: 'node',

@@ -9,8 +9,11 @@ export {
   DEFAULT_ENDPOINT,
   QR_LOGIN_SDK_URL,
   loadQrLoginSdk,
+  preloadQrLogin,
+  getAuthorizeUrl,
 } from './core'
 export type {
+  AuthorizeUrlOptions,
   DingTalkBinding,
   DingTalkBridge,
   DingTalkEnv,
@@ -21,13 +24,19 @@ export type {
   DingTalkLoginErrorOptions,
   DingTalkLoginResult,
   DingTalkPlatform,
+  DingTalkSession,
+  DingTalkSessionToken,
+  DingTalkUser,
   DTFrameLogin,
   FetchLike,
   LoginPlatform,
   LoginType,
+  PreloadQrLoginOptions,
   QrCodeExchange,
   QrLoginStatus,
   RequestAuthCodeOptions,
+  RequestOptions,
+  SessionStatus,
   WorkbenchCodeExchange,
   WorkbenchLoginStatus,
 } from './core'
@@ -43,6 +52,10 @@ export { useDingTalkQrLogin } from './react/useDingTalkQrLogin'
 export type { UseDingTalkQrLoginOptions, UseDingTalkQrLoginResult } from './react/useDingTalkQrLogin'
 export { useWorkbenchAutoLogin } from './react/useWorkbenchAutoLogin'
 export type { UseWorkbenchAutoLoginOptions, UseWorkbenchAutoLoginResult } from './react/useWorkbenchAutoLogin'
+export { useDingTalkSession } from './react/useDingTalkSession'
+export type { UseDingTalkSessionResult } from './react/useDingTalkSession'
+export { DingTalkLoginButton } from './react/DingTalkLoginButton'
+export type { DingTalkLoginButtonProps } from './react/DingTalkLoginButton'
 export { useDingTalkEnv } from './react/useDingTalkEnv'
 export type { UseDingTalkEnvOptions } from './react/useDingTalkEnv'
 export { getDefaultTexts } from './react/texts'

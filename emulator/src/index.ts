@@ -4,6 +4,8 @@ export type { EmulatorOptions, IframeErrorSpec, IpRateLimit, V1ErrorSpec } from 
 export { createEmulatorClock } from './createEmulatorClock'
 export type { EmulatorClock } from './createEmulatorClock'
 export { defaultFixture } from './fixture/defaultFixture'
+export { generateFixture } from './fixture/generateFixture'
+export type { GenerateFixtureOptions } from './fixture/generateFixture'
 export { validateFixture } from './fixture/validateFixture'
 export type {
   EmulatorApp,

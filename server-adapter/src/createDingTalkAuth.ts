@@ -9,16 +9,24 @@ import {
 import type { DingTalkRetryOptions } from './dingtalk/DingTalkClient'
 import { createMemoryTokenCache } from './dingtalk/tokenCache'
 import type { Awaitable, TokenCache } from './dingtalk/tokenCache'
+import { describeStore, logDingTalkProblems, runDoctor } from './doctor/index'
+import type { DingTalkDoctorInput, DoctorReport } from './doctor/index'
 import { DingTalkAuthError, isDingTalkAuthError } from './errors'
 import { createConsoleLogger, createMaskingLogger } from './logger'
 import type { Logger } from './logger'
 import { DD_INNER_AUTH_SVC, DDInnerAuth } from './login/DDInnerAuth'
 import { DDInnerAuthSvc } from './login/DDInnerAuthSvc'
-import type { DingTalkUser, ResolvedLocalUser } from './login/DDInnerAuthSvc'
-import { DEFAULT_BASE_PATH, createDingTalkHandler, normalizeBasePath } from './http/createDingTalkHandler'
-import type { DingTalkHandlerOptions, DingTalkHttpHandler } from './http/createDingTalkHandler'
-import type { DingTalkLoginResult } from './login/DDInnerAuthSvc'
-import type { SessionOptions } from './session/createSessionManager'
+import type { DingTalkUser, ResolvedLocalUser } from './login/loginResult'
+import type { DingTalkAuthCore, ResolvedDingTalkSettings } from './DingTalkAuthCore'
+import { createDingTalkHandler } from './http/createDingTalkHandler'
+import type { DingTalkHandler } from './http/createDingTalkHandler'
+import type { DingTalkHttpHandler, DingTalkSessionSource } from './http/DingTalkHttpHandler'
+import { DEFAULT_BASE_PATH, normalizeBasePath } from './http/handlerOptions'
+import type { DingTalkHandlerOptions } from './http/handlerOptions'
+import type { DingTalkLoginResult } from './login/loginResult'
+import type { SessionClaims, SessionOptions } from './session/createSessionManager'
+import { createSessionIndex } from './session/sessionIndex'
+import type { SessionIndex, SessionRecord } from './session/sessionIndex'
 import { createStateStore } from './state/createStateStore'
 import type { StateStoreSpec } from './state/createStateStore'
 import type { StateStore } from './state/StateStore'
@@ -97,7 +105,7 @@ export interface DingTalkAuthOptions {
    * lock: `'memory'`, `'redis://…'` (several processes share it and fetch each app token once between them), or a
    * `StateStore`. @default 'memory'
    */
-  stateStore?: StateStoreSpec
+  stateStore?: StateStoreSpec | string | undefined
   /** Where `auth.handler` serves its routes. @default '/api/auth/dingtalk' */
   basePath?: string
   /** The rest of the HTTP layer's settings (origins, returnTo allow-list, limits). */
@@ -108,6 +116,12 @@ export interface DingTalkAuthOptions {
    * `auth.directory.start()` starts events and the schedule; `auth.directory.sync()` crawls once.
    */
   directory?: DirectoryOptions
+  /**
+   * Asks DingTalk at startup what `auth.doctor()` asks (credentials, published app, corp, permissions, redirect URI,
+   * IP allow-list, clock) and logs one line per problem. Startup waits for the answers (each call bounded by
+   * `dingtalk.timeoutMs`) but never fails because of them. @default false
+   */
+  verifyOnStart?: boolean
 }
 
 /** HTTP settings of {@link DingTalkAuthOptions.http}. */
@@ -115,41 +129,6 @@ export type DingTalkHttpOptions = Omit<
   DingTalkHandlerOptions,
   'basePath' | 'session' | 'onLogin' | 'stateStore' | 'now'
 >
-
-/** The resolved DingTalk settings, for the HTTP layer (`/config`, `/authorize`). */
-export interface ResolvedDingTalkSettings {
-  apiBase: string
-  oapiBase: string
-  loginBase: string
-  timeoutMs: number
-  scope: string
-}
-
-/** The login core without HTTP: the element API plus what the HTTP layer builds on. */
-export interface DingTalkAuthCore {
-  /** `'auths.loginTypes.DDInnerType.services.DDInnerAuthSvc'` → the service. */
-  getElement(fullName: typeof DD_INNER_AUTH_SVC): DDInnerAuthSvc
-  /** `'auths.loginTypes.<name>'` → that instance (`DDInnerAuth`), or `null`. */
-  getElement(fullName: `auths.loginTypes.${string}`): DDInnerAuth | null
-  /** Any other name → the element, or `null`. */
-  getElement(fullName: string): DDInnerAuth | DDInnerAuthSvc | null
-  /** Every instance, in configuration order. */
-  readonly instances: readonly DDInnerAuth[]
-  /** The login service (same as `getElement(DD_INNER_AUTH_SVC)`). */
-  readonly service: DDInnerAuthSvc
-  /** The binding store in use. */
-  readonly store: BindingStore
-  /** The masking logger in use. */
-  readonly logger: Logger
-  /** The clock in use. */
-  readonly now: () => number
-  /** The app-token cache in use. */
-  readonly tokenCache: TokenCache
-  /** DingTalk origins and the login scope. */
-  readonly settings: ResolvedDingTalkSettings
-  /** Closes the store when this object opened it. */
-  close(): Promise<void>
-}
 
 /** What {@link createDingTalkAuth} returns: the login core plus its web-standard HTTP handler. */
 export interface DingTalkAuth extends DingTalkAuthCore, DingTalkHttpHandler {
@@ -162,6 +141,40 @@ export interface DingTalkAuth extends DingTalkAuthCore, DingTalkHttpHandler {
   readonly stateStore: StateStore
   /** The organisation: sync, look-ups, events and the schedule (`start()` / `stop()`). */
   readonly directory: DingTalkDirectory
+  /**
+   * Asks DingTalk and the deployment what is wrong: for each instance the credentials, the published app, the corp,
+   * the permissions each login feature needs, the registered redirect URI, the IP allow-list, the clock and
+   * throttling; locally the stores, the session secret, cookies and the public origin.
+   */
+  doctor(): Promise<DoctorReport>
+  /** Every session of a user or a DingTalk person: list them, and end them everywhere at once. */
+  readonly sessions: DingTalkSessions
+  /**
+   * The signed-in person of a web `Request` (session cookie or `Authorization: Bearer`), or `null`: no session, a
+   * tampered or expired one, or one ended by logout or revocation (checked in the state store on every call).
+   */
+  getSession(request: Request): ReturnType<DingTalkSessionSource['getSession']>
+}
+
+/** A DingTalk person in a corp: by unionId or by the corp's userid. */
+export type DingTalkBindingRef = { corpId: string; unionId: string } | { corpId: string; dingUserId: string }
+
+/**
+ * The session index of the built-in sessions. Revocation is written to the state store and read by every
+ * check (`GET /session`, `verify`, `getSession`, the guards), so it holds in every process from the next request.
+ */
+export interface DingTalkSessions {
+  /** The claims of a valid, unrevoked token, or `null` (also when built-in sessions are off). */
+  verify(token: string): Promise<SessionClaims | null>
+  /** The live sessions of a local user, or of a DingTalk person in a corp, oldest first. */
+  list(owner: { userId: string } | DingTalkBindingRef): Promise<SessionRecord[]>
+  /** Ends every session of a local user (all corps). Resolves how many listed sessions were ended. */
+  revokeUser(userId: string): Promise<number>
+  /**
+   * Ends every session of a DingTalk person in a corp, e.g. when they leave it. Resolves how many listed sessions
+   * were ended (0 when the person has no binding).
+   */
+  revokeBinding(person: DingTalkBindingRef): Promise<number>
 }
 
 /**
@@ -178,7 +191,7 @@ export async function createDingTalkAuth(options: DingTalkAuthOptions): Promise<
   const logger = createMaskingLogger(options.logger ?? createConsoleLogger('warn'))
   const now = options.now ?? (() => Date.now())
   const { store: stateStore, owned: ownsStateStore } = await createStateStore(
-    options.stateStore ?? 'memory',
+    (options.stateStore ?? 'memory') as StateStoreSpec,
     {
       now,
       ...(options.tablePrefix ? { tablePrefix: options.tablePrefix } : {}),
@@ -272,7 +285,7 @@ export async function createDingTalkAuth(options: DingTalkAuthOptions): Promise<
       if (ownsStateStore) await stateStore.close?.()
     },
   }
-  let http: DingTalkHttpHandler
+  let http: DingTalkHttpHandler & Partial<Pick<DingTalkHandler, 'getSession' | 'sessions'>>
   try {
     http =
       options.session || options.onLogin
@@ -288,16 +301,68 @@ export async function createDingTalkAuth(options: DingTalkAuthOptions): Promise<
     await core.close()
     throw error
   }
-  // Until the session index lands, nothing revokes built-in sessions (see SessionRevoker).
-  const sessionRevoker: SessionRevoker | null = null
+  const basePath = http.basePath
+  const publicOrigin = options.http?.publicOrigin
+  const doctorInput: DingTalkDoctorInput = {
+    instances: resolved.map((instance) => ({ name: instance.name, ...instance.authConfig })),
+    settings: {
+      ...settings,
+      now,
+      fetch: options.fetch ?? ((input, init) => fetch(input, init)),
+      redirectUri: publicOrigin ? `${new URL(publicOrigin).origin}${basePath}/callback` : undefined,
+    },
+  }
+  if (options.verifyOnStart) await logDingTalkProblems(doctorInput, logger)
+  const doctor = () =>
+    runDoctor(doctorInput, {
+      store,
+      storeName: describeStore(storeSpec),
+      stateStore,
+      stateStoreName: describeStore(options.stateStore ?? 'memory'),
+      session: options.session,
+      ownSessions: Boolean(options.onLogin),
+      publicOrigin,
+      trustProxy: options.http?.trustProxy ?? false,
+      production: process.env.NODE_ENV === 'production',
+    })
+  const sessionManager = http.sessions ?? null
+  const index: SessionIndex =
+    sessionManager?.index ??
+    createSessionIndex({ stateStore, now, maxAgeMs: (options.session?.maxAgeSeconds ?? 604_800) * 1000 })
+  const bindingIdOf = async (person: DingTalkBindingRef) => {
+    const binding = await store.findBinding(
+      'unionId' in person
+        ? { corpId: person.corpId, unionId: person.unionId }
+        : { corpId: person.corpId, dingUserId: person.dingUserId },
+    )
+    return binding?.id ?? null
+  }
+  const sessions: DingTalkSessions = {
+    verify: async (token) => (sessionManager ? sessionManager.verify(token) : null),
+    async list(owner) {
+      if ('userId' in owner) return index.list({ userId: owner.userId })
+      const bindingId = await bindingIdOf(owner)
+      return bindingId ? index.list({ bindingId }) : []
+    },
+    revokeUser: (userId) => index.revoke({ userId }),
+    async revokeBinding(person) {
+      const bindingId = await bindingIdOf(person)
+      return bindingId ? index.revoke({ bindingId }) : 0
+    },
+  }
+  const getSession = http.getSession ?? (async () => null)
+  // A leaver's sessions end through the session index (only built-in sessions have one).
+  const revoker: SessionRevoker | null = sessionManager
+    ? { revokeBinding: (bindingId) => index.revoke({ bindingId }) }
+    : null
   let directory: DingTalkDirectory
   try {
-    directory = createAuthDirectory(options, core, stateStore, () => sessionRevoker)
+    directory = createAuthDirectory(options, core, stateStore, () => revoker)
   } catch (error) {
     await core.close()
     throw error
   }
-  const eventsPath = `${http.basePath === '/' ? '' : http.basePath}/events`
+  const eventsPath = `${basePath === '/' ? '' : basePath}/events`
   const handler = (request: Request): Promise<Response> =>
     directory.receivesCallbacks && new URL(request.url).pathname === eventsPath
       ? directory.handleCallback(request)
@@ -306,8 +371,11 @@ export async function createDingTalkAuth(options: DingTalkAuthOptions): Promise<
     ...core,
     getElement,
     handler,
-    basePath: http.basePath,
+    basePath,
     stateStore,
+    sessions,
+    getSession: (request) => getSession(request),
+    doctor,
     directory,
     async close() {
       await directory.stop()

@@ -6,6 +6,7 @@ export const DingTalkAuthErrorCode = {
   InvalidRequest: 'invalid_request',
   InvalidState: 'invalid_state',
   CodeInvalid: 'code_invalid',
+  Unauthenticated: 'unauthenticated',
   CorpMismatch: 'corp_mismatch',
   NotCorpMember: 'not_corp_member',
   UserNotBound: 'user_not_bound',
@@ -29,6 +30,7 @@ export const DINGTALK_AUTH_ERROR_STATUS: Readonly<Record<DingTalkAuthErrorCode, 
   invalid_request: 400,
   invalid_state: 400,
   code_invalid: 401,
+  unauthenticated: 401,
   corp_mismatch: 403,
   not_corp_member: 403,
   user_not_bound: 403,
@@ -59,6 +61,10 @@ export const DINGTALK_AUTH_ERROR_MESSAGES: Readonly<
   code_invalid: {
     'zh-CN': '授权码无效、已使用或已过期，请重新登录',
     en: 'The authorization code is invalid, used or expired; please sign in again',
+  },
+  unauthenticated: {
+    'zh-CN': '未登录或登录已失效，请重新登录',
+    en: 'You are not signed in, or your session has ended; please sign in',
   },
   corp_mismatch: {
     'zh-CN': '所选组织与本应用的组织不一致',

@@ -3,12 +3,13 @@ export { STATE_BYTES, generateState, hashState, statesEqual } from './login/stat
 export { createDingTalkAuth } from './createDingTalkAuth'
 export type {
   DingTalkAuth,
-  DingTalkAuthCore,
   DingTalkAuthOptions,
+  DingTalkBindingRef,
   DingTalkHttpOptions,
   DingTalkEndpointOptions,
-  ResolvedDingTalkSettings,
+  DingTalkSessions,
 } from './createDingTalkAuth'
+export type { DingTalkAuthCore, ResolvedDingTalkSettings } from './DingTalkAuthCore'
 
 export { DD_INNER_TYPE, DingTalkConfigError, loadInstances } from './config/loadInstances'
 export type {
@@ -23,15 +24,17 @@ export type { DDInnerLoginConfig } from './login/DDInnerAuth'
 export { DDInnerAuthSvc } from './login/DDInnerAuthSvc'
 export type {
   DDInnerAuthSvcOptions,
+  LoginCallOptions,
+  QrLoginParams,
+  WorkbenchLoginParams,
+} from './login/DDInnerAuthSvc'
+export type {
   DingTalkLoginBinding,
   DingTalkLoginFlow,
   DingTalkLoginResult,
   DingTalkUser,
-  LoginCallOptions,
-  QrLoginParams,
   ResolvedLocalUser,
-  WorkbenchLoginParams,
-} from './login/DDInnerAuthSvc'
+} from './login/loginResult'
 export { toDingTalkAuthError } from './login/toDingTalkAuthError'
 
 export {
@@ -150,30 +153,43 @@ export {
   DEFAULT_BASE_PATH,
   DINGTALK_LOGIN_SCRIPT_SRC,
   MAX_BODY_BYTES,
-  MIN_SESSION_SECRET_BYTES,
   createDingTalkHandler,
-  createMemoryStateStore,
-  createRedisStateStore,
-  createSessionManager,
-  createSqlStateStore,
-  createStateStore,
   normalizeBasePath,
-  toTokenCache,
+  rememberClientAddress,
 } from './http/index'
 export type {
+  DingTalkErrorResponse,
   DingTalkHandler,
   DingTalkHandlerOptions,
   DingTalkHttpHandler,
   DingTalkLoginResponse,
   DingTalkPublicLoginConfig,
-  MemoryStateStoreOptions,
-  RedisClientLike,
-  RedisStateStoreOptions,
+  DingTalkRateLimitOptions,
+  DingTalkSessionSource,
+  DingTalkSessionToken,
+  DingTalkSessionView,
+} from './http/index'
+
+export { MIN_SESSION_SECRET_BYTES, createSessionManager } from './session/createSessionManager'
+export type {
   SessionClaims,
   SessionManager,
+  SessionManagerOptions,
   SessionOptions,
-  SqlStateStore,
-  SqlStateStoreOptions,
-  StateStore,
-  StateStoreSpec,
-} from './http/index'
+} from './session/createSessionManager'
+export type { SessionIndex, SessionOwner, SessionPerson, SessionRecord } from './session/sessionIndex'
+
+export { createMemoryStateStore } from './state/createMemoryStateStore'
+export type { MemoryStateStoreOptions } from './state/createMemoryStateStore'
+export { createRedisStateStore } from './state/createRedisStateStore'
+export type { RedisClientLike, RedisStateStoreOptions } from './state/createRedisStateStore'
+export { LOGIN_STATE_KEY_PREFIX } from './state/StateStore'
+export type { StateStore } from './state/StateStore'
+export { createStateStore } from './state/createStateStore'
+export type { StateStoreSpec } from './state/createStateStore'
+export { createSqlStateStore } from './state/createSqlStateStore'
+export type { SqlStateStore, SqlStateStoreOptions } from './state/createSqlStateStore'
+export { toTokenCache } from './state/toTokenCache'
+
+export { formatDoctorReport } from './doctor/index'
+export type { DoctorCheck, DoctorReport, DoctorStatus } from './doctor/index'

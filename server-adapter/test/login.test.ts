@@ -105,15 +105,16 @@ describe('QR login', () => {
     expect(await a.store.findUser(result.userId)).toMatchObject({ name: '张伟' })
   })
 
-  it('repeat login with a fresh profile: exactly two DingTalk calls, same user', async () => {
+  it('repeat login with a fresh profile and the corpid scope: exactly two DingTalk calls, same user', async () => {
     const a = await auth({ profileMaxAgeMs: 3_600_000 })
+    const scope = 'openid corpid'
     const first = await a.service.loginByQrCode({
-      code: await mintOAuthCode(emu, { clientId: APP_A, userid: ZHANG_WEI.userid }),
+      code: await mintOAuthCode(emu, { clientId: APP_A, userid: ZHANG_WEI.userid, scope }),
       corpId: CORP_A,
     })
     const mark = markCalls(emu)
     const again = await a.service.loginByQrCode({
-      code: await mintOAuthCode(emu, { clientId: APP_A, userid: ZHANG_WEI.userid }),
+      code: await mintOAuthCode(emu, { clientId: APP_A, userid: ZHANG_WEI.userid, scope }),
       corpId: CORP_A,
     })
     expect(again.userId).toBe(first.userId)
@@ -122,15 +123,48 @@ describe('QR login', () => {
     expect(calls(emu, mark)).toEqual({ [EP.userToken]: 1, [EP.me]: 1 })
   })
 
-  it('repeat login by default refreshes the profile but skips the unionId lookup', async () => {
+  it('a former member is refused on a repeat login with a fresh profile and no corpid scope (defect 2)', async () => {
+    const a = await auth({ profileMaxAgeMs: 3_600_000 })
+    const login = async () =>
+      a.service.loginByQrCode({
+        code: await mintOAuthCode(emu, { clientId: APP_A, userid: ZHANG_WEI.userid, scope: 'openid' }),
+        corpId: CORP_A,
+      })
+    await login()
+    const mark = markCalls(emu)
+    await login()
+    // Only the profile is cached: the membership is asked on every login without the corpid scope.
+    expect(calls(emu, mark)).toEqual({ [EP.userToken]: 1, [EP.me]: 1, [EP.byUnionId]: 1 })
+    // The person leaves corp A: the same DingTalk (same apps) without their membership answers from now on.
+    const fixture = structuredClone(emu.fixture)
+    const person = fixture.users.find((u) => u.unionId === ZHANG_WEI.unionId)!
+    person.memberships = person.memberships.filter((m) => m.corpId !== CORP_A)
+    const afterLeave = await startTestEmulator({ fixture })
+    try {
+      const sameStore = await createTestAuth(afterLeave, { profileMaxAgeMs: 3_600_000, store: a.store })
+      auths.push(sameStore)
+      const code = await mintOAuthCode(afterLeave, {
+        clientId: APP_A,
+        unionId: ZHANG_WEI.unionId,
+        scope: 'openid',
+      })
+      const error = await expectAuthError(sameStore.service.loginByQrCode({ code, corpId: CORP_A }))
+      expect(error.code).toBe('not_corp_member')
+    } finally {
+      await afterLeave.close()
+    }
+  })
+
+  it('repeat login by default refreshes the profile but skips the unionId lookup (corpid scope)', async () => {
     const a = await auth()
+    const scope = 'openid corpid'
     const first = await a.service.loginByQrCode({
-      code: await mintOAuthCode(emu, { clientId: APP_A, userid: ZHANG_WEI.userid }),
+      code: await mintOAuthCode(emu, { clientId: APP_A, userid: ZHANG_WEI.userid, scope }),
       corpId: CORP_A,
     })
     const mark = markCalls(emu)
     const again = await a.service.loginByQrCode({
-      code: await mintOAuthCode(emu, { clientId: APP_A, userid: ZHANG_WEI.userid }),
+      code: await mintOAuthCode(emu, { clientId: APP_A, userid: ZHANG_WEI.userid, scope }),
       corpId: CORP_A,
     })
     expect(again.userId).toBe(first.userId)
@@ -332,7 +366,40 @@ describe('workbench login', () => {
       },
       user: { name: '赵敏' },
     })
-    expect(calls(emu)).toEqual({ [EP.appToken]: 1, [EP.getUserInfo]: 1, [EP.userGet]: 1 })
+    // A first login asks the contact type: external contacts are no members.
+    expect(calls(emu)).toEqual({
+      [EP.appToken]: 1,
+      [EP.getUserInfo]: 1,
+      [EP.byUnionId]: 1,
+      [EP.userGet]: 1,
+    })
+  })
+
+  it('refuses an external contact with not_corp_member, in the workbench and then by QR (defect 1)', async () => {
+    const a = await auth({ profileMaxAgeMs: Number.POSITIVE_INFINITY })
+    const authCode = await mintFreeLoginCode(emu, { corpId: CORP_B, userid: ZHOU_JIE.userid })
+    const error = await expectAuthError(a.service.loginByWorkbench({ corpId: CORP_B, authCode }))
+    expect(error.code).toBe('not_corp_member')
+    expect(await a.store.findBinding({ corpId: CORP_B, unionId: ZHOU_JIE.unionId })).toBeNull()
+    const qr = await expectAuthError(
+      a.service.loginByQrCode({
+        code: await mintOAuthCode(emu, {
+          clientId: APP_B,
+          userid: ZHOU_JIE.userid,
+          corpId: CORP_B,
+          scope: 'openid corpid',
+        }),
+        corpId: CORP_B,
+      }),
+    )
+    expect(qr.code).toBe('not_corp_member')
+  })
+
+  it('keeps the seed positional form: loginByWorkbench(corpId, authCode, platform)', async () => {
+    const a = await auth()
+    const authCode = await mintFreeLoginCode(emu, { corpId: CORP_B, userid: ZHAO_MIN.userid })
+    const result = await a.service.loginByWorkbench(CORP_B, authCode, 'ios')
+    expect(result.binding.dingUserId).toBe(ZHAO_MIN.userid)
   })
 
   it('repeat login with profile refresh off: one DingTalk call', async () => {

@@ -14,6 +14,12 @@ export const DingTalkLoginErrorCode = {
   ExchangeFailed: 'exchange-failed',
   /** A step took longer than its timeout. */
   Timeout: 'timeout',
+  /**
+   * A setup mistake that would leave the QR login waiting forever: the page is not on the origin of the backend's
+   * `redirectUri` (a dev proxy; set the server's `publicOrigin`), or the QR frame is not on the config's
+   * `loginOrigin`. The message names both origins and the fix.
+   */
+  OriginMismatch: 'origin-mismatch',
 } as const
 
 /** One of the values of {@link DingTalkLoginErrorCode}. */
@@ -23,10 +29,12 @@ export type DingTalkLoginErrorCode = (typeof DingTalkLoginErrorCode)[keyof typeo
 export interface DingTalkLoginErrorOptions {
   /** The underlying error, for logs; never shown to the user. */
   cause?: unknown
-  /** The backend's stable error code (`design.md` §4.2), e.g. `code_invalid`, when the backend answered one. */
+  /** The backend's stable error code, e.g. `code_invalid`, when the backend answered one. */
   serverCode?: string
   /** DingTalk's request id, when the backend passed one on: quote it to DingTalk support. */
   requestId?: string
+  /** The HTTP status of the backend's error answer. */
+  status?: number
 }
 
 /**
@@ -40,13 +48,16 @@ export interface DingTalkLoginErrorOptions {
  * ```
  */
 export class DingTalkLoginError extends Error {
-  // `declare`d and set in the constructor: an ES2018 build would otherwise emit a defineProperty helper per field.
+  // `declare`d and set in the constructor: an ES2018 build would otherwise emit a defineProperty helper per field,
+  // which would also overwrite them with `undefined` after `Object.assign`.
   /** Stable client-side code. */
   declare readonly code: DingTalkLoginErrorCode
-  /** The backend's error code (`design.md` §4.2), when there is one. */
+  /** The backend's error code, when there is one. */
   declare readonly serverCode: string | undefined
   /** DingTalk's request id, when the backend passed one on. */
   declare readonly requestId: string | undefined
+  /** The HTTP status of the backend's error answer, when the backend answered with an error. */
+  declare readonly status: number | undefined
 
   constructor(code: DingTalkLoginErrorCode, message: string, options?: DingTalkLoginErrorOptions) {
     // Error itself takes `cause` from the options; `Object.assign` skips them when missing.

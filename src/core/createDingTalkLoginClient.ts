@@ -4,14 +4,18 @@ import type {
   DingTalkLocale,
   DingTalkLoginConfig,
   DingTalkLoginResult,
+  DingTalkSession,
   LoginPlatform,
   LoginType,
   QrCodeExchange,
   WorkbenchCodeExchange,
 } from './types'
 
-/** The backend's base path when none is given (`design.md` §4.2). */
+/** The backend's base path when none is given. */
 export const DEFAULT_ENDPOINT = '/api/auth/dingtalk'
+
+/** How long one backend call may take by default. */
+export const DEFAULT_REQUEST_TIMEOUT_MS = 10_000
 
 /** A `fetch` with the standard signature; pass your own for tests, SSR proxies or instrumentation. */
 export type FetchLike = (input: string, init: RequestInit) => Promise<Response>
@@ -30,16 +34,26 @@ export interface DingTalkLoginClientOptions {
   fetch?: FetchLike
   /** Sent as `Accept-Language`, so the backend's error messages come in the same language. */
   locale?: DingTalkLocale
+  /**
+   * Give up on a call after this many milliseconds with the `timeout` code (the request is aborted); `0` waits
+   * forever.
+   * @default 10000
+   */
+  timeoutMs?: number
+}
+
+/** Options of one call. */
+export interface RequestOptions {
+  /** Cancels the request; the call then rejects. */
+  signal?: AbortSignal
 }
 
 /** Options of {@link fetchLoginConfig}. */
-export interface GetConfigOptions {
+export interface GetConfigOptions extends RequestOptions {
   /** Tenant hint for a backend that serves several corps. */
   corpId?: string
   /** Name of the login instance on a backend with several. */
   instance?: string
-  /** Cancels the request. */
-  signal?: AbortSignal
 }
 
 /** Input of {@link DingTalkLoginClient.getLoginCode}, the element-style single entry point. */
@@ -55,88 +69,112 @@ export interface GetLoginCodeInput {
   corpId?: string
 }
 
-/** Typed calls to the backend routes of `design.md` §4.2. Every failure is a {@link DingTalkLoginError}. */
+/** Typed calls to the backend's DingTalk routes. Every failure is a {@link DingTalkLoginError}. */
 export interface DingTalkLoginClient<TResult = DingTalkLoginResult> {
   /** `GET {endpoint}/config`; the backend also sets the state cookie. */
   getConfig(options?: GetConfigOptions): Promise<DingTalkLoginConfig>
   /** `POST {endpoint}/login/qr`. */
-  loginWithQrCode(input: QrCodeExchange): Promise<TResult>
+  loginWithQrCode(input: QrCodeExchange, options?: RequestOptions): Promise<TResult>
   /** `POST {endpoint}/login/workbench`. */
-  loginWithWorkbenchCode(input: WorkbenchCodeExchange): Promise<TResult>
+  loginWithWorkbenchCode(input: WorkbenchCodeExchange, options?: RequestOptions): Promise<TResult>
   /** Exchanges either kind of code, picking the route by `loginType`. */
   getLoginCode(input: GetLoginCodeInput): Promise<TResult>
+  /** `GET {endpoint}/session`: the signed-in user, or `null` when the backend answers 401. */
+  getSession(options?: RequestOptions): Promise<DingTalkSession | null>
+  /** `POST {endpoint}/logout`: ends this browser's session. */
+  logout(options?: RequestOptions): Promise<void>
+}
+
+const asString = (value: unknown): string | undefined => (typeof value === 'string' ? value : undefined)
+
+/** The backend's `{ error: { code, message, requestId } }`, keeping only strings whatever a broken backend sends. */
+function toServerError(status: number, body: unknown): DingTalkLoginError {
+  const error: { code?: unknown; message?: unknown; requestId?: unknown } = Object(Object(body).error)
+  return new DingTalkLoginError('exchange-failed', asString(error.message) || `HTTP ${status}`, {
+    serverCode: asString(error.code),
+    requestId: asString(error.requestId),
+    status,
+  })
 }
 
 /**
- * One JSON call: `credentials: 'include'` (the state and session cookies), the backend's
- * `{ error: { code, message, requestId } }` turned into `DingTalkLoginError('exchange-failed')` with `serverCode`
- * and `requestId` (strings only), a failed request (network, no JSON) into `exchange-failed` too. No timeout of
- * its own: the stores' deadline covers it and ignores a late answer. Internal: the stores call it for their default
- * exchange.
+ * One JSON call with `credentials: 'include'` (the state and session cookies). Its own timeout aborts it with the
+ * `timeout` code, `signal` cancels it. The backend's error body becomes `exchange-failed` with `serverCode` and
+ * `requestId`; a failed request (network, no JSON) `exchange-failed` too. A 204 resolves with `undefined`.
  */
 export async function request<T>(
-  {
-    endpoint = DEFAULT_ENDPOINT,
-    locale,
-    fetch: f = fetch,
-    signal,
-  }: DingTalkLoginClientOptions & GetConfigOptions,
+  options: DingTalkLoginClientOptions & RequestOptions,
   path: string,
   body?: object,
 ): Promise<T> {
-  // A default parameter: `fetch` is looked up at call time, never captured at import.
-  const response = await f(endpoint.replace(/\/+$/, '') + path, {
-    method: body && 'POST', // else fetch's GET
-    headers: {
-      Accept: 'application/json',
-      ...(locale && { 'Accept-Language': locale }),
-      ...(body && { 'Content-Type': 'application/json' }),
-    },
-    body: body && JSON.stringify(body),
-    credentials: 'include',
-    signal,
-  }).catch((cause: unknown) => {
-    throw toDingTalkLoginError(cause, 'exchange-failed')
-  })
-  const data = await response.json().catch(() => 0)
-  if (!response.ok || !data) {
-    const { code, message, requestId } = Object(data && data.error)
-    // Only strings from the error body, whatever a broken backend sends (a string is its own `'' + value`).
-    const text = (value: unknown) => (value === '' + value ? value : undefined)
-    throw new DingTalkLoginError('exchange-failed', text(message) || 'HTTP ' + response.status, {
-      serverCode: text(code),
-      requestId: text(requestId),
+  const { endpoint = DEFAULT_ENDPOINT, locale, signal, timeoutMs = DEFAULT_REQUEST_TIMEOUT_MS } = options
+  // Looked up at call time, never captured at import.
+  const send = options.fetch || fetch
+  const controller = new AbortController()
+  const abort = () => controller.abort()
+  let timedOut = false
+  const timer =
+    timeoutMs > 0
+      ? setTimeout(() => {
+          timedOut = true
+          abort()
+        }, timeoutMs)
+      : undefined
+  if (signal) signal.addEventListener('abort', abort)
+  if (signal && signal.aborted) abort()
+  try {
+    const response = await send(endpoint.replace(/\/+$/, '') + path, {
+      method: body ? 'POST' : 'GET',
+      headers: {
+        Accept: 'application/json',
+        ...(locale ? { 'Accept-Language': locale } : {}),
+        ...(body ? { 'Content-Type': 'application/json' } : {}),
+      },
+      body: body ? JSON.stringify(body) : undefined,
+      credentials: 'include',
+      signal: controller.signal,
     })
+    if (response.status === 204) return undefined as T
+    const data: unknown = await response.json().catch(() => null)
+    if (timedOut) throw new Error('aborted')
+    if (!response.ok || data === null) throw toServerError(response.status, data)
+    return data as T
+  } catch (error) {
+    throw timedOut
+      ? new DingTalkLoginError('timeout', `${path}: no answer in ${timeoutMs} ms`, { cause: error })
+      : toDingTalkLoginError(error, 'exchange-failed')
+  } finally {
+    clearTimeout(timer)
+    if (signal) signal.removeEventListener('abort', abort)
   }
-  return data as T
 }
 
 /** `GET {endpoint}/config`: the login config; the backend also sets the state cookie. */
 export async function fetchLoginConfig(
   options: DingTalkLoginClientOptions & GetConfigOptions = {},
 ): Promise<DingTalkLoginConfig> {
-  // JSON drops the unset ones.
-  const query =
-    '' +
-    new URLSearchParams(JSON.parse(JSON.stringify({ corpId: options.corpId, instance: options.instance })))
-  const config = await request<DingTalkLoginConfig>(options, '/config' + (query && '?' + query))
+  const query = new URLSearchParams()
+  if (options.corpId) query.set('corpId', options.corpId)
+  if (options.instance) query.set('instance', options.instance)
+  const search = query.toString()
+  const config = await request<DingTalkLoginConfig>(options, search ? `/config?${search}` : '/config')
   // Every value the QR login needs, so that a broken backend fails here, typed, not in the vendor script.
-  if (!(
-    config.state &&
-    config.scriptSrc &&
-    config.appKey &&
-    config.redirectUri &&
-    config.scope &&
-    config.loginOrigin
-  ))
-    throw new DingTalkLoginError('exchange-failed', 'bad config')
+  const required = [
+    config.state,
+    config.scriptSrc,
+    config.appKey,
+    config.redirectUri,
+    config.scope,
+    config.loginOrigin,
+  ]
+  if (!required.every(Boolean)) throw new DingTalkLoginError('exchange-failed', 'bad config')
   return config
 }
 
 /** `POST {endpoint}/login/qr { code, state, platform }`: the login result. */
 export function exchangeQrCode<TResult = DingTalkLoginResult>(
   input: QrCodeExchange,
-  options: DingTalkLoginClientOptions = {},
+  options: DingTalkLoginClientOptions & RequestOptions = {},
 ): Promise<TResult> {
   return request(options, '/login/qr', input)
 }
@@ -144,19 +182,35 @@ export function exchangeQrCode<TResult = DingTalkLoginResult>(
 /** `POST {endpoint}/login/workbench { corpId, authCode, platform }`: the login result. */
 export function exchangeWorkbenchCode<TResult = DingTalkLoginResult>(
   input: WorkbenchCodeExchange,
-  options: DingTalkLoginClientOptions = {},
+  options: DingTalkLoginClientOptions & RequestOptions = {},
 ): Promise<TResult> {
   return request(options, '/login/workbench', input)
 }
 
-/** The backend routes of `design.md` §4.2 as one object bound to `options`. */
+/** `GET {endpoint}/session`: the signed-in user, or `null` for any 401 (no session, or an ended one). */
+export function fetchSession(
+  options: DingTalkLoginClientOptions & RequestOptions = {},
+): Promise<DingTalkSession | null> {
+  return request<DingTalkSession>(options, '/session').catch((error: DingTalkLoginError) => {
+    // The server says `unauthenticated` (older ones `code_invalid`): any 401 means no session.
+    if (error.status === 401) return null
+    throw error
+  })
+}
+
+/** `POST {endpoint}/logout`: ends this browser's session. */
+export async function logout(options: DingTalkLoginClientOptions & RequestOptions = {}): Promise<void> {
+  await request(options, '/logout', {})
+}
+
+/** The backend's DingTalk routes as one object bound to `options`. */
 export function createDingTalkLoginClient<TResult = DingTalkLoginResult>(
   options: DingTalkLoginClientOptions = {},
 ): DingTalkLoginClient<TResult> {
   const client: DingTalkLoginClient<TResult> = {
     getConfig: (config) => fetchLoginConfig({ ...options, ...config }),
-    loginWithQrCode: (input) => exchangeQrCode<TResult>(input, options),
-    loginWithWorkbenchCode: (input) => exchangeWorkbenchCode<TResult>(input, options),
+    loginWithQrCode: (input, call) => exchangeQrCode<TResult>(input, { ...options, ...call }),
+    loginWithWorkbenchCode: (input, call) => exchangeWorkbenchCode<TResult>(input, { ...options, ...call }),
     getLoginCode({ code, loginType, platform, state, corpId }) {
       if (loginType === 'workbench') {
         if (!corpId)
@@ -166,6 +220,8 @@ export function createDingTalkLoginClient<TResult = DingTalkLoginResult>(
       if (!state) return Promise.reject(new DingTalkLoginError('state-mismatch', 'QR login needs the state'))
       return client.loginWithQrCode({ code, state, platform })
     },
+    getSession: (call) => fetchSession({ ...options, ...call }),
+    logout: (call) => logout({ ...options, ...call }),
   }
   return client
 }

@@ -1,4 +1,5 @@
-import type { DingTalkLoginError, DingTalkLoginErrorCode } from './DingTalkLoginError'
+import { DingTalkLoginError } from './DingTalkLoginError'
+import type { DingTalkLoginErrorCode } from './DingTalkLoginError'
 import { toDingTalkLoginError } from './toDingTalkLoginError'
 
 /** The callbacks both login stores call. */
@@ -15,140 +16,202 @@ interface FlowState<TResult> {
 }
 
 /**
- * The steps of one run. Positional helpers (minified to one letter each, unlike the keys of an object):
- * - `put(patch, code?)`: sets state while the run is current and throws otherwise, which silently ends the steps;
- *   `code` is what a failure from then on gets (a thrown {@link DingTalkLoginError} keeps its own);
- * - `onEnd(undo)`: work that ending the run undoes (timers, the QR frame); done at once when the run already ended
- *   (a vendor that fails synchronously ends it before its dispose function is registered);
- * - `fail(error)`: ends the run in `error`;
- * - `exchange(send)`: ends the run's steps, goes to `exchanging` and follows `send()`; once per run;
- * - `signal`: aborted when the run ends.
- *
- * The steps may resolve with a number: the run restarts after that many milliseconds (the QR code's refresh).
+ * Thrown by `run.put` once its run is over (a newer run began, the flow stopped, the run settled or went on to
+ * its exchange), so that the steps stop at their next `put` without checking anything themselves. Swallowed in
+ * `begin`, where the steps' promise is handled: it never reaches `onError`.
+ */
+const RUN_ENDED = Symbol('login run ended')
+
+/** What the steps of one run work with. */
+export interface LoginRun<TResult, TState> {
+  /**
+   * Sets state while the run is current, else throws the "run ended" sentinel, which ends the steps quietly.
+   * `failureCode` is the code a failure gets from then on (a thrown {@link DingTalkLoginError} keeps its own).
+   */
+  put(patch: Partial<TState>, failureCode?: DingTalkLoginErrorCode): void
+  /**
+   * Registers work that ending the run undoes (timers, the QR frame). Done at once when the run already ended: a
+   * vendor that fails synchronously ends the run before its dispose function is registered.
+   */
+  onEnd(undo: () => void): void
+  /**
+   * Ends the run in `error`. While the run's exchange is pending, the error is reported through `onError` only:
+   * the exchange decides how the run ends. Ignored once the run ended.
+   */
+  fail(error: unknown): void
+  /**
+   * Goes to `exchanging` and follows `send()` under the deadline again; once per run. The steps can `put` no more,
+   * but what they registered with `onEnd` stays until the exchange settles, so the QR frame can still report.
+   */
+  exchange(send: () => Promise<TResult>): void
+  /** Aborted when the run ends. */
+  signal: AbortSignal
+}
+
+/**
+ * The steps of one run. They may resolve with a number: the run restarts after that many milliseconds (the QR
+ * code's refresh), unless it went on to an exchange.
  */
 export type LoginSteps<TResult, TArgs, TState> = (
   args: TArgs,
-  put: (patch: Partial<TState>, code?: DingTalkLoginErrorCode) => void,
-  onEnd: (undo: () => void) => void,
-  fail: (error: unknown) => void,
-  exchange: (send: () => Promise<TResult>) => void,
-  signal: AbortSignal,
+  run: LoginRun<TResult, TState>,
 ) => Promise<number | void>
 
+/** What `start` was asked for, and the run id at that time: a run that began since means nothing is pending. */
+interface PendingRun<TArgs> {
+  args: TArgs
+  runId: number
+}
+
 /**
- * The lifecycle both login stores share (style.md A3: the stores stay one per instance): runs that a newer run or
- * a stop silences, `start` on the next microtask (a StrictMode start–stop–start costs one run), a stop that undoes
- * every timer and listener, and a restart that follows a pending exchange and keeps a success.
+ * The lifecycle both login stores share (one store per component instance): runs that a newer run or a stop
+ * silences, `start` on the next microtask (a StrictMode start–stop–start costs one run), a stop that undoes every
+ * timer and listener, and a restart that follows a pending exchange and keeps a success.
  *
  * One deadline (`start`'s `timeoutMs`, `0` for none) bounds the network steps: from the start of a run until its
  * steps are done (waiting for a scan is no network step), and again the exchange. When it passes, the run ends in
- * `error` with the `timeout` code. A run that ended ignores whatever answers later (the backend calls have no
- * timeout of their own).
+ * `error` with the `timeout` code, and whatever answers later is ignored.
  */
 export function createLoginFlow<TResult, TArgs, TState extends FlowState<TResult>>(
-  getDeps: () => LoginCallbacks<TResult>,
+  getCallbacks: () => LoginCallbacks<TResult>,
   set: (partial: Partial<TState>) => void,
   get: () => TState,
   steps: LoginSteps<TResult, TArgs, TState>,
 ) {
-  let current: { a: TArgs; i: number } | 0 = 0
-  let id = 0
-  let undo: (() => void)[] = []
-  let pending: Promise<TResult> | 0 = 0
-  let deadline: number
+  // A run is current while its id is this one; every end of a run bumps it.
+  let currentRunId = 0
+  let pendingRun: PendingRun<TArgs> | null = null
+  let undoOnEnd: (() => void)[] = []
+  let pendingExchange: Promise<TResult> | null = null
+  let deadlineMs = 0
   // The deadline's, then the refresh's: one timer at a time.
-  let timer: ReturnType<typeof setTimeout>
-  const end = () => {
+  let timer: ReturnType<typeof setTimeout> | undefined
+
+  const endRun = () => {
     clearTimeout(timer)
-    undo.forEach((f) => f())
-    undo = []
-  }
-  // Fails run `runId` with `timeout` once the deadline passed.
-  const arm = (runId: number) => {
-    if (deadline > 0) timer = setTimeout(done, deadline, runId, toDingTalkLoginError('timeout', 'timeout'))
+    const undo = undoOnEnd
+    undoOnEnd = []
+    undo.forEach((step) => step())
   }
 
-  // Settles run `runId` in `error` when `error` is given, else in `success` with `result`. Ends the run: later
-  // answers of its steps are ignored.
-  const done = (runId: number, error: DingTalkLoginError | 0, result?: TResult) => {
-    if (runId !== id) return
-    id++
-    end()
-    // `error` is null since the run began.
-    set((error ? { status: 'error', error } : { status: 'success', result }) as Partial<TState>)
-    const callback = getDeps()[error ? 'onError' : 'onSuccess'] as ((value: unknown) => void) | undefined
-    if (callback) callback(error || result)
+  const report = (error: DingTalkLoginError) => {
+    const { onError } = getCallbacks()
+    if (onError) onError(error)
   }
 
-  const follow = (runId: number, exchange: Promise<TResult>) => (
-    arm(runId),
-    exchange.then(
-      (result) => done(runId, 0, result),
-      (error: unknown) => done(runId, toDingTalkLoginError(error, 'exchange-failed')),
+  /** Ends run `runId` in `error` or `success`, unless it already ended. */
+  const settle = (runId: number, outcome: { error: DingTalkLoginError } | { result: TResult }) => {
+    if (runId !== currentRunId) return
+    currentRunId++
+    endRun()
+    if ('error' in outcome) {
+      set({ status: 'error', error: outcome.error } as Partial<TState>)
+      report(outcome.error)
+    } else {
+      set({ status: 'success', result: outcome.result } as Partial<TState>)
+      const { onSuccess } = getCallbacks()
+      if (onSuccess) onSuccess(outcome.result)
+    }
+  }
+
+  const armDeadline = (runId: number) => {
+    if (deadlineMs <= 0) return
+    const ms = deadlineMs
+    timer = setTimeout(
+      () => settle(runId, { error: new DingTalkLoginError('timeout', `No answer within ${ms} ms`) }),
+      ms,
     )
-  )
+  }
+
+  const followExchange = (runId: number, exchange: Promise<TResult>) => {
+    armDeadline(runId)
+    exchange.then(
+      (result) => settle(runId, { result }),
+      (error: unknown) => settle(runId, { error: toDingTalkLoginError(error, 'exchange-failed') }),
+    )
+  }
 
   // Only called while started.
-  const begin = () => {
-    end()
-    const runId = ++id
-    let code: DingTalkLoginErrorCode = 'exchange-failed'
+  const begin = (args: TArgs) => {
+    endRun()
+    const runId = ++currentRunId
+    const isCurrent = () => runId === currentRunId
+    let failureCode: DingTalkLoginErrorCode = 'exchange-failed'
+    let exchanging = false
     const controller = new AbortController()
-    undo.push(() => controller.abort())
-    pending = 0
-    const fail = (error: unknown) => done(runId, toDingTalkLoginError(error, code))
-    arm(runId)
-    steps(
-      (current as Exclude<typeof current, 0>).a,
-      (patch, next) => {
-        if (runId !== id) throw 0
-        if (next) code = next
+    undoOnEnd.push(() => controller.abort())
+    pendingExchange = null
+
+    const run: LoginRun<TResult, TState> = {
+      put(patch, nextFailureCode) {
+        if (!isCurrent() || exchanging) throw RUN_ENDED
+        if (nextFailureCode) failureCode = nextFailureCode
         set(patch)
       },
-      (f) => (runId !== id ? f() : undo.push(f)),
-      fail,
-      (send) => {
-        if (runId !== id) return
-        end()
-        set({ status: 'exchanging' } as Partial<TState>)
-        // A run of its own: the steps' run is over, whatever it reports later is ignored.
-        void follow(++id, (pending = Promise.resolve().then(send)))
+      onEnd(undo) {
+        if (isCurrent()) undoOnEnd.push(undo)
+        else undo()
       },
-      controller.signal,
-    ).then((every) => {
-      if (runId === id) {
+      fail(error) {
+        if (!isCurrent()) return
+        const loginError = toDingTalkLoginError(error, failureCode)
+        if (exchanging) report(loginError)
+        else settle(runId, { error: loginError })
+      },
+      exchange(send) {
+        if (!isCurrent() || exchanging) return
+        exchanging = true
+        clearTimeout(timer) // the refresh: a scanned code is never replaced by a new QR code
+        set({ status: 'exchanging' } as Partial<TState>)
+        pendingExchange = Promise.resolve().then(send)
+        followExchange(runId, pendingExchange)
+      },
+      signal: controller.signal,
+    }
+
+    armDeadline(runId)
+    steps(args, run).then(
+      (refreshAfterMs) => {
+        if (!isCurrent() || exchanging) return
+        // The network steps are done; waiting for a scan has no deadline.
         clearTimeout(timer)
-        if (every! > 0) timer = setTimeout(restart, every!)
-      }
-    }, fail)
+        if (refreshAfterMs) timer = setTimeout(restart, refreshAfterMs)
+      },
+      (error: unknown) => {
+        // The "run ended" sentinel is swallowed here.
+        if (error !== RUN_ENDED) run.fail(error)
+      },
+    )
   }
 
   /** Starts a new run now when started, unless exchanging or after a success. */
   const restart = () => {
     const { status } = get()
-    if (current && status !== 'exchanging' && status !== 'success') begin()
+    if (pendingRun && status !== 'exchanging' && status !== 'success') begin(pendingRun.args)
   }
 
   return {
     /**
-     * Starts a run with `args` on the next microtask, unless a `restart` before it started one; `timeoutMs` is the
-     * deadline of the network steps (`0`: none). Returns the stop function.
+     * Starts a run with `args` on the next microtask, unless a `restart` before it started one;
+     * `timeoutMs` is the deadline of the network steps (`0`: none). Returns the stop function.
      */
     start(args: TArgs, timeoutMs = 15_000) {
-      const token = { a: args, i: id }
-      current = token
-      deadline = timeoutMs
+      const run: PendingRun<TArgs> = { args, runId: currentRunId }
+      pendingRun = run
+      deadlineMs = timeoutMs
       queueMicrotask(() => {
+        // A newer start or a stop replaced it, or a restart already began a run with it.
+        if (pendingRun !== run || run.runId !== currentRunId) return
         const { status } = get()
-        if (current !== token || token.i !== id || status === 'success') return
-        if (pending && status === 'exchanging') void follow(++id, pending)
-        else begin()
+        if (status === 'success') return
+        if (pendingExchange && status === 'exchanging') followExchange(++currentRunId, pendingExchange)
+        else begin(args)
       })
       return () => {
-        if (current !== token) return
-        current = 0
-        id++
-        end()
+        if (pendingRun !== run) return
+        pendingRun = null
+        currentRunId++
+        endRun()
       }
     },
     restart,

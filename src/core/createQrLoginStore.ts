@@ -1,11 +1,13 @@
 import { createStore, type StoreApi } from 'zustand/vanilla'
 import type { DingTalkLoginError } from './DingTalkLoginError'
 import { createLoginFlow } from './createLoginFlow'
-import { fetchLoginConfig, request } from './createDingTalkLoginClient'
+import { checkPageOrigin } from './checkPageOrigin'
+import { exchangeQrCode, fetchLoginConfig } from './createDingTalkLoginClient'
 import type { FetchLike } from './createDingTalkLoginClient'
 import { loadScript } from './loadQrLoginSdk'
 import type { LoadQrLoginSdkOptions } from './loadQrLoginSdk'
 import { mountQrFrame } from './mountQrFrame'
+import { preconnect } from './preloadQrLogin'
 import type {
   DingTalkLocale,
   DingTalkLoginConfig,
@@ -15,13 +17,13 @@ import type {
 } from './types'
 import type { DTFrameLogin } from './vendor'
 
-/** Named states of the QR login (`design.md` §5), shown as `data-state`. */
+/** Named states of the QR login, shown as `data-state`. */
 export type QrLoginStatus =
   'idle' | 'loading-config' | 'loading-script' | 'waiting-for-scan' | 'exchanging' | 'success' | 'error'
 
 /**
- * The vendor side effects of the QR login, each with a default (style.md C3). Read on every use, so a
- * function that returns them may hand out the latest ones.
+ * The vendor side effects of the QR login, each with a default, so that tests and stories can pass fakes. Read on
+ * every use, so a function that returns them may hand out the latest ones.
  */
 export interface QrLoginDeps<TResult = DingTalkLoginResult> {
   /**
@@ -63,7 +65,8 @@ export interface QrLoginOptions {
   /** CSP nonce for the `ddlogin.js` script tag. */
   nonce?: string
   /**
-   * URL of `ddlogin.js`, overriding the backend's `scriptSrc`.
+   * URL of `ddlogin.js`, overriding the backend's `scriptSrc`. When given, the script loads while `GET /config` is
+   * in flight instead of after it, so the QR code shows sooner.
    * @default the config's `scriptSrc`
    */
   scriptSrc?: string
@@ -92,10 +95,17 @@ export interface QrLoginOptions {
   refreshIntervalMs?: number
   /**
    * Give up after this many milliseconds, with the `timeout` code: one deadline for fetching the config and
-   * loading `ddlogin.js` together, and again for the exchange of a scanned code; `0` waits forever.
+   * loading `ddlogin.js` together, and again for the exchange of a scanned code; `0` waits forever. Each backend
+   * call also has its own timeout (`requestTimeoutMs`).
    * @default 15000
    */
   sdkTimeoutMs?: number
+  /**
+   * Give up on one backend call (`GET /config`, `POST /login/qr`) after this many milliseconds, with the
+   * `timeout` code; `0` waits forever.
+   * @default 10000
+   */
+  requestTimeoutMs?: number
 }
 
 /** State and actions of one QR login. */
@@ -118,12 +128,19 @@ export interface QrLoginState<TResult = DingTalkLoginResult> {
   retry(): void
 }
 
+/** What one run of the QR login works on. */
+interface QrLoginRunArgs {
+  container: HTMLElement
+  options: QrLoginOptions
+}
+
 /** A store created by {@link createQrLoginStore}. */
 export type QrLoginStore<TResult = DingTalkLoginResult> = StoreApi<QrLoginState<TResult>>
 
 /**
- * One QR login: config → `ddlogin.js` → QR iframe → scan → exchange. Create one per component instance
- * (style.md A3); all steps, timers and error mapping live here, the React layer only subscribes.
+ * One QR login: config (with `ddlogin.js` at the same time when its URL is known) → QR iframe → scan → exchange.
+ * Create one per component instance; all steps, timers and error mapping live here, the React layer only
+ * subscribes.
  */
 export function createQrLoginStore<TResult = DingTalkLoginResult>(
   deps: QrLoginDeps<TResult> | (() => QrLoginDeps<TResult>) = {},
@@ -131,35 +148,34 @@ export function createQrLoginStore<TResult = DingTalkLoginResult>(
   const getDeps = typeof deps === 'function' ? deps : () => deps
 
   return createStore<QrLoginState<TResult>>((set, get) => {
-    const flow = createLoginFlow<TResult, [HTMLElement, QrLoginOptions], QrLoginState<TResult>>(
+    const flow = createLoginFlow<TResult, QrLoginRunArgs, QrLoginState<TResult>>(
       getDeps,
       set,
       get,
-      async ([container, options], put, onEnd, fail, exchange, signal) => {
+      async ({ container, options }, run) => {
         const { fetchConfig = fetchLoginConfig, loadSdk = loadScript, fetch } = getDeps()
-        const http = { ...options, fetch }
-        const { refreshIntervalMs: every = 540_000, platform = 'web' } = options
-        put({ status: 'loading-config', error: null }) // a run never starts after a success
-        // The default `fetchLoginConfig` reads the endpoint, locale, fetch and corp hint; an injected one the corp hint.
-        const config = await fetchConfig({ ...http, signal })
-        put({ status: 'loading-script' }, 'sdk-load-failed')
-        const sdk = await loadSdk({
-          src: options.scriptSrc || config.scriptSrc,
-          nonce: options.nonce,
-          timeoutMs: options.sdkTimeoutMs,
-        })
-        put({ status: 'waiting-for-scan' }, 'auth-code-failed')
+        const { refreshIntervalMs = 540_000, platform = 'web', requestTimeoutMs } = options
+        const backend = { ...options, fetch, timeoutMs: requestTimeoutMs }
+        const load = (src: string) => loadSdk({ src, nonce: options.nonce, timeoutMs: options.sdkTimeoutMs })
+        run.put({ status: 'loading-config', error: null }) // a run never starts after a success
+        // With the script's URL known up front, `ddlogin.js` and the config download at the same time.
+        const earlyLoad = options.scriptSrc ? load(options.scriptSrc) : null
+        // Its failure is reported below, where it is awaited, once the config is in.
+        if (earlyLoad) earlyLoad.catch(() => undefined)
+        // The default `fetchLoginConfig` reads the endpoint, locale, fetch, timeout and corp hint; an injected one
+        // the corp hint and the signal.
+        const config = await fetchConfig({ ...backend, signal: run.signal })
+        checkPageOrigin(config.redirectUri)
+        preconnect(new URL(config.loginOrigin).origin)
+        run.put({ status: 'loading-script' }, 'sdk-load-failed')
+        const sdk = await (earlyLoad || load(config.scriptSrc))
+        run.put({ status: 'waiting-for-scan' }, 'auth-code-failed')
+        const exchangeCode =
+          getDeps().exchangeCode || ((body: QrCodeExchange) => exchangeQrCode<TResult>(body, backend))
         const onCode = (code: string) =>
-          exchange(() =>
-            // The default is `exchangeQrCode`'s request, without its wrapper.
-            (getDeps().exchangeCode || ((body) => request<TResult>(http, '/login/qr', body)))({
-              code,
-              state: config.state,
-              platform,
-            }),
-          )
-        onEnd(mountQrFrame(sdk, container, { ...options, config }, { onCode, onError: fail }))
-        return every
+          run.exchange(() => exchangeCode({ code, state: config.state, platform }))
+        run.onEnd(mountQrFrame(sdk, container, { ...options, config }, { onCode, onError: run.fail }))
+        return refreshIntervalMs
       },
     )
 
@@ -167,7 +183,7 @@ export function createQrLoginStore<TResult = DingTalkLoginResult>(
       status: 'idle',
       error: null,
       result: null,
-      mount: (container, options = {}) => flow.start([container, options], options.sdkTimeoutMs),
+      mount: (container, options = {}) => flow.start({ container, options }, options.sdkTimeoutMs),
       refresh: flow.restart,
       retry: flow.restart,
     }

@@ -1,18 +1,21 @@
 import { createStore, type StoreApi } from 'zustand/vanilla'
 import { DingTalkLoginError } from './DingTalkLoginError'
 import { createLoginFlow } from './createLoginFlow'
-import { fetchLoginConfig, request } from './createDingTalkLoginClient'
+import { exchangeWorkbenchCode, fetchLoginConfig } from './createDingTalkLoginClient'
 import type { FetchLike } from './createDingTalkLoginClient'
 import { createDingTalkBridge } from './dingtalkBridge'
 import type { DingTalkBridge } from './dingtalkBridge'
 import type { DingTalkEnv } from './detectDingTalkEnv'
 import type { DingTalkLocale, DingTalkLoginConfig, DingTalkLoginResult, WorkbenchCodeExchange } from './types'
 
-/** Named states of the workbench free login (`design.md` §5), shown as `data-state`. */
+/** Named states of the workbench free login, shown as `data-state`. */
 export type WorkbenchLoginStatus =
   'idle' | 'detecting' | 'not-in-dingtalk' | 'requesting-code' | 'exchanging' | 'success' | 'error'
 
-/** The vendor side effects of the workbench login, each with a default (style.md C3). Read on every use. */
+/**
+ * The vendor side effects of the workbench login, each with a default, so that tests and stories can pass fakes.
+ * Read on every use.
+ */
 export interface WorkbenchLoginDeps<TResult = DingTalkLoginResult> {
   /**
    * The DingTalk JS bridge.
@@ -67,6 +70,12 @@ export interface WorkbenchLoginOptions {
    */
   timeoutMs?: number
   /**
+   * Give up on one backend call (`GET /config`, `POST /login/workbench`) after this many milliseconds, with the
+   * `timeout` code; `0` waits forever.
+   * @default 10000
+   */
+  requestTimeoutMs?: number
+  /**
    * The query string to read the corp from.
    * @default location.search
    */
@@ -97,6 +106,8 @@ export type WorkbenchLoginStore<TResult = DingTalkLoginResult> = StoreApi<Workbe
 
 const PLACEHOLDER = '$CORPID$'
 
+const currentSearch = () => (typeof location === 'undefined' ? '' : location.search)
+
 /** The corp from a `?corpId=` / `?corpid=` query, ignoring DingTalk's unreplaced `$CORPID$` placeholder. */
 export function getCorpIdFromSearch(search: string): string | undefined {
   const query = new URLSearchParams(search)
@@ -111,7 +122,7 @@ export function shouldShowWorkbenchFallback(status: WorkbenchLoginStatus, onErro
 
 /**
  * One workbench free login: detect the container → `requestAuthCode` (with our own timeout) → exchange. Create
- * one per component instance (style.md A3).
+ * one per component instance.
  */
 export function createWorkbenchLoginStore<TResult = DingTalkLoginResult>(
   deps: WorkbenchLoginDeps<TResult> | (() => WorkbenchLoginDeps<TResult>) = {},
@@ -120,28 +131,29 @@ export function createWorkbenchLoginStore<TResult = DingTalkLoginResult>(
   let defaultBridge: DingTalkBridge | undefined
 
   return createStore<WorkbenchLoginState<TResult>>((set, get) => {
-    const flow = createLoginFlow<TResult, WorkbenchLoginOptions | undefined, WorkbenchLoginState<TResult>>(
+    const flow = createLoginFlow<TResult, WorkbenchLoginOptions, WorkbenchLoginState<TResult>>(
       getDeps,
       set,
       get,
-      async (opts = {}, put, onEnd, _fail, exchange, signal) => {
+      async (options, run) => {
         const {
           bridge = defaultBridge || (defaultBridge = createDingTalkBridge()),
           fetchConfig = fetchLoginConfig,
           fetch,
         } = getDeps()
-        const http = { ...opts, fetch }
-        const { search = typeof location === 'undefined' ? '' : location.search } = opts
-        put({ status: 'detecting', error: null }, 'environment') // a run never starts after a success
+        const backend = { ...options, fetch, timeoutMs: options.requestTimeoutMs }
+        const search = options.search === undefined ? currentSearch() : options.search
+        run.put({ status: 'detecting', error: null }, 'environment') // a run never starts after a success
         const env = bridge.getEnv()
-        if (!env.inDingTalk) return put({ status: 'not-in-dingtalk', env })
-        put({ status: 'requesting-code', env }, 'auth-code-failed')
-        let corpId = opts.corpId || getCorpIdFromSearch(search)
-        let clientId = opts.clientId
+        if (!env.inDingTalk) return run.put({ status: 'not-in-dingtalk', env })
+        run.put({ status: 'requesting-code', env }, 'auth-code-failed')
+        let corpId = options.corpId || getCorpIdFromSearch(search)
+        let clientId = options.clientId
         if (!clientId) {
-          // The default `fetchLoginConfig` reads the endpoint, locale, fetch and corp; an injected one the corp.
-          const config = await fetchConfig({ ...http, corpId, signal })
-          put({})
+          // The default `fetchLoginConfig` reads the endpoint, locale, fetch, timeout and corp; an injected one
+          // the corp and the signal.
+          const config = await fetchConfig({ ...backend, corpId, signal: run.signal })
+          run.put({})
           clientId = config.appKey
           corpId = corpId || config.corpId
         }
@@ -151,20 +163,24 @@ export function createWorkbenchLoginStore<TResult = DingTalkLoginResult>(
             'No corpId: pass one or open the app with ?corpId=$CORPID$',
           )
         }
-        const authCodeRequest = { corpId, clientId }
         // No timer of its own: the flow's deadline covers the PC bridge, which can hang forever.
-        const authCode = await bridge.requestAuthCode(authCodeRequest).catch((error: unknown) => {
+        const authCode = await bridge.requestAuthCode({ corpId, clientId }).catch((error: unknown) => {
           // DingTalk: container errors are plain `{ errorCode, errorMessage }` objects.
-          const { errorMessage } = Object(error) as { errorMessage?: string }
-          throw errorMessage
-            ? new DingTalkLoginError('auth-code-failed', errorMessage, { cause: error })
-            : error
+          const { errorMessage } = Object(error) as { errorMessage?: unknown }
+          if (typeof errorMessage === 'string' && errorMessage) {
+            throw new DingTalkLoginError('auth-code-failed', errorMessage, { cause: error })
+          }
+          throw error
         })
-        const input = { corpId, authCode, platform: env.platform === 'pc' ? 'web' : 'mobile' } as const
-        // The default is `exchangeWorkbenchCode`'s request, without its wrapper.
-        exchange(() =>
-          (getDeps().exchangeCode || ((body) => request<TResult>(http, '/login/workbench', body)))(input),
-        )
+        const input: WorkbenchCodeExchange = {
+          corpId,
+          authCode,
+          platform: env.platform === 'pc' ? 'web' : 'mobile',
+        }
+        const exchangeCode =
+          getDeps().exchangeCode ||
+          ((body: WorkbenchCodeExchange) => exchangeWorkbenchCode<TResult>(body, backend))
+        run.exchange(() => exchangeCode(input))
       },
     )
 
@@ -173,8 +189,11 @@ export function createWorkbenchLoginStore<TResult = DingTalkLoginResult>(
       error: null,
       result: null,
       env: null,
-      start: (opts = {}, { timeoutMs = 8000 } = opts) => flow.start(opts, timeoutMs),
-      retry: () => get().status === 'error' && flow.restart(),
+      start: (options = {}) =>
+        flow.start(options, options.timeoutMs === undefined ? 8000 : options.timeoutMs),
+      retry: () => {
+        if (get().status === 'error') flow.restart()
+      },
     }
   })
 }

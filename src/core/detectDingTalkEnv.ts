@@ -37,7 +37,7 @@ const mobile = (text: string) =>
       : /Android/i.test(text) && 'android'
 
 /**
- * Where the page runs, following `dingtalk-jsapi`'s own `getENV()` (dingtalk-protocol.md §3.2) so that the SDK
+ * Where the page runs, following `dingtalk-jsapi`'s own `getENV()` so that the SDK
  * can decide whether to load jsapi at all. A desktop user agent that merely contains "DingTalk" is not the PC
  * client: that needs the container config. Pure: pass `hints` in tests; returns `not-in-dingtalk` on the server.
  */

@@ -11,7 +11,7 @@ export interface RequestAuthCodeOptions {
 }
 
 /**
- * Our narrow view of the DingTalk JS bridge (style.md C4). Tests and stories pass a fake; the default,
+ * Our narrow view of the DingTalk JS bridge. Tests and stories pass a fake; the default,
  * {@link createDingTalkBridge}, wraps `dingtalk-jsapi`.
  */
 export interface DingTalkBridge {
@@ -21,7 +21,7 @@ export interface DingTalkBridge {
   requestAuthCode(options: RequestAuthCodeOptions): Promise<string>
 }
 
-// The oldest clients that have the new `requestAuthCode` (jsapi's own `setAPI` table, dingtalk-protocol.md §3.1).
+// The oldest clients that have the new `requestAuthCode` (jsapi's own `setAPI` table).
 const NEW_API_SINCE: Record<string, string> = {
   ios: '7.0.45',
   android: '7.0.45',

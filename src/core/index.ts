@@ -5,6 +5,9 @@ export type {
   DingTalkLocale,
   DingTalkLoginConfig,
   DingTalkLoginResult,
+  DingTalkSession,
+  DingTalkSessionToken,
+  DingTalkUser,
   LoginPlatform,
   LoginType,
   QrCodeExchange,
@@ -20,6 +23,11 @@ export type {
 } from './vendor'
 export { QR_LOGIN_SDK_URL, loadQrLoginSdk } from './loadQrLoginSdk'
 export type { LoadQrLoginSdkOptions } from './loadQrLoginSdk'
+export { preconnect, preloadQrLogin } from './preloadQrLogin'
+export type { PreloadQrLoginOptions } from './preloadQrLogin'
+export { checkPageOrigin } from './checkPageOrigin'
+export { getAuthorizeUrl } from './getAuthorizeUrl'
+export type { AuthorizeUrlOptions } from './getAuthorizeUrl'
 export { mountQrFrame, toLoginParams } from './mountQrFrame'
 export type { QrFrameHandlers, QrFrameOptions } from './mountQrFrame'
 export { compareVersions, detectDingTalkEnv } from './detectDingTalkEnv'
@@ -28,10 +36,13 @@ export { createDingTalkBridge } from './dingtalkBridge'
 export type { DingTalkBridge, RequestAuthCodeOptions } from './dingtalkBridge'
 export {
   DEFAULT_ENDPOINT,
+  DEFAULT_REQUEST_TIMEOUT_MS,
   createDingTalkLoginClient,
   exchangeQrCode,
   exchangeWorkbenchCode,
   fetchLoginConfig,
+  fetchSession,
+  logout,
 } from './createDingTalkLoginClient'
 export type {
   DingTalkLoginClient,
@@ -39,7 +50,10 @@ export type {
   FetchLike,
   GetConfigOptions,
   GetLoginCodeInput,
+  RequestOptions,
 } from './createDingTalkLoginClient'
+export { createSessionStore } from './createSessionStore'
+export type { SessionState, SessionStatus, SessionStore } from './createSessionStore'
 export { createQrLoginStore } from './createQrLoginStore'
 export type {
   QrLoginDeps,

@@ -2,7 +2,7 @@ import { DingTalkLoginError } from './DingTalkLoginError'
 import { getDTFrameLogin } from './vendor'
 import type { DTFrameLogin } from './vendor'
 
-/** The official `ddlogin.js` (dingtalk-protocol.md §2.2). The backend's config usually names the URL to use. */
+/** The official `ddlogin.js`. The backend's config usually names the URL to use. */
 export const QR_LOGIN_SDK_URL = 'https://g.alicdn.com/dingding/h5-dingtalk-login/0.21.0/ddlogin.js'
 
 /** Options of {@link loadQrLoginSdk}. */
@@ -27,45 +27,71 @@ let sdkPromise: Promise<DTFrameLogin> | null = null
  * Loads `ddlogin.js` once per page and resolves with `window.DTFrameLogin`.
  *
  * Every caller gets the same promise while a load is in flight or after it succeeded (the first caller's `src`
- * wins). A `DTFrameLogin` the page already has is reused. A failed load
- * (network error, timeout, or a script that defines no `DTFrameLogin`) rejects with a
- * {@link DingTalkLoginError} and is forgotten, so the next call tries again with a fresh tag. The tag is never
- * removed once loaded. On the server it rejects with the `environment` code and touches nothing.
+ * wins). A `DTFrameLogin` the page already has is reused, and a `ddlogin.js` tag the page is still loading is
+ * waited for instead of loading the script twice. A failed load (network error, timeout, or a script that defines
+ * no `DTFrameLogin`) rejects with a {@link DingTalkLoginError} and is forgotten, so the next call tries again with
+ * a fresh tag. The tag is never removed once loaded. On the server it rejects with the `environment` code and
+ * touches nothing.
  */
 export function loadQrLoginSdk(options: LoadQrLoginSdkOptions = {}): Promise<DTFrameLogin> {
   return loadScript({ ...options, src: options.src || QR_LOGIN_SDK_URL })
+}
+
+/** A `ddlogin.js` tag already in the page: ours from an earlier call, or one the host page put there itself. */
+function findScriptTag(src: string): HTMLScriptElement | undefined {
+  const absolute = new URL(src, document.baseURI).href
+  return Array.from(document.scripts).find(
+    (script) => script.src === absolute || /\/ddlogin\.js(\?|#|$)/.test(script.src),
+  )
 }
 
 /**
  * {@link loadQrLoginSdk} without the default URL, for the QR store: the backend's config always names the URL, so
  * the QR bundle need not carry the CDN's.
  */
-export function loadScript({ src, nonce, timeoutMs = 15_000 }: LoadQrLoginSdkOptions): Promise<DTFrameLogin> {
+export function loadScript({
+  src,
+  nonce,
+  timeoutMs = 15_000,
+}: LoadQrLoginSdkOptions & { src: string }): Promise<DTFrameLogin> {
   if (sdkPromise) return sdkPromise
-  const promise = (sdkPromise = new Promise<DTFrameLogin>((resolve, reject) => {
+  const promise = new Promise<DTFrameLogin>((resolve, reject) => {
     const existing = getDTFrameLogin()
     if (existing) return resolve(existing)
     if (typeof document === 'undefined') throw new DingTalkLoginError('environment', 'no browser')
-    const script = document.createElement('script')
+    const hostTag = findScriptTag(src)
+    const script = hostTag || document.createElement('script')
+    let timer: ReturnType<typeof setTimeout> | undefined
+
     // Late events after a timeout are harmless: a settled promise ignores them.
-    const settle = (code?: 'timeout' | 'sdk-load-failed') => {
-      clearTimeout(timer as never) // `false` without a timeout, which clearTimeout ignores
+    const settle = (failure: DingTalkLoginError | null) => {
+      clearTimeout(timer)
       const sdk = getDTFrameLogin()
-      if (!code && sdk) return resolve(sdk)
+      if (!failure && sdk) return resolve(sdk)
       script.remove() // a retry injects a fresh tag
-      reject(
-        new DingTalkLoginError(code || 'sdk-load-failed', `${src}: ${code || 'defined no DTFrameLogin'}`),
+      reject(failure || new DingTalkLoginError('sdk-load-failed', `${src} defined no DTFrameLogin`))
+    }
+    // Listeners, not `onload`: the tag may be the host page's, with handlers of its own.
+    script.addEventListener('load', () => settle(null))
+    script.addEventListener('error', () =>
+      settle(new DingTalkLoginError('sdk-load-failed', `${src} failed to load`)),
+    )
+    if (timeoutMs > 0) {
+      timer = setTimeout(
+        () => settle(new DingTalkLoginError('timeout', `${src} not loaded in ${timeoutMs} ms`)),
+        timeoutMs,
       )
     }
-    script.onload = () => settle()
-    script.onerror = () => settle('sdk-load-failed')
-    const timer = timeoutMs > 0 && setTimeout(settle, timeoutMs, 'timeout')
-    script.src = src!
+    if (hostTag) return
+    script.src = src
     // No `async = true`: a script inserted from script is async anyway (HTML's force-async flag).
     if (nonce) script.setAttribute('nonce', nonce)
     document.head.appendChild(script)
-  }))
+  })
+  sdkPromise = promise
   // Failures are retryable. This handler runs before any caller's, so it cannot clear a newer load.
-  promise.catch(() => (sdkPromise = null))
+  promise.catch(() => {
+    if (sdkPromise === promise) sdkPromise = null
+  })
   return promise
 }

@@ -1,4 +1,5 @@
 import { DingTalkLoginError } from './DingTalkLoginError'
+import { loginOriginMismatch } from './checkPageOrigin'
 import type { DingTalkLoginConfig } from './types'
 import type { DTFrameLogin, IDTLoginLoginParams } from './vendor'
 
@@ -24,14 +25,17 @@ export interface QrFrameOptions {
 export interface QrFrameHandlers {
   /** A new, decoded authCode whose `state` matched. Called at most once per code. */
   onCode(code: string): void
-  /** The login page reported a failure, or the state did not match. Empty vendor errors never get here. */
+  /**
+   * The login page reported a failure, the state did not match, or the frame is not on the config's `loginOrigin`.
+   * Empty vendor errors never get here.
+   */
   onError(error: DingTalkLoginError): void
 }
 
 /**
  * The `loginParams` for `DTFrameLogin`, every value percent-encoded exactly once: the vendor script appends
- * values verbatim (dingtalk-protocol.md §2.2), so `redirect_uri` must arrive encoded and so must a `state` or
- * `scope` that contains `&`, `#` or a space.
+ * values verbatim, so `redirect_uri` must arrive encoded and so must a `state` or `scope` that contains `&`, `#`
+ * or a space.
  */
 export function toLoginParams(config: DingTalkLoginConfig, corpId?: string): IDTLoginLoginParams {
   const params: Record<string, string | undefined> = {
@@ -63,12 +67,15 @@ let frameCount = 0
 /**
  * Shows the QR iframe in `container` through the vendor's `DTFrameLogin` and reports codes until disposed.
  *
- * Each `DTFrameLogin` call adds a `message` listener to `window` that it never removes (dingtalk-protocol.md §2.2),
- * which leaks one listener per call and delivers one scan to every mount that ever existed. So the vendor's
- * listener is caught while the call runs and never reaches `window`: this mount adds exactly one listener of its
- * own, which accepts only messages from the config's `loginOrigin` (the vendor's unanchored regex would accept
- * look-alike hosts), hands them to the vendor's parser, and is removed on dispose. Should a vendor script register
- * its listener some other way, the callbacks are still inert after dispose.
+ * Each `DTFrameLogin` call adds a `message` listener to `window` that it never removes, which leaks one listener
+ * per call and delivers one scan to every mount that ever existed. So the vendor's listener is caught while the
+ * call runs and never reaches `window`: this mount adds exactly one listener of its own, which hands the vendor's
+ * parser only messages of this mount's iframe from the config's `loginOrigin` (the vendor's unanchored regex would
+ * accept look-alike hosts), and is removed on dispose. Should a vendor script register its listener some other
+ * way, the callbacks are still inert after dispose.
+ *
+ * A frame that posts from another origin than `loginOrigin` could never log in: its first message (DingTalk's
+ * status message as it loads, at the latest the scan) ends in `origin-mismatch` instead of a silent wait.
  */
 export function mountQrFrame(
   sdk: DTFrameLogin,
@@ -77,53 +84,66 @@ export function mountQrFrame(
   { config, width, height, corpId }: QrFrameOptions,
   handlers: QrFrameHandlers,
 ): () => void {
-  const id = container.id || (container.id = 'dingtalk-qr-' + ++frameCount)
+  if (!container.id) container.id = `dingtalk-qr-${++frameCount}`
   let live = true
-  let last: string
-  const fail = (code: 'state-mismatch' | 'auth-code-failed', message: string) =>
-    live && handlers.onError(new DingTalkLoginError(code, message))
+  let lastCode: string | undefined
+  const fail = (error: DingTalkLoginError) => {
+    if (live) handlers.onError(error)
+  }
 
   // Before the vendor call: a bad `loginOrigin` throws here, before an iframe is in place.
-  const origin = new URL(config.loginOrigin).origin
+  const loginOrigin = new URL(config.loginOrigin).origin
   const vendorListeners: EventListener[] = []
-  // Restored below: assigned back when the page had its own, else deleted so that the inherited one shows again.
-  // eslint-disable-next-line no-prototype-builtins -- `window` has Object.prototype; the shortest form (size budget).
-  const own = window.hasOwnProperty('addEventListener')
-  const add = window.addEventListener
-  window.addEventListener = ((type: string, listener: EventListener, opts?: boolean) =>
-    type === 'message'
-      ? vendorListeners.push(listener)
-      : add.call(window, type, listener, opts)) as typeof add
+  const addEventListener = window.addEventListener
+  window.addEventListener = function (
+    type: string,
+    listener: EventListenerOrEventListenerObject,
+    options?: boolean | AddEventListenerOptions,
+  ) {
+    if (type === 'message') vendorListeners.push(listener as EventListener)
+    else addEventListener.call(window, type, listener, options)
+  } as typeof window.addEventListener
   try {
     sdk(
-      { id, width, height },
+      { id: container.id, width, height },
       toLoginParams(config, corpId),
       (result) => {
         // DingTalk: the script hands authCode and state back without decoding them.
         const code = decode(result.authCode)
         // DingTalk: the same scan can be delivered more than once.
-        if (!live || !code || code === last) return
-        last = code
-        if (decode(result.state!) !== config.state) fail('state-mismatch', 'state-mismatch')
-        else handlers.onCode(code)
+        if (!live || !code || code === lastCode) return
+        lastCode = code
+        if (decode(result.state || '') !== config.state) {
+          fail(new DingTalkLoginError('state-mismatch', 'state-mismatch'))
+        } else handlers.onCode(code)
       },
       // DingTalk: status messages without `success` reach errorCbk(undefined); they are not failures. The `error`
       // of a redirect URL comes percent-encoded.
-      (message) => message && fail('auth-code-failed', decode(message)),
+      (message) => {
+        if (message) fail(new DingTalkLoginError('auth-code-failed', decode(message)))
+      },
     )
   } finally {
-    if (own) window.addEventListener = add
-    else delete (window as { addEventListener?: unknown }).addEventListener
+    window.addEventListener = addEventListener
   }
 
-  // ddlogin.js registers plain functions (sloppy mode: `this` is `window` anyway). Only messages of this mount's iframe (the one the vendor put into the
-  // container) count, so that two QR logins on one page do not hear each other's scans; a message without a
-  // source cannot come from another window.
-  // No `live` check: dispose removes it.
-  const listener = (event: MessageEvent) =>
-    event.origin === origin &&
-    (!event.source || event.source === (container.firstChild as HTMLIFrameElement).contentWindow) &&
-    vendorListeners.forEach((vendor) => vendor(event))
+  const frame = (): HTMLIFrameElement | null => {
+    const child = container.firstChild
+    return child instanceof HTMLIFrameElement ? child : null
+  }
+  // Only messages of this mount's iframe count, so that two QR logins on one page do not hear each other's scans;
+  // a message without a source cannot come from another window. No `live` check: dispose removes it.
+  const listener = (event: MessageEvent) => {
+    const own = frame()
+    const fromOwnFrame = own !== null && event.source === own.contentWindow
+    if (event.origin !== loginOrigin) {
+      // Our frame answering from elsewhere: the scan would be lost without a word.
+      if (fromOwnFrame) fail(loginOriginMismatch(event.origin, loginOrigin))
+      return
+    }
+    // ddlogin.js registers plain functions (sloppy mode: `this` is `window` anyway).
+    if (!event.source || fromOwnFrame) vendorListeners.forEach((vendor) => vendor(event))
+  }
   window.addEventListener('message', listener)
 
   return () => {

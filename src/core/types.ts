@@ -1,4 +1,4 @@
-/** Which client the user logged in from; the backend records it with the session (`design.md` §4.2). */
+/** Which client the user logged in from; the backend records it with the session. */
 export type LoginPlatform = 'web' | 'mobile'
 
 /** The two login flows: the QR code in any browser, free login inside DingTalk. */
@@ -7,7 +7,7 @@ export type LoginType = 'qr' | 'workbench'
 /** Languages of the built-in texts; also sent as `Accept-Language` so the backend answers in the same one. */
 export type DingTalkLocale = 'zh-CN' | 'en'
 
-/** What `GET {endpoint}/config` answers (`design.md` §4.2). Never contains a secret. */
+/** What `GET {endpoint}/config` answers. Never contains a secret. */
 export interface DingTalkLoginConfig {
   /** The app's Client ID (AppKey); `client_id` of the QR login and `clientId` of the new `requestAuthCode`. */
   appKey: string
@@ -15,7 +15,10 @@ export interface DingTalkLoginConfig {
   corpId?: string
   /** CSRF state for this login, also set as a cookie by the backend. Sent back with the code. */
   state: string
-  /** Registered redirect URL, not encoded; the page must be same-origin with it. */
+  /**
+   * Registered redirect URL, not encoded. The page must be same-origin with it: DingTalk's QR frame posts the scan
+   * to this URL's origin (the QR login ends in `origin-mismatch` otherwise).
+   */
   redirectUri: string
   /** `openid` or `openid corpid`. */
   scope: string
@@ -37,13 +40,32 @@ export interface DingTalkBinding {
   photo: string | null
 }
 
-/** The login result the backend answers on `POST /login/qr` and `POST /login/workbench` (`design.md` §4.2). */
-export interface DingTalkLoginResult {
+/** The local user the backend bound the DingTalk account to. */
+export interface DingTalkUser {
+  id: string
+  /** The display name; `null` when DingTalk gave none. */
+  name: string | null
+  avatar: string | null
+}
+
+/** What `GET {endpoint}/session` answers for a signed-in browser: the login result without the login's details. */
+export interface DingTalkSession {
+  user: DingTalkUser
+  binding: DingTalkBinding
+}
+
+/** The session the backend started, when it runs its own sessions (not with the server's `onLogin`). */
+export interface DingTalkSessionToken {
+  token: string
+  expiresAt: string | number
+}
+
+/** The login result the backend answers on `POST /login/qr` and `POST /login/workbench`. */
+export interface DingTalkLoginResult extends DingTalkSession {
   userId: string
   isNewUser: boolean
-  binding: DingTalkBinding
-  user: { id: string; name: string; avatar: string | null }
-  session: { token: string; expiresAt: string | number }
+  /** Absent when the host app keeps its own sessions (the server's `onLogin`). */
+  session?: DingTalkSessionToken
 }
 
 /** Body of `POST {endpoint}/login/qr`. */

@@ -1,5 +1,5 @@
-// The only file that reads DingTalk's globals. Vendor types keep DingTalk's own names (dingtalk-protocol.md
-// Appendix E) and are read through accessors, so nothing is added to our consumers' global `Window` type.
+// The only file that reads DingTalk's globals. Vendor types keep DingTalk's own names (those of its published
+// DTFrameLogin declaration) and are read through accessors, so nothing is added to our consumers' global `Window` type.
 
 /** `frameParams` of `DTFrameLogin`. */
 export interface IDTLoginFrameParams {
@@ -57,7 +57,7 @@ export function getDTFrameLogin(): DTFrameLogin | undefined {
 // Module-scoped: consumers' global types stay untouched.
 declare const DTFrameLogin: DTFrameLogin | undefined
 
-/** The raw signals `dingtalk-jsapi` itself reads to decide where it runs (dingtalk-protocol.md §3.2). */
+/** The raw signals `dingtalk-jsapi` itself reads to decide where it runs (its `getENV()`). */
 export interface ContainerHints {
   userAgent: string
   /** `window.name`; the PC client puts its container config there. */

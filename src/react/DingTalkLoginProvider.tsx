@@ -1,6 +1,7 @@
-import { createContext, useContext, useMemo } from 'react'
+import { createContext, useContext, useMemo, useRef, useState } from 'react'
 import type { ReactNode } from 'react'
-import type { DingTalkLocale, FetchLike } from '../core'
+import { createSessionStore } from '../core'
+import type { DingTalkLocale, FetchLike, SessionStore } from '../core'
 
 /** Settings shared by every login component below a {@link DingTalkLoginProvider}. */
 export interface DingTalkLoginSettings {
@@ -17,7 +18,9 @@ export interface DingTalkLoginSettings {
   /** CSP nonce for the `ddlogin.js` script tag. */
   nonce?: string
   /**
-   * URL of `ddlogin.js`, overriding the backend config's `scriptSrc`.
+   * URL of `ddlogin.js`, overriding the backend config's `scriptSrc`. Give it (the official CDN URL in
+   * production, the emulator's in development) and the QR login loads the script while `GET /config` is in flight,
+   * so the QR code shows sooner.
    * @default the config's `scriptSrc`
    */
   scriptSrc?: string
@@ -33,16 +36,23 @@ export interface DingTalkLoginProviderProps extends DingTalkLoginSettings {
   children?: ReactNode
 }
 
-const DingTalkLoginContext = createContext<DingTalkLoginSettings>({})
+/** What the provider shares: its settings and its session. */
+export interface DingTalkLoginContextValue extends DingTalkLoginSettings {
+  /** The provider's session (`useDingTalkSession`); absent without a provider. */
+  session?: SessionStore
+}
+
+const DingTalkLoginContext = createContext<DingTalkLoginContextValue>({})
 
 /**
  * Shares the backend endpoint, locale, CSP nonce, script URL and `fetch` with the login components and hooks
- * below it. Optional: without it every component uses the defaults.
+ * below it, and keeps the session that `useDingTalkSession` reads (refreshed after a login in any of them).
+ * Optional for the login components: without it they use the defaults.
  *
  * @example
  * ```tsx
- * <DingTalkLoginProvider endpoint="/api/auth/dingtalk" locale="en" nonce={cspNonce}>
- *   <DingTalkLogin onSuccess={(result) => setUser(result.user)} />
+ * <DingTalkLoginProvider endpoint="/api/auth/dingtalk" locale="en">
+ *   <DingTalkLogin onSuccess={(result) => console.log(result.user)} />
  * </DingTalkLoginProvider>
  * ```
  */
@@ -54,14 +64,18 @@ export function DingTalkLoginProvider({
   fetch,
   children,
 }: DingTalkLoginProviderProps) {
+  const backend = useRef({ endpoint, locale, fetch })
+  backend.current = { endpoint, locale, fetch }
+  // One session per provider, reading the latest props at each call; nothing is fetched until a consumer asks.
+  const [session] = useState(() => createSessionStore(() => backend.current))
   const value = useMemo(
-    () => ({ endpoint, locale, nonce, scriptSrc, fetch }),
-    [endpoint, locale, nonce, scriptSrc, fetch],
+    () => ({ endpoint, locale, nonce, scriptSrc, fetch, session }),
+    [endpoint, locale, nonce, scriptSrc, fetch, session],
   )
   return <DingTalkLoginContext.Provider value={value}>{children}</DingTalkLoginContext.Provider>
 }
 
-/** The nearest provider's settings (empty without a provider). */
-export function useDingTalkLoginSettings(): DingTalkLoginSettings {
+/** The nearest provider's settings and session (empty without a provider). */
+export function useDingTalkLoginSettings(): DingTalkLoginContextValue {
   return useContext(DingTalkLoginContext)
 }

@@ -22,8 +22,7 @@ export interface DingTalkLoginTexts {
 export type DingTalkLoginTextsOverride = Partial<DingTalkLoginTexts>
 
 // One table per component, so that a page with only the QR login does not ship the workbench texts (the shared
-// strings cost little twice under gzip); kept short because they are part of the QR bundle budget. The QR login
-// has no timeout text of its own: its only timeout is the script's, for which the generic text fits.
+// strings cost little twice under gzip). The QR login has no timeout text of its own: the generic text fits.
 type Common = Pick<DingTalkLoginTexts, 'error' | 'errors' | 'retry'>
 type QrTexts = Pick<DingTalkLoginTexts, 'error' | 'retry' | 'qr' | 'refresh'>
 type WorkbenchTexts = Common & Pick<DingTalkLoginTexts, 'workbench' | 'fallbackAfterError'>
@@ -117,18 +116,19 @@ export function getDefaultTexts(locale: DingTalkLocale = 'zh-CN'): DingTalkLogin
 }
 
 /**
- * The message to show for `error`: the backend's own (already in the asked language), with `frame` also DingTalk's
+ * The message to show for `error`: the backend's own (already in the asked language); with `frame` also DingTalk's
  * own reason from the QR page (e.g. "用户取消了授权"; those errors have no `cause`, unlike a crash mapped to the same
- * code), ours for the code, or ours.
+ * code); an `origin-mismatch` as it is (a setup mistake: it names both origins and the fix); else ours for the
+ * code, or ours.
  */
 export function errorText(
   error: { code: DingTalkLoginErrorCode; serverCode?: string; message: string; cause?: unknown },
   texts: Common,
   frame?: boolean,
 ): string {
-  return (
-    ((error.serverCode || (frame && error.code === 'auth-code-failed' && !error.cause)) && error.message) ||
-    texts.errors[error.code] ||
-    texts.error
-  )
+  const showOwnMessage =
+    error.serverCode ||
+    error.code === 'origin-mismatch' ||
+    (frame && error.code === 'auth-code-failed' && !error.cause)
+  return (showOwnMessage && error.message) || texts.errors[error.code] || texts.error
 }

@@ -1,4 +1,4 @@
-import { useEffect, useRef, useState } from 'react'
+import { useEffect, useState } from 'react'
 import { useStore } from 'zustand'
 import { createQrLoginStore } from '../core'
 import type {
@@ -9,6 +9,7 @@ import type {
   QrLoginStatus,
 } from '../core'
 import { useDingTalkLoginSettings } from './DingTalkLoginProvider'
+import { useLoginDeps } from './useLoginDeps'
 
 /** Options of {@link useDingTalkQrLogin}; unset settings come from the nearest `DingTalkLoginProvider`. */
 export interface UseDingTalkQrLoginOptions<TResult = DingTalkLoginResult>
@@ -34,7 +35,7 @@ export interface UseDingTalkQrLoginResult<TResult = DingTalkLoginResult> {
  *
  * @example
  * ```tsx
- * const { status, containerRef, retry } = useDingTalkQrLogin({ onSuccess: (r) => setUser(r.user) })
+ * const { status, containerRef, retry } = useDingTalkQrLogin({ onSuccess: (r) => console.log(r.user) })
  * return <div data-state={status}><div ref={containerRef} />{status === 'error' && <button onClick={retry}>Retry</button>}</div>
  * ```
  */
@@ -42,25 +43,57 @@ export function useDingTalkQrLogin<TResult = DingTalkLoginResult>(
   options: UseDingTalkQrLoginOptions<TResult> = {},
 ): UseDingTalkQrLoginResult<TResult> {
   const settings = useDingTalkLoginSettings()
-  const latest = useRef<QrLoginDeps<TResult>>(options)
-  latest.current = { ...options, fetch: options.fetch || settings.fetch }
-  const [store] = useState(() => createQrLoginStore<TResult>(() => latest.current))
+  const getDeps = useLoginDeps<TResult, QrLoginDeps<TResult>>(options)
+  const [store] = useState(() => createQrLoginStore<TResult>(getDeps))
   const [container, setContainer] = useState<HTMLElement | null>(null)
   // Everything but `mount`, which the effect below calls.
   const { mount: _mount, ...state } = useStore(store)
 
-  // The settings restart the login, the component's over the provider's: a string key keeps the effect's
-  // dependencies honest, and JSON leaves out the callbacks and injected functions (and unset values).
-  const restartKey = JSON.stringify([settings, options])
-  useEffect(
-    () =>
-      container
-        ? store
-            .getState()
-            .mount(container, Object.assign({}, ...(JSON.parse(restartKey) as QrLoginOptions[])))
-        : undefined,
-    [store, container, restartKey],
-  )
+  // What restarts the login: the component's settings over the provider's. The callbacks and injected functions
+  // are read when used instead.
+  const {
+    endpoint = settings.endpoint,
+    locale = settings.locale,
+    nonce = settings.nonce,
+    scriptSrc = settings.scriptSrc,
+    corpId,
+    width,
+    height,
+    platform,
+    refreshIntervalMs,
+    sdkTimeoutMs,
+    requestTimeoutMs,
+  } = options
+  useEffect(() => {
+    if (!container) return undefined
+    return store.getState().mount(container, {
+      endpoint,
+      locale,
+      nonce,
+      scriptSrc,
+      corpId,
+      width,
+      height,
+      platform,
+      refreshIntervalMs,
+      sdkTimeoutMs,
+      requestTimeoutMs,
+    })
+  }, [
+    store,
+    container,
+    endpoint,
+    locale,
+    nonce,
+    scriptSrc,
+    corpId,
+    width,
+    height,
+    platform,
+    refreshIntervalMs,
+    sdkTimeoutMs,
+    requestTimeoutMs,
+  ])
 
   return { ...state, containerRef: setContainer }
 }

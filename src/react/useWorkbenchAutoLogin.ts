@@ -1,4 +1,4 @@
-import { useEffect, useRef, useState } from 'react'
+import { useEffect, useState } from 'react'
 import { useStore } from 'zustand'
 import { createWorkbenchLoginStore } from '../core'
 import type {
@@ -10,6 +10,7 @@ import type {
   WorkbenchLoginStatus,
 } from '../core'
 import { useDingTalkLoginSettings } from './DingTalkLoginProvider'
+import { useLoginDeps } from './useLoginDeps'
 
 /** Options of {@link useWorkbenchAutoLogin}; unset settings come from the nearest `DingTalkLoginProvider`. */
 export interface UseWorkbenchAutoLoginOptions<TResult = DingTalkLoginResult>
@@ -33,7 +34,7 @@ export interface UseWorkbenchAutoLoginResult<TResult = DingTalkLoginResult> {
  *
  * @example
  * ```tsx
- * const { status } = useWorkbenchAutoLogin({ onSuccess: (r) => setUser(r.user) })
+ * const { status } = useWorkbenchAutoLogin({ onSuccess: (r) => console.log(r.user) })
  * if (status === 'not-in-dingtalk') return <DingTalkQrLogin />
  * ```
  */
@@ -41,23 +42,25 @@ export function useWorkbenchAutoLogin<TResult = DingTalkLoginResult>(
   options: UseWorkbenchAutoLoginOptions<TResult> = {},
 ): UseWorkbenchAutoLoginResult<TResult> {
   const settings = useDingTalkLoginSettings()
-  const latest = useRef<WorkbenchLoginDeps<TResult>>(options)
-  latest.current = { ...options, fetch: options.fetch || settings.fetch }
-  const [store] = useState(() => createWorkbenchLoginStore<TResult>(() => latest.current))
+  const getDeps = useLoginDeps<TResult, WorkbenchLoginDeps<TResult>>(options)
+  const [store] = useState(() => createWorkbenchLoginStore<TResult>(getDeps))
   // Everything but `start`, which the effect below calls.
   const { start: _start, ...state } = useStore(store)
 
+  // What restarts the login: the component's settings over the provider's. The callbacks and injected functions
+  // are read when used instead.
   const {
     endpoint = settings.endpoint,
     locale = settings.locale,
     corpId,
     clientId,
     timeoutMs,
+    requestTimeoutMs,
     search,
   } = options
   useEffect(
-    () => store.getState().start({ endpoint, locale, corpId, clientId, timeoutMs, search }),
-    [store, endpoint, locale, corpId, clientId, timeoutMs, search],
+    () => store.getState().start({ endpoint, locale, corpId, clientId, timeoutMs, requestTimeoutMs, search }),
+    [store, endpoint, locale, corpId, clientId, timeoutMs, requestTimeoutMs, search],
   )
 
   return state

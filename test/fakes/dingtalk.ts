@@ -47,12 +47,18 @@ export function pending<T = never>(): () => Promise<T> {
 /** The origin the fake login iframe posts from, as DingTalk's does. */
 export const FAKE_LOGIN_ORIGIN = 'https://login.dingtalk.com'
 
-/** A login config as the backend would answer it. */
+/**
+ * The page's own origin: a backend's `redirectUri` must be on it (or the QR login ends in `origin-mismatch`).
+ * `https://app.example` where there is no page (SSR tests).
+ */
+export const pageOrigin = () => (typeof location === 'undefined' ? 'https://app.example' : location.origin)
+
+/** A login config as the backend would answer it for this page. */
 export function fakeConfig(overrides: Partial<DingTalkLoginConfig> = {}): DingTalkLoginConfig {
   return {
     appKey: 'dingfakeappkey000001',
     state: 'st&te #1',
-    redirectUri: 'https://app.example/login/callback?from=qr',
+    redirectUri: `${pageOrigin()}/login/callback?from=qr`,
     scope: 'openid corpid',
     loginOrigin: FAKE_LOGIN_ORIGIN,
     scriptSrc: 'https://g.alicdn.com/dingding/h5-dingtalk-login/0.21.0/ddlogin.js',

@@ -1,6 +1,13 @@
 import type { NextFunction, Request as ExpressRequest, Response as ExpressResponse } from 'express'
-import type { DingTalkHttpHandler } from '../http/createDingTalkHandler'
-import { toWebRequest, writeNodeResponse } from './node'
+import type { DingTalkHttpHandler, DingTalkSessionSource } from '../http/DingTalkHttpHandler'
+import type { DingTalkSessionView } from '../http/wire'
+import {
+  clientDisconnectSignal,
+  getNodeSession,
+  toWebRequest,
+  unauthenticatedBody,
+  writeNodeResponse,
+} from './node'
 
 /**
  * Express middleware serving the routes under `auth.basePath` (other paths go to `next()`), with or without a
@@ -14,8 +21,41 @@ export function toExpressHandler(
     const url = req.originalUrl || req.url
     if (!url.startsWith(prefix)) return next()
     auth
-      .handler(toWebRequest(req, { url, body: req.body as unknown }))
+      .handler(toWebRequest(req, { url, body: req.body as unknown, signal: clientDisconnectSignal(res) }))
       .then((response) => writeNodeResponse(res, response))
+      .catch(next)
+  }
+}
+
+/** The signed-in person of an Express request, or `null` (no, expired, logged-out or revoked session). */
+export function getDingTalkSession(
+  auth: DingTalkSessionSource,
+  req: ExpressRequest,
+): Promise<DingTalkSessionView | null> {
+  return getNodeSession(auth, req, req.originalUrl || req.url)
+}
+
+/**
+ * Express middleware that lets only signed-in people through: the person is in `res.locals.dingtalkSession`;
+ * anyone else gets `401 { error: { code: 'unauthenticated' } }`.
+ *
+ * @example
+ * app.get('/api/me', requireDingTalkSession(auth), (req, res) => res.json(res.locals.dingtalkSession.user))
+ */
+export function requireDingTalkSession(
+  auth: DingTalkSessionSource,
+): (req: ExpressRequest, res: ExpressResponse, next: NextFunction) => void {
+  return (req, res, next) => {
+    getDingTalkSession(auth, req)
+      .then((session) => {
+        if (!session) {
+          const { status, body } = unauthenticatedBody(req.headers['accept-language'])
+          res.status(status).set('cache-control', 'no-store').json(body)
+          return
+        }
+        res.locals.dingtalkSession = session
+        next()
+      })
       .catch(next)
   }
 }

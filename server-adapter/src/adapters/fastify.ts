@@ -1,6 +1,14 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
-import type { DingTalkHttpHandler } from '../http/createDingTalkHandler'
-import { toWebRequest } from './node'
+import type { DingTalkHttpHandler, DingTalkSessionSource } from '../http/DingTalkHttpHandler'
+import type { DingTalkSessionView } from '../http/wire'
+import { clientDisconnectSignal, getNodeSession, toWebRequest, unauthenticatedBody } from './node'
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** The signed-in person, set by the `requireDingTalkSession` preHandler (`null` before it ran). */
+    dingtalkSession: DingTalkSessionView | null
+  }
+}
 
 /**
  * A Fastify route handler, for a route you declare yourself:
@@ -12,7 +20,13 @@ export function toFastifyHandler(
   auth: DingTalkHttpHandler,
 ): (request: FastifyRequest, reply: FastifyReply) => Promise<FastifyReply> {
   return async (request, reply) => {
-    const response = await auth.handler(toWebRequest(request.raw, { url: request.url, body: request.body }))
+    const response = await auth.handler(
+      toWebRequest(request.raw, {
+        url: request.url,
+        body: request.body,
+        signal: clientDisconnectSignal(reply.raw),
+      }),
+    )
     reply.code(response.status)
     for (const [name, value] of response.headers) if (name !== 'set-cookie') reply.header(name, value)
     const cookies = response.headers.getSetCookie()
@@ -34,4 +48,32 @@ export function toFastifyPlugin(auth: DingTalkHttpHandler): (instance: FastifyIn
     instance.addContentTypeParser('*', (_request, _payload, done) => done(null, undefined))
     instance.all(auth.basePath === '/' ? '/*' : `${auth.basePath}/*`, handler)
   }
+}
+
+/**
+ * A Fastify `preHandler` that lets only signed-in people through: the person is `request.dingtalkSession`;
+ * anyone else gets `401 { error: { code: 'unauthenticated' } }`. Call {@link decorateDingTalkSession} once on
+ * the root instance first.
+ *
+ * @example
+ * decorateDingTalkSession(app)
+ * app.get('/api/me', { preHandler: requireDingTalkSession(auth) }, (request) => request.dingtalkSession!.user)
+ */
+export function requireDingTalkSession(
+  auth: DingTalkSessionSource,
+): (request: FastifyRequest, reply: FastifyReply) => Promise<void> {
+  return async (request, reply) => {
+    const session = await getNodeSession(auth, request.raw, request.url)
+    if (!session) {
+      const { status, body } = unauthenticatedBody(request.headers['accept-language'])
+      await reply.code(status).header('cache-control', 'no-store').send(body)
+      return
+    }
+    request.dingtalkSession = session
+  }
+}
+
+/** Declares `request.dingtalkSession` (initially `null`) on a Fastify instance, as Fastify wants decorations. */
+export function decorateDingTalkSession(instance: FastifyInstance): void {
+  if (!instance.hasRequestDecorator('dingtalkSession')) instance.decorateRequest('dingtalkSession', null)
 }

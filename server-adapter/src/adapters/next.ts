@@ -1,4 +1,7 @@
-import type { DingTalkHttpHandler } from '../http/createDingTalkHandler'
+import type { Awaitable } from '../dingtalk/tokenCache'
+import { DingTalkAuthError, isDingTalkAuthError, pickLocale } from '../errors'
+import type { DingTalkHttpHandler, DingTalkSessionSource } from '../http/DingTalkHttpHandler'
+import type { DingTalkSessionView } from '../http/wire'
 
 /** Route handlers of a Next.js App Router route. */
 export interface NextJsRouteHandlers {
@@ -7,11 +10,145 @@ export interface NextJsRouteHandlers {
   OPTIONS(request: Request): Promise<Response>
 }
 
+/** A handler, or a function that creates one on the first request (e.g. `() => createDingTalkAuth({ … })`). */
+export type NextJsAuthSource = DingTalkHttpHandler | (() => Awaitable<DingTalkHttpHandler>)
+
+/** What lazily created logins became: one per factory, shared by the route handlers and the session helpers. */
+const createdBy = new WeakMap<() => unknown, Promise<unknown>>()
+
+/** The login a factory creates, created once; a failed creation is forgotten so the next call tries again. */
+function created<T>(create: () => Awaitable<T>): Promise<T> {
+  let pending = createdBy.get(create) as Promise<T> | undefined
+  if (!pending) {
+    pending = Promise.resolve().then(create)
+    createdBy.set(create, pending)
+    pending.catch(() => createdBy.delete(create))
+  }
+  return pending
+}
+
+/**
+ * Creates the handler on the first request and keeps it: `next build` imports route modules to collect their
+ * configuration, so anything created at import time (a SQLite file, a pool, a Redis connection) would be created at
+ * build time. A failed creation is answered as a JSON error and tried again on the next request.
+ */
+function lazyHandler(create: () => Awaitable<DingTalkHttpHandler>): (request: Request) => Promise<Response> {
+  return async (request) => {
+    let auth: DingTalkHttpHandler
+    try {
+      auth = await created(create)
+    } catch (error) {
+      const failure = isDingTalkAuthError(error)
+        ? error
+        : new DingTalkAuthError('config_error', {
+            cause: error,
+            detail: 'creating the DingTalk login failed',
+          })
+      // The developer needs the cause (a config error names file, field and fix); the response never carries it.
+      console.error(`dingtalk-login-server: ${failure.message}`)
+      return Response.json(failure.toJSON('en'), {
+        status: failure.status,
+        headers: { 'cache-control': 'no-store' },
+      })
+    }
+    return auth.handler(request)
+  }
+}
+
 /**
  * Next.js App Router handlers: in `app/api/auth/dingtalk/[...route]/route.ts`,
- * `export const { GET, POST, OPTIONS } = toNextJsHandler(auth)`. Next's request is already a web `Request`.
+ * `export const { GET, POST, OPTIONS } = toNextJsHandler(() => createDingTalkAuth({ … }))`. Given a function, the
+ * login is created on the first request, never while `next build` imports the route; a ready `auth` works too.
+ * Next's request is already a web `Request`.
  */
-export function toNextJsHandler(auth: DingTalkHttpHandler): NextJsRouteHandlers {
-  const handle = (request: Request) => auth.handler(request)
+export function toNextJsHandler(auth: NextJsAuthSource): NextJsRouteHandlers {
+  const handle = typeof auth === 'function' ? lazyHandler(auth) : (request: Request) => auth.handler(request)
   return { GET: handle, POST: handle, OPTIONS: handle }
+}
+
+/** What `headers()` of `next/headers` returns (read-only). */
+export interface NextHeadersLike {
+  get(name: string): string | null
+}
+
+/** What `cookies()` of `next/headers` returns (read-only). */
+export interface NextCookiesLike {
+  getAll(): { name: string; value: string }[]
+}
+
+/**
+ * Where the helpers find the login: the `auth` itself, or the same factory given to {@link toNextJsHandler}
+ * (the login it creates once is shared, so a logout through the routes counts here at once).
+ */
+export type DingTalkSessionSourceInput = DingTalkSessionSource | (() => Awaitable<DingTalkSessionSource>)
+
+async function sourceOf(input: DingTalkSessionSourceInput): Promise<DingTalkSessionSource> {
+  return typeof input === 'function' ? created(input) : input
+}
+
+function isCookieStore(input: object): input is NextCookiesLike {
+  return typeof (input as NextCookiesLike).getAll === 'function'
+}
+
+/** A bodiless web Request carrying what identifies the session: cookies, `Authorization`, origin headers. */
+function toRequest(input: Request | NextHeadersLike | NextCookiesLike): Request {
+  if (input instanceof Request) return input
+  if (isCookieStore(input)) {
+    const cookies = input.getAll()
+    const cookie = cookies.map(({ name, value }) => `${name}=${value}`).join('; ')
+    // A __Host- cookie reached the app only over https: read the session on the same scheme it was set on.
+    const secure = cookies.some(({ name }) => name.startsWith('__Host-'))
+    return new Request(secure ? 'https://localhost/' : 'http://localhost/', { headers: { cookie } })
+  }
+  const headers = new Headers()
+  for (const name of [
+    'cookie',
+    'authorization',
+    'x-forwarded-proto',
+    'x-forwarded-host',
+    'accept-language',
+  ]) {
+    const value = input.get(name)
+    if (value !== null) headers.set(name, value)
+  }
+  const host = input.get('x-forwarded-host') ?? input.get('host') ?? 'localhost'
+  const proto = input.get('x-forwarded-proto')?.split(',')[0]?.trim() === 'https' ? 'https' : 'http'
+  return new Request(`${proto}://${host}/`, { headers })
+}
+
+/**
+ * The signed-in person in a Next.js route handler or server component, or `null`:
+ * `await getDingTalkSession(auth, request)` in a route handler, `await getDingTalkSession(auth, await cookies())`
+ * (or `await headers()`) in a server component. Checked against the state store on every call, so a logout or
+ * revocation counts at once.
+ */
+export async function getDingTalkSession(
+  auth: DingTalkSessionSourceInput,
+  input: Request | NextHeadersLike | NextCookiesLike,
+): Promise<DingTalkSessionView | null> {
+  return (await sourceOf(auth)).getSession(toRequest(input))
+}
+
+/**
+ * Wraps a route handler so it runs only for signed-in people (the person is its second argument); anyone else
+ * gets `401 { error: { code: 'unauthenticated' } }`.
+ *
+ * @example
+ * export const GET = withDingTalkSession(auth, async (request, session) => Response.json(session.user))
+ */
+export function withDingTalkSession<Rest extends unknown[]>(
+  auth: DingTalkSessionSourceInput,
+  handler: (request: Request, session: DingTalkSessionView, ...rest: Rest) => Response | Promise<Response>,
+): (request: Request, ...rest: Rest) => Promise<Response> {
+  return async (request, ...rest) => {
+    const session = await getDingTalkSession(auth, request)
+    if (!session) {
+      const error = new DingTalkAuthError('unauthenticated')
+      return Response.json(error.toJSON(pickLocale(request.headers.get('accept-language'))), {
+        status: error.status,
+        headers: { 'cache-control': 'no-store' },
+      })
+    }
+    return handler(request, session, ...rest)
+  }
 }

@@ -1,7 +1,10 @@
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import { Readable } from 'node:stream'
 import type { TLSSocket } from 'node:tls'
-import type { DingTalkHttpHandler } from '../http/createDingTalkHandler'
+import { DingTalkAuthError, pickLocale } from '../errors'
+import { rememberClientAddress } from '../http/clientAddress'
+import type { DingTalkHttpHandler, DingTalkSessionSource } from '../http/DingTalkHttpHandler'
+import type { DingTalkSessionView } from '../http/wire'
 
 /** Options of {@link toWebRequest}. */
 export interface ToWebRequestOptions {
@@ -64,7 +67,49 @@ export function toWebRequest(req: IncomingMessage, options: ToWebRequestOptions 
       init.duplex = 'half'
     }
   }
-  return new Request(url, init)
+  const request = new Request(url, init)
+  rememberClientAddress(request, req.socket?.remoteAddress)
+  return request
+}
+
+/** Aborts when the client goes away before the answer is written, so the login stops its DingTalk calls. */
+export function clientDisconnectSignal(res: ServerResponse): AbortSignal {
+  const controller = new AbortController()
+  res.once('close', () => {
+    if (!res.writableFinished) controller.abort(new Error('the client disconnected'))
+  })
+  return controller.signal
+}
+
+/** A bodiless web `Request` with the URL and headers of a Node request: enough to read its session. */
+export function toSessionRequest(req: IncomingMessage, url?: string): Request {
+  const protocol = (req.socket as TLSSocket | undefined)?.encrypted ? 'https' : 'http'
+  const headers = new Headers()
+  for (const [name, value] of Object.entries(req.headers)) {
+    if (value === undefined || name.startsWith(':')) continue
+    headers.set(name, Array.isArray(value) ? value.join(', ') : value)
+  }
+  return new Request(new URL(url ?? req.url ?? '/', `${protocol}://${req.headers.host ?? 'localhost'}`), {
+    headers,
+  })
+}
+
+/** The `unauthenticated` (401) answer of the session guards, in the request's language. */
+export function unauthenticatedBody(acceptLanguage: string | null | undefined): {
+  status: number
+  body: ReturnType<DingTalkAuthError['toJSON']>
+} {
+  const error = new DingTalkAuthError('unauthenticated')
+  return { status: error.status, body: error.toJSON(pickLocale(acceptLanguage)) }
+}
+
+/** The session of a Node request, or `null`. */
+export function getNodeSession(
+  auth: DingTalkSessionSource,
+  req: IncomingMessage,
+  url?: string,
+): Promise<DingTalkSessionView | null> {
+  return auth.getSession(toSessionRequest(req, url))
 }
 
 /** Writes a web `Response` to a Node response: status, headers (every `Set-Cookie` kept apart), body. */
@@ -89,7 +134,9 @@ export function toNodeHandler(
 ): (req: IncomingMessage & { body?: unknown }, res: ServerResponse) => Promise<void> {
   return async (req, res) => {
     try {
-      const response = await auth.handler(toWebRequest(req, { body: req.body }))
+      const response = await auth.handler(
+        toWebRequest(req, { body: req.body, signal: clientDisconnectSignal(res) }),
+      )
       await writeNodeResponse(res, response)
     } catch {
       // Only an unparseable request line gets here (the handler itself never throws).

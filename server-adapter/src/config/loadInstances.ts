@@ -1,22 +1,19 @@
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs'
-import { join, relative, resolve } from 'node:path'
-import { z } from 'zod'
-import { DingTalkAuthError } from '../errors'
+import { existsSync, readdirSync, statSync } from 'node:fs'
+import { isAbsolute, join, relative, resolve } from 'node:path'
+import { DingTalkConfigError } from './DingTalkConfigError'
+import type { ConfigIssue } from './DingTalkConfigError'
+import { describeValue } from './describeValue'
+import { readJsonFile } from './readJsonFile'
+import { suggestKey } from './suggestKey'
+import { validateAuthConfig } from './validateAuthConfig'
+import type { DDInnerAuthConfig } from './validateAuthConfig'
+
+export { DingTalkConfigError, formatConfigIssue } from './DingTalkConfigError'
+export type { ConfigIssue } from './DingTalkConfigError'
+export type { DDInnerAuthConfig } from './validateAuthConfig'
 
 /** The element type every DingTalk internal-app login instance has. */
 export const DD_INNER_TYPE = 'auths.loginTypes.DDInnerType'
-
-/** The validated credentials of one instance (`<name>.json` → `authConfig`). */
-export interface DDInnerAuthConfig {
-  /** AppKey (Client ID), 20 characters. */
-  appKey: string
-  /** AppSecret (Client Secret), 64 characters. Server side only. */
-  appSecret: string
-  /** AgentId, 10 digits; kept as a string so no precision is ever lost. */
-  agentId: string
-  /** The organisation (corp) this instance logs people into. */
-  corpId: string
-}
 
 /** One login instance as given in code: `{ name, title, authConfig }`. */
 export interface DingTalkInstanceInput {
@@ -44,183 +41,73 @@ export interface ResolvedInstance {
   source: string
 }
 
-/** One configuration problem: where, which field, what was expected, what was found. */
-export interface ConfigIssue {
-  file: string
-  field: string
-  expected: string
-  found: string
-}
-
-/** Invalid configuration: lists every problem found, never a secret's value. Code `config_error`. */
-export class DingTalkConfigError extends DingTalkAuthError {
-  /** Every problem found. */
-  readonly issues: readonly ConfigIssue[]
-
-  constructor(issues: readonly ConfigIssue[]) {
-    super('config_error', {
-      detail: `Invalid DingTalk login configuration:\n${issues
-        .map((i) => `  ${i.file}: ${i.field}: expected ${i.expected}, found ${i.found}`)
-        .join('\n')}`,
-    })
-    this.name = 'DingTalkConfigError'
-    this.issues = issues
-  }
-}
-
-const authConfigSchema = z.object({
-  appKey: z.string().length(20),
-  appSecret: z.string().length(64),
-  agentId: z.union([
-    z.number().int().min(1_000_000_000).max(9_999_999_999),
-    z.string().regex(/^[1-9]\d{9}$/),
-  ]),
-  corpId: z.string().trim().min(1),
-})
-
-const EXPECTED: Record<keyof DDInnerAuthConfig, string> = {
-  appKey: 'a string of 20 characters (the AppKey / Client ID)',
-  appSecret: 'a string of 64 characters (the AppSecret / Client Secret)',
-  agentId: 'an integer between 1000000000 and 9999999999 (10 digits, number or string)',
-  corpId: 'a non-empty string (the organisation id, e.g. "ding…")',
-}
-
-const SECRET_FIELDS = new Set(['appSecret'])
 const NAME_PATTERN = /^[A-Za-z][A-Za-z0-9_-]{0,63}$/
 
-function describe(value: unknown, secret: boolean): string {
-  if (value === undefined) return 'nothing (the field is missing)'
-  if (value === null) return 'null'
-  if (typeof value === 'string') {
-    if (secret) return `a string of ${value.length} characters`
-    const shown = value.length > 40 ? `${value.slice(0, 40)}…` : value
-    return `${JSON.stringify(shown)} (${value.length} characters)`
-  }
-  if (typeof value === 'number') return secret ? 'a number' : `the number ${value}`
-  return `a value of type ${Array.isArray(value) ? 'array' : typeof value}`
-}
-
-const ENV_REF = /\$\{([A-Za-z_][A-Za-z0-9_]*)\}/g
-
-function expandEnv(
-  value: unknown,
-  env: Record<string, string | undefined>,
-  onMissing: (name: string) => void,
-): unknown {
-  if (typeof value !== 'string') return value
-  return value.replace(ENV_REF, (_match, name: string) => {
-    const found = env[name]
-    if (found === undefined || found === '') {
-      onMissing(name)
-      return ''
-    }
-    return found
-  })
-}
-
-function validateAuthConfig(
-  raw: unknown,
-  file: string,
-  fieldPrefix: string,
-  env: Record<string, string | undefined>,
-  issues: ConfigIssue[],
-): DDInnerAuthConfig | null {
-  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
-    issues.push({
-      file,
-      field: fieldPrefix,
-      expected: 'an object { appKey, appSecret, agentId, corpId }',
-      found: describe(raw, false),
-    })
-    return null
-  }
-  const expanded: Record<string, unknown> = {}
-  const missingEnv = new Set<string>()
-  for (const [key, value] of Object.entries(raw as Record<string, unknown>)) {
-    expanded[key] = expandEnv(value, env, (name) => {
-      missingEnv.add(key)
-      issues.push({
-        file,
-        field: `${fieldPrefix}.${key}`,
-        expected: `the environment variable ${name} to be set`,
-        found: `${name} unset or empty`,
-      })
-    })
-  }
-  const parsed = authConfigSchema.safeParse(expanded)
-  if (parsed.success) {
-    if (missingEnv.size > 0) return null
-    return {
-      appKey: parsed.data.appKey,
-      appSecret: parsed.data.appSecret,
-      agentId: String(parsed.data.agentId),
-      corpId: parsed.data.corpId.trim(),
-    }
-  }
-  const fields = new Set(parsed.error.issues.map((issue) => String(issue.path[0] ?? '')))
-  for (const field of fields) {
-    if (missingEnv.has(field)) continue
-    const key = field as keyof DDInnerAuthConfig
-    issues.push({
-      file,
-      field: `${fieldPrefix}.${field}`,
-      expected: EXPECTED[key] ?? 'a valid value',
-      found: describe(expanded[field], SECRET_FIELDS.has(field)),
-    })
-  }
-  return null
-}
+/** A path as it would be written in `instances: '…'`. */
+const asOption = (path: string) => (path.startsWith('.') || isAbsolute(path) ? path : `./${path}`)
+const isFolder = (path: string) => existsSync(path) && statSync(path).isDirectory()
+const subfolders = (dir: string) =>
+  readdirSync(dir)
+    .filter((name) => !name.startsWith('.') && isFolder(join(dir, name)))
+    .sort()
+/** An instance folder holds an `e.json`. */
+const isInstanceFolder = (dir: string) => existsSync(join(dir, 'e.json'))
 
 /**
- * Where a `JSON.parse` error happened, as `line L, column C (position N)`, and nothing else: the engine's message
- * may quote the text around the error (Node 20: `Unexpected token 'x', ..."appSecret": abc"...`), which can be
- * part of a secret, so it is only used to find the position, never shown.
+ * `instances` pointing one level too high (`./auths` instead of `./auths/loginTypes`) or one too low (at a single
+ * instance folder) is a common first mistake: say which folder was meant instead of listing missing `e.json` files.
  */
-function jsonErrorPosition(text: string, error: unknown): string {
-  const message = error instanceof Error ? error.message : ''
-  let position = -1
-  const stated = /\bposition (\d+)/.exec(message)
-  if (stated) position = Number(stated[1])
-  else {
-    const quoted = /^Unexpected token '([\s\S])', (\.\.\.)?"([\s\S]*?)"(?:\.\.\.)? is not valid JSON$/.exec(
-      message,
-    )
-    if (quoted) {
-      const [, token = '', clipped, context = ''] = quoted
-      const start = text.indexOf(context)
-      const at = clipped && context.charAt(10) === token ? 10 : context.indexOf(token)
-      if (start >= 0 && at >= 0) position = start + at
+function misplacedFolderIssue(root: string, shownPath: (path: string) => string): ConfigIssue | undefined {
+  if (isInstanceFolder(root)) {
+    const parent = join(root, '..')
+    return {
+      file: shownPath(root),
+      field: '(folder)',
+      expected: 'the folder that holds the instance folders (<name>/e.json)',
+      found: 'one instance folder (it has an e.json itself)',
+      fix: `point instances at its parent: instances: '${asOption(shownPath(parent))}'`,
     }
   }
-  if (!Number.isSafeInteger(position) || position < 0 || position > text.length) return 'invalid JSON'
-  const before = text.slice(0, position).split('\n')
-  return `invalid JSON at line ${before.length}, column ${before[before.length - 1]!.length + 1} (position ${position})`
+  for (const name of subfolders(root)) {
+    const folder = join(root, name)
+    if (isInstanceFolder(folder)) continue
+    const instances = subfolders(folder).filter((child) => isInstanceFolder(join(folder, child)))
+    if (instances.length === 0) continue
+    return {
+      file: shownPath(root),
+      field: '(folder)',
+      expected:
+        'the folder that holds the instance folders (<name>/e.json + <name>/<name>.json), e.g. auths/loginTypes',
+      found: `its parent: ${shownPath(folder)}/ holds the instance folders ${instances.join(', ')}`,
+      fix: `instances: '${asOption(shownPath(folder))}'`,
+    }
+  }
+  return undefined
 }
 
-function readJson(path: string, shown: string, issues: ConfigIssue[]): unknown {
-  if (!existsSync(path)) {
-    issues.push({ file: shown, field: '(file)', expected: 'the file to exist', found: 'no such file' })
-    return undefined
-  }
-  let text: string
-  try {
-    text = readFileSync(path, 'utf8')
-  } catch {
-    issues.push({ file: shown, field: '(file)', expected: 'a readable file', found: 'unreadable content' })
-    return undefined
-  }
-  try {
-    return JSON.parse(text) as unknown
-  } catch (error) {
-    // Never the raw message: it may quote the file's text, secrets included.
+/** Top-level keys of an instance file that are misspellings of the known ones (`authconfig`, `Type`). */
+function misspeltKeys(
+  value: unknown,
+  known: readonly string[],
+  file: string,
+  issues: ConfigIssue[],
+): Set<string> {
+  const meantKeys = new Set<string>()
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return meantKeys
+  for (const key of Object.keys(value)) {
+    if (known.includes(key)) continue
+    const meant = suggestKey(key, known)
+    if (!meant || meant in value) continue
+    meantKeys.add(meant)
     issues.push({
-      file: shown,
-      field: '(file)',
-      expected: 'valid JSON',
-      found: jsonErrorPosition(text, error),
+      file,
+      field: key,
+      expected: `only the keys ${known.join(', ')}`,
+      found: `the unknown key ${JSON.stringify(key)}`,
+      fix: `did you mean ${meant}? Rename ${JSON.stringify(key)} to ${JSON.stringify(meant)}`,
     })
-    return undefined
   }
+  return meantKeys
 }
 
 function fromFolder(
@@ -239,6 +126,11 @@ function fromFolder(
     })
     return []
   }
+  const misplaced = misplacedFolderIssue(root, shownPath)
+  if (misplaced) {
+    issues.push(misplaced)
+    return []
+  }
   const out: ResolvedInstance[] = []
   for (const name of readdirSync(root).sort()) {
     const folder = join(root, name)
@@ -254,16 +146,18 @@ function fromFolder(
       })
       continue
     }
-    const element = readJson(elementFile, shownPath(elementFile), issues)
-    const config = readJson(configFile, shownPath(configFile), issues)
+    const element = readJsonFile(elementFile, shownPath(elementFile), issues)
+    const config = readJsonFile(configFile, shownPath(configFile), issues)
     if (element === undefined || config === undefined) continue
+    misspeltKeys(element, ['title', 'type'], shownPath(elementFile), issues)
+    const misspeltConfig = misspeltKeys(config, ['authConfig'], shownPath(configFile), issues)
     const e = (typeof element === 'object' && element !== null ? element : {}) as Record<string, unknown>
     if (e.type !== DD_INNER_TYPE) {
       issues.push({
         file: shownPath(elementFile),
         field: 'type',
         expected: JSON.stringify(DD_INNER_TYPE),
-        found: describe(e.type, false),
+        found: describeValue(e.type, false),
       })
     }
     if (e.title !== undefined && typeof e.title !== 'string') {
@@ -271,11 +165,13 @@ function fromFolder(
         file: shownPath(elementFile),
         field: 'title',
         expected: 'a string',
-        found: describe(e.title, false),
+        found: describeValue(e.title, false),
       })
     }
     const c = (typeof config === 'object' && config !== null ? config : {}) as Record<string, unknown>
-    const authConfig = validateAuthConfig(c.authConfig, shownPath(configFile), 'authConfig', env, issues)
+    const authConfig = misspeltConfig.has('authConfig')
+      ? null
+      : validateAuthConfig(c.authConfig, shownPath(configFile), 'authConfig', env, issues)
     if (authConfig && e.type === DD_INNER_TYPE) {
       out.push({
         name,
@@ -319,13 +215,13 @@ function fromArray(
         file,
         field: 'name',
         expected: 'a name of letters, digits, _ or - starting with a letter',
-        found: describe(name, false),
+        found: describeValue(name, false),
       })
       return
     }
     const title = input.title
     if (title !== undefined && typeof title !== 'string') {
-      issues.push({ file, field: 'title', expected: 'a string', found: describe(title, false) })
+      issues.push({ file, field: 'title', expected: 'a string', found: describeValue(title, false) })
     }
     const authConfig = validateAuthConfig(input.authConfig, file, 'authConfig', env, issues)
     if (authConfig)

@@ -1,75 +1,22 @@
 import { randomUUID } from 'node:crypto'
-import type { DingTalkCurrentUser, DingTalkUserDetail } from '../dingtalk/DingTalkClient'
+import { DingTalkApiError } from '../dingtalk/DingTalkClient'
+import type { DDInnerClient, DingTalkCurrentUser, DingTalkUserDetail } from '../dingtalk/DingTalkClient'
 import type { Awaitable } from '../dingtalk/tokenCache'
 import { DingTalkAuthError } from '../errors'
 import type { Logger } from '../logger'
 import type { BindingProfile, BindingStore, DDInnerAuthModel, LocalUser } from '../store/BindingStore'
 import type { DDInnerAuth } from './DDInnerAuth'
+import type { DingTalkLoginFlow, DingTalkLoginResult, DingTalkUser, ResolvedLocalUser } from './loginResult'
 import { toBindingView } from './toBindingView'
 import { toDingTalkAuthError } from './toDingTalkAuthError'
 
-/** Which login flow produced a result. */
-export type DingTalkLoginFlow = 'qr' | 'workbench'
-
-/** The DingTalk person as the flows found them: handed to `resolveUser` on a first login. */
-export interface DingTalkUser {
-  /** The instance (login type) name. */
-  instance: string
-  flow: DingTalkLoginFlow
-  corpId: string
-  /** The corp-scoped userid. */
-  userid: string
-  unionId: string
-  name: string | null
-  avatar: string | null
-  mobile: string | null
-  stateCode: string | null
-  /** The org email when there is one, else the personal email. */
-  email: string | null
-  jobNumber: string | null
-  title: string | null
-  /** Epoch ms. */
-  hiredDate: number | null
-  active: boolean | null
-  admin: boolean | null
-  deptIdList: number[]
-  /** The employee record (`topapi/v2/user/get`) as DingTalk sent it. */
-  detail: Record<string, unknown>
-  /** `users/me` as DingTalk sent it (QR flow only). */
-  me: Record<string, unknown> | null
-}
-
-/** What `resolveUser` returns: the local user to bind to, or `null` for none. */
-export type ResolvedLocalUser = {
-  id: string
-  name?: string | null
-  avatar?: string | null
-  isNew?: boolean
-} | null
-
-/** The binding part of a login result (design.md §4.2). */
-export interface DingTalkLoginBinding {
-  corpId: string
-  dingUserId: string
-  unionId: string
-  jobNumber: string | null
-  phone: string | null
-  email: string | null
-  /** Epoch ms. */
-  hiredDate: number | null
-  photo: string | null
-}
-
-/** The result of a login, without the session (the HTTP layer adds `session`). */
-export interface DingTalkLoginResult {
-  userId: string
-  /** True when this login created the local user. */
-  isNewUser: boolean
-  /** The instance (login type) name that served the login. */
-  instance: string
-  binding: DingTalkLoginBinding
-  user: { id: string; name: string | null; avatar: string | null }
-}
+export type {
+  DingTalkLoginBinding,
+  DingTalkLoginFlow,
+  DingTalkLoginResult,
+  DingTalkUser,
+  ResolvedLocalUser,
+} from './loginResult'
 
 /** Per-call options of the login methods. */
 export interface LoginCallOptions {
@@ -111,6 +58,37 @@ export interface DDInnerAuthSvcOptions {
   resolveUser?: (user: DingTalkUser) => Awaitable<ResolvedLocalUser | string>
   /** New local user ids. @default crypto.randomUUID */
   generateId?: () => string
+}
+
+/** `contact_type` of `getbyunionid`: 1 is an external contact, never a member. */
+const EXTERNAL_CONTACT = 1
+/** getuserinfo: "不存在的临时授权码", the code is unknown (used, expired, or of another corp). */
+const UNKNOWN_FREE_LOGIN_CODE = 40078
+
+/** What a profile sync needs: the person as DingTalk described them in this login. */
+interface SyncInput {
+  instance: DDInnerAuth
+  flow: DingTalkLoginFlow
+  existing: DDInnerAuthModel | null
+  detail: DingTalkUserDetail
+  me: DingTalkCurrentUser | null
+  knownUnionId: string | undefined
+  /** From `getbyunionid` in this login or recorded with the binding: kept with the profile. */
+  contactType: number
+}
+
+/**
+ * The contact type recorded with a binding when DingTalk confirmed it (`getbyunionid`), or `null` when the
+ * binding predates the record: then the login asks DingTalk again.
+ */
+function contactTypeOf(binding: DDInnerAuthModel | null): number | null {
+  if (!binding?.rawProfile) return null
+  try {
+    const recorded = (JSON.parse(binding.rawProfile) as { contactType?: unknown }).contactType
+    return typeof recorded === 'number' && recorded !== EXTERNAL_CONTACT ? recorded : null
+  } catch {
+    return null
+  }
 }
 
 const CODE_PATTERN = /^[\x21-\x7e]{1,512}$/
@@ -160,6 +138,8 @@ export class DDInnerAuthSvc {
   readonly #onUnbound: 'create' | 'reject'
   readonly #resolveUser: DDInnerAuthSvcOptions['resolveUser']
   readonly #generateId: () => string
+  /** Configuration warnings already logged, so a wrong corpId is said once, not on every login. */
+  readonly #warned = new Set<string>()
 
   constructor(instances: readonly DDInnerAuth[], options: DDInnerAuthSvcOptions) {
     this.#instances = instances
@@ -211,10 +191,27 @@ export class DDInnerAuthSvc {
   }
 
   /**
-   * Workbench (in-DingTalk free) login: `topapi/v2/user/getuserinfo` with the cached app token, then
-   * `topapi/v2/user/get` unless the stored profile is fresh. Throws {@link DingTalkAuthError}.
+   * Workbench (in-DingTalk free) login: `topapi/v2/user/getuserinfo` with the cached app token (a free-login code
+   * is issued by the corp to one of its members: it proves the membership), the contact type on a first login,
+   * then `topapi/v2/user/get` unless the stored profile is fresh. Throws {@link DingTalkAuthError}.
+   *
+   * Also callable the seed's way: `loginByWorkbench(corpId, authCode, platform?)`.
    */
-  async loginByWorkbench(params: WorkbenchLoginParams): Promise<DingTalkLoginResult> {
+  async loginByWorkbench(params: WorkbenchLoginParams): Promise<DingTalkLoginResult>
+  async loginByWorkbench(corpId: string, authCode: string, platform?: string): Promise<DingTalkLoginResult>
+  async loginByWorkbench(
+    first: WorkbenchLoginParams | string,
+    authCodeArg?: string,
+    platformArg?: string,
+  ): Promise<DingTalkLoginResult> {
+    const params: WorkbenchLoginParams =
+      typeof first === 'string'
+        ? {
+            corpId: first,
+            authCode: authCodeArg as string,
+            ...(platformArg ? { platform: platformArg } : {}),
+          }
+        : first
     const started = this.#now()
     let instance: DDInnerAuth | undefined
     try {
@@ -227,19 +224,32 @@ export class DDInnerAuthSvc {
       if (!instance) throw new DingTalkAuthError('unknown_corp', { detail: 'no instance for this corpId' })
       const client = instance.getClient()
       const call = params.signal ? { signal: params.signal } : {}
-      const info = await client.getUserInfoByCode(authCode, call)
+      const info = await this.#getUserInfo(instance, authCode, call)
       const existing = await this.#store.findBinding({ corpId, dingUserId: info.userid })
+      let contactType = contactTypeOf(existing)
+      let detail: DingTalkUserDetail | null = null
+      let unionId = info.unionid ?? existing?.unionId
+      if (contactType === null) {
+        if (!unionId) {
+          detail = await client.getUser(info.userid, call)
+          unionId = detail.unionid
+        }
+        if (!unionId)
+          throw new DingTalkAuthError('upstream_error', { detail: 'DingTalk gave no unionId for the person' })
+        contactType = await this.#requireInternal(client, unionId, call)
+      }
       const result =
         existing && this.#isFresh(existing)
           ? this.#resultFor(instance, existing, false)
-          : await this.#bindAndSync(
+          : await this.#bindAndSync({
               instance,
-              'workbench',
+              flow: 'workbench',
               existing,
-              await client.getUser(info.userid, call),
-              null,
-              info.unionid,
-            )
+              detail: detail ?? (await client.getUser(info.userid, call)),
+              me: null,
+              knownUnionId: unionId,
+              contactType,
+            })
       this.#logSuccess('workbench', instance, platform, result, started)
       return result
     } catch (error) {
@@ -248,11 +258,23 @@ export class DDInnerAuthSvc {
   }
 
   /**
-   * QR / browser login: `userAccessToken` → `users/me` → corp check → `getbyunionid` → `v2/user/get`; a known
-   * person skips the lookups the binding answers, and the profile call while it is fresh. Throws
-   * {@link DingTalkAuthError}.
+   * QR / browser login: `userAccessToken` → `users/me` → membership → `v2/user/get`. Membership is checked on
+   * every login: with the `corpid` scope DingTalk reports the corp the person chose (only an active member can
+   * choose it), otherwise `getbyunionid` asks the corp. External contacts are refused. Only the profile fields
+   * are cached (`profileMaxAgeMs`). Throws {@link DingTalkAuthError}.
+   *
+   * Also callable the seed's way: `loginByQrCode(code, state?, platform?)` (the state is checked by the HTTP
+   * layer, not here).
    */
-  async loginByQrCode(params: QrLoginParams): Promise<DingTalkLoginResult> {
+  async loginByQrCode(params: QrLoginParams): Promise<DingTalkLoginResult>
+  async loginByQrCode(code: string, state?: string, platform?: string): Promise<DingTalkLoginResult>
+  async loginByQrCode(
+    first: QrLoginParams | string,
+    _state?: string,
+    platformArg?: string,
+  ): Promise<DingTalkLoginResult> {
+    const params: QrLoginParams =
+      typeof first === 'string' ? { code: first, ...(platformArg ? { platform: platformArg } : {}) } : first
     const started = this.#now()
     let instance: DDInnerAuth | undefined
     try {
@@ -265,35 +287,33 @@ export class DDInnerAuthSvc {
       const userToken = await client.getUserAccessToken(code, call)
       // DingTalk: corpId is only in the answer when the login scope had `corpid`; then it is the corp the user chose.
       if (userToken.corpId && userToken.corpId !== corpId) {
+        this.#warnForeignCorp(instance, userToken.corpId)
         throw new DingTalkAuthError('corp_mismatch', {
           detail: 'the user chose another organisation than the instance corp',
         })
       }
       const me = await client.getCurrentUser(userToken.accessToken, call)
       const existing = await this.#store.findBinding({ corpId, unionId: me.unionId })
-      let result: DingTalkLoginResult
-      if (existing && this.#isFresh(existing)) {
-        result = this.#resultFor(instance, existing, false)
-      } else {
-        let userid = existing?.thirdUserId
-        if (!userid) {
-          const found = await client.getUserIdByUnionId(me.unionId, call)
-          if (found.contactType === 1) {
-            throw new DingTalkAuthError('not_corp_member', {
-              detail: 'the person is an external contact of the corp',
-            })
-          }
-          userid = found.userid
-        }
-        result = await this.#bindAndSync(
-          instance,
-          'qr',
-          existing,
-          await client.getUser(userid, call),
-          me,
-          me.unionId,
-        )
+      let contactType = contactTypeOf(existing)
+      let userid = existing?.thirdUserId
+      // The chosen corp proves membership; the contact type of a known binding was recorded when it was made.
+      if (userToken.corpId !== corpId || contactType === null || !userid) {
+        const found = await this.#requireMember(client, me.unionId, call)
+        contactType = found.contactType
+        userid = found.userid
       }
+      const result =
+        existing && this.#isFresh(existing)
+          ? this.#resultFor(instance, existing, false)
+          : await this.#bindAndSync({
+              instance,
+              flow: 'qr',
+              existing,
+              detail: await client.getUser(userid, call),
+              me,
+              knownUnionId: me.unionId,
+              contactType,
+            })
       this.#logSuccess('qr', instance, platform, result, started)
       return result
     } catch (error) {
@@ -301,21 +321,74 @@ export class DDInnerAuthSvc {
     }
   }
 
+  /** `getbyunionid`: the person's userid in the instance corp; not a member (60121) or external: `not_corp_member`. */
+  async #requireMember(
+    client: DDInnerClient,
+    unionId: string,
+    call: LoginCallOptions,
+  ): Promise<{ userid: string; contactType: number }> {
+    const found = await client.getUserIdByUnionId(unionId, call)
+    if (found.contactType === EXTERNAL_CONTACT) {
+      throw new DingTalkAuthError('not_corp_member', {
+        detail: 'the person is an external contact of the corp',
+      })
+    }
+    return { userid: found.userid, contactType: found.contactType }
+  }
+
+  async #requireInternal(client: DDInnerClient, unionId: string, call: LoginCallOptions): Promise<number> {
+    return (await this.#requireMember(client, unionId, call)).contactType
+  }
+
+  /** `getuserinfo`; a code DingTalk does not know for this corp gets one warning naming the configuration. */
+  async #getUserInfo(instance: DDInnerAuth, authCode: string, call: LoginCallOptions) {
+    try {
+      return await instance.getClient().getUserInfoByCode(authCode, call)
+    } catch (error) {
+      if (error instanceof DingTalkApiError && error.errcode === UNKNOWN_FREE_LOGIN_CODE) {
+        this.#warnOnce(`workbench:${instance.name}`, {
+          instance: instance.name,
+          configuredCorpId: instance.corpId,
+          dingtalkReported: `errcode ${UNKNOWN_FREE_LOGIN_CODE}: the free-login code is unknown in this corp`,
+          fix: 'if every workbench login fails like this, the code comes from another corp: make the page call requestAuthCode({ corpId }) with the corpId of this instance, or set authConfig.corpId to the corp whose workbench opens the app',
+        })
+      }
+      throw error
+    }
+  }
+
+  #warnForeignCorp(instance: DDInnerAuth, reportedCorpId: string): void {
+    if (this.#byCorp.has(reportedCorpId)) return
+    this.#warnOnce(`qr:${instance.name}:${reportedCorpId}`, {
+      instance: instance.name,
+      configuredCorpId: instance.corpId,
+      dingtalkReported: reportedCorpId,
+      fix: `if people of your organisation are refused with corp_mismatch, the configured corpId is wrong: set authConfig.corpId of "${instance.name}" to the corpId DingTalk reported`,
+    })
+  }
+
+  #warnOnce(key: string, entry: Record<string, unknown>): void {
+    if (this.#warned.has(key)) return
+    if (this.#warned.size < 1_000) this.#warned.add(key)
+    this.#logger.warn(entry, 'dingtalk login: the configured corpId does not match what DingTalk reported')
+  }
+
   #isFresh(binding: DDInnerAuthModel): boolean {
     return this.#profileMaxAgeMs > 0 && this.#now() - binding.updateTime < this.#profileMaxAgeMs
   }
 
-  async #bindAndSync(
-    instance: DDInnerAuth,
-    flow: DingTalkLoginFlow,
-    existing: DDInnerAuthModel | null,
-    detail: DingTalkUserDetail,
-    me: DingTalkCurrentUser | null,
-    knownUnionId: string | undefined,
-  ): Promise<DingTalkLoginResult> {
+  async #bindAndSync({
+    instance,
+    flow,
+    existing,
+    detail,
+    me,
+    knownUnionId,
+    contactType,
+  }: SyncInput): Promise<DingTalkLoginResult> {
     const now = this.#now()
     const person = toDingTalkUser(instance, flow, detail, me, knownUnionId ?? existing?.unionId)
-    const profile = toProfile(person)
+    const profile = toProfile(person, contactType)
     if (existing) {
       const updated = (await this.#store.updateBinding(existing.id, profile, now)) ?? {
         ...existing,
@@ -455,7 +528,7 @@ function toDingTalkUser(
   }
 }
 
-function toProfile(person: DingTalkUser): BindingProfile {
+function toProfile(person: DingTalkUser, contactType: number): BindingProfile {
   return {
     name: person.name,
     jobNumber: person.jobNumber,
@@ -463,6 +536,6 @@ function toProfile(person: DingTalkUser): BindingProfile {
     email: person.email,
     hiredDate: person.hiredDate,
     photo: person.avatar,
-    rawProfile: JSON.stringify({ detail: person.detail, me: person.me }),
+    rawProfile: JSON.stringify({ detail: person.detail, me: person.me, contactType }),
   }
 }

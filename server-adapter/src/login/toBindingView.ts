@@ -1,5 +1,5 @@
 import type { DDInnerAuthModel } from '../store/BindingStore'
-import type { DingTalkLoginBinding } from './DDInnerAuthSvc'
+import type { DingTalkLoginBinding } from './loginResult'
 
 /** The part of a stored binding that a login result and `GET /session` show (design.md §4.2). */
 export function toBindingView(binding: DDInnerAuthModel): DingTalkLoginBinding {

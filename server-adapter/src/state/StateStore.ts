@@ -1,8 +1,8 @@
 import type { Awaitable } from '../dingtalk/tokenCache'
 
 /**
- * Short-lived shared state of the HTTP layer (design.md §4.4): login states, used codes, the app-token cache,
- * locks and revoked sessions. A small key–value interface with expiry, so that memory, Redis and SQL
+ * Short-lived shared state of the HTTP layer: login states, used codes, the app-token cache, locks and the
+ * session index. A small key–value interface with expiry plus expiring sets, so that memory, Redis and SQL
  * implementations stay a few lines each. Keys arrive already namespaced; values are opaque strings.
  *
  * Every implementation must make `set(…, 'nx')`, `take` and `delete(key, expected)` atomic: they are what makes
@@ -20,6 +20,18 @@ export interface StateStore {
   take(key: string): Awaitable<string | null>
   /** Deletes `key`; with `expected`, only while it still holds that value. Resolves whether a value was deleted. */
   delete(key: string, expected?: string): Awaitable<boolean>
+  /**
+   * Adds `member` to the set under `setKey`; the member expires after `ttlMs` on its own (adding it again renews
+   * it). Sets share no names with keys of {@link StateStore.set}.
+   */
+  addToSet(setKey: string, member: string, ttlMs: number): Awaitable<void>
+  /** The live members of the set under `setKey`, in no particular order (empty when there is none). */
+  setMembers(setKey: string): Awaitable<string[]>
+  /** Removes `member` from the set under `setKey`. */
+  removeFromSet(setKey: string, member: string): Awaitable<void>
   /** Releases connections the store opened itself. */
   close?(): Awaitable<void>
 }
+
+/** The key namespace of login states, the entries anyone can create: a memory store caps these. */
+export const LOGIN_STATE_KEY_PREFIX = 'state:'

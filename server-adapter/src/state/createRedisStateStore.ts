@@ -41,6 +41,22 @@ const DELETE = `
 if ARGV[1] == '1' and redis.call('GET', KEYS[1]) ~= ARGV[2] then return 0 end
 return redis.call('DEL', KEYS[1])`
 
+// Sets are sorted sets scored by each member's expiry (the server's clock), so members expire one by one.
+const NOW_MS = `local time = redis.call('TIME')
+local now = tonumber(time[1]) * 1000 + math.floor(tonumber(time[2]) / 1000)`
+
+const ADD_TO_SET = `${NOW_MS}
+local ttl = tonumber(ARGV[2])
+redis.call('ZADD', KEYS[1], now + ttl, ARGV[1])
+redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now)
+if redis.call('PTTL', KEYS[1]) < ttl then redis.call('PEXPIRE', KEYS[1], ttl) end
+return 1`
+
+const SET_MEMBERS = `${NOW_MS}
+return redis.call('ZRANGEBYSCORE', KEYS[1], '(' .. now, '+inf')`
+
+const REMOVE_FROM_SET = `return redis.call('ZREM', KEYS[1], ARGV[1])`
+
 type IoRedisModule = typeof IoRedis
 
 async function openClient(url: string): Promise<RedisClientLike> {
@@ -86,6 +102,16 @@ export async function createRedisStateStore(options: RedisStateStoreOptions): Pr
     async delete(key, expected) {
       const deleted = await client.eval(DELETE, 1, k(key), expected === undefined ? '0' : '1', expected ?? '')
       return deleted === 1
+    },
+    async addToSet(setKey, member, ttlMs) {
+      await client.eval(ADD_TO_SET, 1, k(`set:${setKey}`), member, ms(ttlMs))
+    },
+    async setMembers(setKey) {
+      const members = await client.eval(SET_MEMBERS, 1, k(`set:${setKey}`))
+      return Array.isArray(members) ? members.filter((m): m is string => typeof m === 'string') : []
+    },
+    async removeFromSet(setKey, member) {
+      await client.eval(REMOVE_FROM_SET, 1, k(`set:${setKey}`), member)
     },
     async close() {
       if (owned) await client.quit?.()

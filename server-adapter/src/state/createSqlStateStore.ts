@@ -10,7 +10,7 @@ import type { StateStore } from './StateStore'
 export interface SqlStateStoreOptions {
   /** `sqlite:./file.sqlite`, `postgres://…` or `mysql://…` / `mariadb://…` (the binding store's URL is fine). */
   url: string
-  /** Prefix of the table `<prefix>login_states`. @default 'dingtalk_' */
+  /** Prefix of the tables `<prefix>login_states` and `<prefix>login_state_sets`. @default 'dingtalk_' */
   tablePrefix?: string
   /** Connections in the pool (PostgreSQL, MySQL). @default 5 */
   poolSize?: number
@@ -18,11 +18,14 @@ export interface SqlStateStoreOptions {
   now?: () => number
 }
 
-/** A SQL {@link StateStore}, with its table name and a way to drop it. */
+/** A SQL {@link StateStore}, with its table names and a way to drop them. */
 export interface SqlStateStore extends StateStore {
   readonly flavor: SqlFlavor
+  /** The key–value table. */
   readonly table: string
-  /** Drops the table (tests, uninstall). */
+  /** The table of set members (the session index). */
+  readonly setTable: string
+  /** Drops the tables (tests, uninstall). */
   dropTable(): Promise<void>
   close(): Promise<void>
 }
@@ -48,14 +51,16 @@ export async function createSqlStateStore(options: SqlStateStoreOptions): Promis
   if (!isValidTablePrefix(prefix)) throw new Error('createSqlStateStore: invalid tablePrefix')
   const now = options.now ?? (() => Date.now())
   const table = `${prefix}login_states`
+  const setTable = `${prefix}login_state_sets`
   const migrationsTable = `${prefix}state_migrations`
   const db = new Kysely<Record<string, Row>>({
     dialect: await createSqlDialect(flavor, options.url, options.poolSize ?? 5),
   })
   const T = sql.table(table)
+  const S = sql.table(setTable)
 
   try {
-    await runMigrations(db, { flavor, migrationsTable, migrations: stateStoreMigrations(table) })
+    await runMigrations(db, { flavor, migrationsTable, migrations: stateStoreMigrations(table, setTable) })
   } catch (error) {
     await db.destroy()
     throw error
@@ -63,7 +68,9 @@ export async function createSqlStateStore(options: SqlStateStoreOptions): Promis
 
   let writes = 0
   const sweep = async () => {
-    if (++writes % 500 === 0) await sql`delete from ${T} where expires_at <= ${now()}`.execute(db)
+    if (++writes % 500 !== 0) return
+    await sql`delete from ${T} where expires_at <= ${now()}`.execute(db)
+    await sql`delete from ${S} where expires_at <= ${now()}`.execute(db)
   }
 
   const insertIfAbsent = (key: string, val: string, expiresAt: number) =>
@@ -74,6 +81,7 @@ export async function createSqlStateStore(options: SqlStateStoreOptions): Promis
   return {
     flavor,
     table,
+    setTable,
     async set(key, val, ttlMs, mode) {
       const t = now()
       const expiresAt = t + Math.max(1, Math.ceil(ttlMs))
@@ -122,8 +130,27 @@ export async function createSqlStateStore(options: SqlStateStoreOptions): Promis
             )
       return affected(result) > 0
     },
+    async addToSet(setKey, member, ttlMs) {
+      const expiresAt = now() + Math.max(1, Math.ceil(ttlMs))
+      await sweep()
+      const upsert =
+        flavor === 'mysql'
+          ? sql`insert into ${S} (set_key, member, expires_at) values (${setKey}, ${member}, ${expiresAt}) on duplicate key update expires_at = values(expires_at)`
+          : sql`insert into ${S} (set_key, member, expires_at) values (${setKey}, ${member}, ${expiresAt}) on conflict (set_key, member) do update set expires_at = excluded.expires_at`
+      await upsert.execute(db)
+    },
+    async setMembers(setKey) {
+      const { rows } = await sql<{
+        member: string
+      }>`select member from ${S} where set_key = ${setKey} and expires_at > ${now()}`.execute(db)
+      return rows.map((row) => row.member)
+    },
+    async removeFromSet(setKey, member) {
+      await sql`delete from ${S} where set_key = ${setKey} and member = ${member}`.execute(db)
+    },
     async dropTable() {
-      for (const name of [table, migrationsTable]) await db.schema.dropTable(name).ifExists().execute()
+      for (const name of [table, setTable, migrationsTable])
+        await db.schema.dropTable(name).ifExists().execute()
     },
     async close() {
       await db.destroy()
@@ -132,7 +159,7 @@ export async function createSqlStateStore(options: SqlStateStoreOptions): Promis
 }
 
 /** The state store's schema, step by step (each step idempotent, see {@link SqlMigration}). */
-function stateStoreMigrations(table: string): SqlMigration[] {
+function stateStoreMigrations(table: string, setTable: string): SqlMigration[] {
   return [
     {
       version: 1,
@@ -142,6 +169,17 @@ function stateStoreMigrations(table: string): SqlMigration[] {
           flavor === 'mysql' ? sql`varchar(191) character set utf8mb4 collate utf8mb4_bin` : sql`varchar(191)`
         const value = flavor === 'mysql' ? sql`longtext character set utf8mb4 collate utf8mb4_bin` : sql`text`
         await sql`create table if not exists ${sql.table(table)} (state_key ${key} not null primary key, state_value ${value} not null, expires_at bigint not null)`.execute(
+          db,
+        )
+      },
+    },
+    {
+      version: 2,
+      // The session index: sets of session ids per user and per binding, each member expiring on its own.
+      async up(db, flavor) {
+        const text =
+          flavor === 'mysql' ? sql`varchar(191) character set utf8mb4 collate utf8mb4_bin` : sql`varchar(191)`
+        await sql`create table if not exists ${sql.table(setTable)} (set_key ${text} not null, member ${text} not null, expires_at bigint not null, primary key (set_key, member))`.execute(
           db,
         )
       },

@@ -76,7 +76,7 @@ export async function qrAndWorkbenchRoundTrip(
   const logout = await b.request('logout', { method: 'POST', headers: { origin } })
   expect(logout.status).toBe(204)
   expect(b.jar.has('dingtalk_session')).toBe(false)
-  expect((await errorOf(await b.get('session'))).code).toBe('code_invalid')
+  expect((await errorOf(await b.get('session'))).code).toBe('unauthenticated')
 
   const w = new TestBrowser(origin, send)
   const authCode = await mintFreeLoginCode(emu, { corpId: CORP_B, userid: ZHAO_MIN.userid })

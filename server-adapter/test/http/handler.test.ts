@@ -191,7 +191,7 @@ describe('QR login', () => {
       await errorOf(await webView.get('session', { authorization: `Bearer ${result.session.token}` })),
     ).toMatchObject({
       status: 401,
-      code: 'code_invalid',
+      code: 'unauthenticated',
     })
   })
 
@@ -357,12 +357,13 @@ describe('workbench login', () => {
       (await b.post('login/workbench', { corpId: CORP_A, authCode: good, platform: 'ios' })).status,
     ).toBe(200)
     const writes = bindings.writes
-    const concurrent = await Promise.all(
+    // No cookie proves the client: a repeat without the first login's session is refused.
+    const strangers = await Promise.all(
       Array.from({ length: 3 }, () =>
-        b.post('login/workbench', { corpId: CORP_A, authCode: good, platform: 'ios' }),
+        browser().post('login/workbench', { corpId: CORP_A, authCode: good, platform: 'ios' }),
       ),
     )
-    expect(concurrent.map((r) => r.status)).toEqual([401, 401, 401])
+    expect(strangers.map((r) => r.status)).toEqual([401, 401, 401])
     expect(bindings.writes).toBe(writes)
     expect(calls(emu)[EP.getUserInfo]).toBe(2)
   })
@@ -527,7 +528,7 @@ describe('sessions', () => {
         await errorOf(await browser().get('session', { authorization: `Bearer ${tampered}` })),
       ).toMatchObject({
         status: 401,
-        code: 'code_invalid',
+        code: 'unauthenticated',
       })
       expect(
         await errorOf(await browser().get('session', { cookie: `dingtalk_session=${tampered}` })),
@@ -697,6 +698,7 @@ describe('hygiene', () => {
       session: { token: string }
     }
     await b.post('login/qr', { code, state, platform: 'web' }, { cookie: 'dingtalk_login_state=x' })
+    await b.post('login/qr', { code, state: 'not-a-state', platform: 'web' })
     await b.post('login/workbench', { corpId: CORP_A, authCode: code, platform: 'ios' })
     const text = logger.lines.join('\n')
     expect(logger.lines.length).toBeGreaterThan(0)
@@ -733,7 +735,9 @@ describe('createDingTalkAuth wiring', () => {
   it('refuses a session secret under 32 bytes at startup', async () => {
     await expect(createTestAuth(emu, { session: { secret: 'too-short' } })).rejects.toMatchObject({
       code: 'config_error',
-      message: expect.stringContaining('at least 32 bytes, found 9 bytes'),
+      message: expect.stringMatching(
+        /session\.secret: expected .*at least 32 bytes.*found 9 bytes.*randomBytes\(32\)/s,
+      ),
     })
   })
 })

@@ -20,9 +20,24 @@ export function recordingStateStore(now: () => number): StateStore & {
     get: (key: string) => inner.get(key),
     take: (key: string) => inner.take(key),
     delete: (key: string, expected?: string) => inner.delete(key, expected),
+    addToSet(setKey: string, member: string, ttlMs: number) {
+      store.writes++
+      written.add(`set:${setKey}`)
+      return inner.addToSet(setKey, member, ttlMs)
+    },
+    setMembers: (setKey: string) => inner.setMembers(setKey),
+    removeFromSet(setKey: string, member: string) {
+      store.writes++
+      return inner.removeFromSet(setKey, member)
+    },
     async liveWrittenKeys() {
       const live: string[] = []
-      for (const key of written) if ((await inner.get(key)) !== null) live.push(key)
+      for (const key of written) {
+        const alive = key.startsWith('set:')
+          ? (await inner.setMembers(key.slice(4))).length > 0
+          : (await inner.get(key)) !== null
+        if (alive) live.push(key)
+      }
       return live.sort()
     },
   }

@@ -1,6 +1,6 @@
 import { SignJWT } from 'jose'
 import { describe, expect, it } from 'vitest'
-import { createSessionManager } from 'dingtalk-login-server'
+import { createMemoryStateStore, createSessionManager } from 'dingtalk-login-server'
 import { parseCookies, serializeCookie } from '../../src/http/cookies'
 import { readJsonBody } from '../../src/http/readJsonBody'
 import { resolveReturnTo } from '../../src/http/returnTo'
@@ -19,18 +19,22 @@ async function codeOf(promise: Promise<unknown>): Promise<string> {
 
 describe('sessions', () => {
   const claims = { userId: 'u1', bindingId: 'b1', corpId: 'ding1', instance: 'main' }
+  const person = { unionId: 'union1', dingUserId: 'd1' }
+  const stateStore = createMemoryStateStore()
 
   it('refuses a secret shorter than 32 bytes', () => {
-    expect(() => createSessionManager({ secret: 'short' })).toThrow(/at least 32 bytes, found 5 bytes/)
-    expect(() => createSessionManager({ secret: SECRET, previousSecrets: ['x'.repeat(31)] })).toThrow(
-      /previousSecrets\[0\]/,
+    expect(() => createSessionManager({ secret: 'short', stateStore })).toThrow(
+      /at least 32 bytes.*found 5 bytes/s,
     )
+    expect(() =>
+      createSessionManager({ secret: SECRET, previousSecrets: ['x'.repeat(31)], stateStore }),
+    ).toThrow(/previousSecrets\[0\]/)
   })
 
   it('issues a token that verifies to its claims and expires', async () => {
     let t = 1_700_000_000_000
-    const sessions = createSessionManager({ secret: SECRET, maxAgeSeconds: 60 }, () => t)
-    const { token, claims: issued } = await sessions.issue(claims)
+    const sessions = createSessionManager({ secret: SECRET, maxAgeSeconds: 60, stateStore, now: () => t })
+    const { token, claims: issued } = await sessions.issue(claims, person)
     expect(await sessions.verify(token)).toEqual(issued)
     expect(issued).toMatchObject({ ...claims, expiresAt: 1_700_000_060 })
     t += 61_000
@@ -38,17 +42,17 @@ describe('sessions', () => {
   })
 
   it('keeps tokens of a previous secret valid after a rotation, and no others', async () => {
-    const before = createSessionManager({ secret: OLD_SECRET })
-    const { token } = await before.issue(claims)
-    const after = createSessionManager({ secret: SECRET, previousSecrets: [OLD_SECRET] })
+    const before = createSessionManager({ secret: OLD_SECRET, stateStore })
+    const { token } = await before.issue(claims, person)
+    const after = createSessionManager({ secret: SECRET, previousSecrets: [OLD_SECRET], stateStore })
     expect((await after.verify(token))?.userId).toBe('u1')
-    const dropped = createSessionManager({ secret: SECRET })
+    const dropped = createSessionManager({ secret: SECRET, stateStore })
     expect(await dropped.verify(token)).toBeNull()
   })
 
   it('refuses tampered, unsigned and foreign tokens', async () => {
-    const sessions = createSessionManager({ secret: SECRET })
-    const { token } = await sessions.issue(claims)
+    const sessions = createSessionManager({ secret: SECRET, stateStore })
+    const { token } = await sessions.issue(claims, person)
     const [h, p, s] = token.split('.') as [string, string, string]
     const payload = JSON.parse(Buffer.from(p, 'base64url').toString()) as Record<string, unknown>
     const forged = Buffer.from(JSON.stringify({ ...payload, sub: 'admin' })).toString('base64url')

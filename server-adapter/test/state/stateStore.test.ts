@@ -62,6 +62,22 @@ function contract(
       expect(won.filter(Boolean)).toHaveLength(1)
     })
 
+    it('keeps sets whose members expire one by one (the session index)', async () => {
+      const k = key()
+      expect(await store.setMembers(k)).toEqual([])
+      await store.addToSet(k, 'short', 200)
+      await store.addToSet(k, 'long', 10_000)
+      await store.addToSet(k, 'long', 10_000)
+      expect((await store.setMembers(k)).sort()).toEqual(['long', 'short'])
+      // A set and a key of the same name do not meet.
+      expect(await store.get(k)).toBeNull()
+      await advance(250)
+      expect(await store.setMembers(k)).toEqual(['long'])
+      await store.removeFromSet(k, 'long')
+      expect(await store.setMembers(k)).toEqual([])
+      await store.removeFromSet(k, 'never-added')
+    })
+
     it('delete with an expected value deletes only that value', async () => {
       const k = key()
       await store.set(k, 'mine', 10_000)
@@ -96,6 +112,20 @@ function contract(
     })
   })
 }
+
+describe('memory store bound', () => {
+  it('keeps at most maxLoginStates login states, dropping the oldest, and never other entries (defect 7)', async () => {
+    const store = createMemoryStateStore({ maxLoginStates: 3 })
+    await store.set('code:used', 'claim', 60_000)
+    await store.set('session-revoked:s1', '1', 60_000)
+    for (let i = 0; i < 10; i++) expect(await store.set(`state:${i}`, 'v', 60_000, 'nx')).toBe(true)
+    const live = []
+    for (let i = 0; i < 10; i++) if ((await store.get(`state:${i}`)) !== null) live.push(i)
+    expect(live).toEqual([7, 8, 9])
+    expect(await store.get('code:used')).toBe('claim')
+    expect(await store.get('session-revoked:s1')).toBe('1')
+  })
+})
 
 contract('memory', async () => {
   let t = 1_000_000

@@ -1,0 +1,7 @@
+export type { DoctorCheck, DoctorReport, DoctorStatus } from './DoctorReport'
+export { toDoctorReport } from './DoctorReport'
+export type { DoctorDingTalkSettings, DoctorInstance } from './DoctorContext'
+export { formatDoctorReport } from './formatDoctorReport'
+export { describeStore } from './describeStore'
+export { logDingTalkProblems, runDeploymentChecks, runDingTalkChecks, runDoctor } from './runDoctor'
+export type { DeploymentDoctorInput, DingTalkDoctorInput } from './runDoctor'

@@ -1,0 +1,30 @@
+import { useRef, useState } from 'react'
+import type { FetchLike } from '../core'
+import { useDingTalkLoginSettings } from './DingTalkLoginProvider'
+
+interface LoginDeps<TResult> {
+  fetch?: FetchLike
+  onSuccess?: (result: TResult) => void
+}
+
+/**
+ * The deps function both login hooks hand to their store: read on every use, it gives the latest props, the
+ * provider's `fetch` unless the props name one, and an `onSuccess` that also refreshes the provider's session.
+ */
+export function useLoginDeps<TResult, TDeps extends LoginDeps<TResult>>(options: TDeps): () => TDeps {
+  const settings = useDingTalkLoginSettings()
+  const latest = useRef({ options, settings })
+  latest.current = { options, settings }
+  const [getDeps] = useState(() => (): TDeps => {
+    const { options, settings } = latest.current
+    return {
+      ...options,
+      fetch: options.fetch || settings.fetch,
+      onSuccess: (result: TResult) => {
+        if (settings.session) settings.session.getState().refreshAfterLogin()
+        if (options.onSuccess) options.onSuccess(result)
+      },
+    }
+  })
+  return getDeps
+}
