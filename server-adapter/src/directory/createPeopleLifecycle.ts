@@ -26,7 +26,12 @@ export interface PeopleLifecycle {
    * binding unless `leavers` is `'keep'`, and calls `onPersonLeft`. Resolves the person now stored as left, or
    * `null` when there was nothing to do (nobody known by that key, already left, or seen active since).
    */
-  leave(scope: LifecycleScope, key: LeaverKey, leftAt: number): Promise<DirectoryPerson | null>
+  leave(
+    scope: LifecycleScope,
+    key: LeaverKey,
+    leftAt: number,
+    options?: { precisionMs?: number },
+  ): Promise<DirectoryPerson | null>
   /** Calls the hook of a change already written to the store (with the binding and local user). */
   notify(scope: LifecycleScope, change: PersonChange, person: DirectoryPerson): Promise<void>
   /** Whether any hook is set (a sync skips the look-ups hooks need when none is). */
@@ -85,7 +90,7 @@ export function createPeopleLifecycle(options: PeopleLifecycleOptions): PeopleLi
   return {
     hasHooks: Boolean(hooks.onPersonJoined || hooks.onPersonChanged || hooks.onPersonLeft),
     notify: (scope, change, person) => notify(scope, change, person),
-    async leave(scope, key, leftAt) {
+    async leave(scope, key, leftAt, leaveOptions = {}) {
       const { corpId } = scope
       const stored =
         'unionId' in key
@@ -93,7 +98,7 @@ export function createPeopleLifecycle(options: PeopleLifecycleOptions): PeopleLi
           : await store.findPerson({ corpId, dingUserId: key.dingUserId })
       if (stored?.state === 'left') return null
       // Seen active after the leave (a rehire, then a late event or an old leave record): the leave is stale.
-      if (stored && stored.updateTime > leftAt) return null
+      if (stored && stored.updateTime > leftAt + (leaveOptions.precisionMs ?? 0)) return null
       const binding =
         'unionId' in key || stored
           ? await store.findBinding({

@@ -42,6 +42,8 @@ export async function pollLeaveRecords(
         { ...scope, source: 'leave-records' },
         { dingUserId: record.userId },
         record.leaveTime,
+        // DingTalk: leave times are given to the second.
+        { precisionMs: 1_000 },
       )
       if (left) applied++
     }
