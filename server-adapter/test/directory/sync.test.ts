@@ -186,3 +186,38 @@ describe('auth.directory.sync against the emulator', () => {
     ).toBe('left')
   })
 })
+
+describe("leavers: 'keep'", () => {
+  it('records the leave but ends no session; with the default every session of the leaver ends', async () => {
+    for (const leavers of ['keep', 'disable'] as const) {
+      const own = await startTestEmulator()
+      const current = await createTestAuth(own, {
+        clientIds: [APP_A],
+        session: { secret: 'k'.repeat(43) },
+        directory: { leavers },
+      })
+      try {
+        const { code } = own.mintFreeLoginCode({ corpId: CORP_A, userid: ZHANG_WEI.userid })
+        const response = await current.handler(
+          new Request('http://127.0.0.1/api/auth/dingtalk/login/workbench', {
+            method: 'POST',
+            headers: { 'content-type': 'application/json', origin: 'http://127.0.0.1' },
+            body: JSON.stringify({ corpId: CORP_A, authCode: code, platform: 'ios' }),
+          }),
+        )
+        const { token } = ((await response.json()) as { session: { token: string } }).session
+        await current.directory.sync()
+        own.leave({ corpId: CORP_A, userid: ZHANG_WEI.userid })
+        expect((await current.directory.sync()).people.left).toBe(1)
+        const person = await current.directory.findPerson({ corpId: CORP_A, unionId: ZHANG_WEI.unionId })
+        expect(person?.person?.state).toBe('left')
+        const claims = await current.sessions.verify(token)
+        if (leavers === 'keep') expect(claims?.bindingId).toBe(person?.binding?.id)
+        else expect(claims).toBeNull()
+      } finally {
+        await current.close()
+        await own.close()
+      }
+    }
+  })
+})
