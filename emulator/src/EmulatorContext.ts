@@ -16,7 +16,7 @@ export interface EmulatorContext {
   options: ResolvedOptions
   /** The live organisation; `reset` replaces it with a fresh one built from `startingFixture`. */
   index: FixtureIndex
-  /** The validated fixture as loaded (never changed). */
+  /** The organisation as loaded: `reset` rebuilds `index` from a copy of it once the organisation changed. */
   startingFixture: EmulatorFixture
   /** Who left which corp (`/v1.0/contact/empLeaveRecords`). */
   leaveRecords: LeaveRecordStore

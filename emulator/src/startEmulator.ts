@@ -9,7 +9,7 @@ import type { EmulatorOptions } from './EmulatorOptions'
 import { resolveEmulatorOptions } from './EmulatorOptions'
 import { createFixtureIndex } from './fixture/createFixtureIndex'
 import { defaultFixture } from './fixture/defaultFixture'
-import type { EmulatorFixture } from './fixture/EmulatorFixture'
+import type { EmulatorDepartment, EmulatorFixture } from './fixture/EmulatorFixture'
 import { validateFixture } from './fixture/validateFixture'
 import type { EmulatorRequest } from './http/EmulatorRequest'
 import { readEmulatorRequest } from './http/EmulatorRequest'
@@ -62,7 +62,7 @@ export interface RunningEmulator {
   reset(): void
   clock: EmulatorClock
   /** The live organisation, secrets included: the fixture plus every change since (a copy: changing it changes nothing). */
-  readonly fixture: EmulatorFixture
+  readonly fixture: EmulatorFixture & { departments: EmulatorDepartment[] }
   /** Same as `POST /__emulator/oauth-code`: an OAuth authCode as if the user had scanned and confirmed. */
   mintOAuthCode(input: MintOAuthCodeInput): MintedCode
   /** Same as `POST /__emulator/free-login-code`: a free-login code as `requestAuthCode` gives it. */
@@ -211,13 +211,20 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
   const now = () => clock.now()
   const ctx: EmulatorContext = {
     options: resolved,
-    index: createFixtureIndex(structuredClone(fixture)),
+    // The index owns the validated copy; the starting state is copied only if the organisation ever changes.
+    index: createFixtureIndex(fixture, () => {
+      ctx.startingFixture = structuredClone(fixture)
+    }),
     startingFixture: fixture,
     leaveRecords: createLeaveRecordStore(),
     clock,
     codes: createCodeStore(now),
     tokens: createTokenStore(now, resolved.legacyTokenInV1),
-    sessions: createQrSessionStore(now, () => resolved.qrTtlMs),
+    sessions: createQrSessionStore(
+      now,
+      () => resolved.qrTtlMs,
+      () => resolved.qrPageGoneAfterMs,
+    ),
     stats: createStatsRecorder(),
     faults: createFaultStore(now),
     rateLimiter: createRateLimiter(now, resolved.ipRateLimit),
@@ -317,7 +324,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     url,
     clock,
     get fixture() {
-      return structuredClone(ctx.index.fixture)
+      return structuredClone(ctx.index.fixture) as EmulatorFixture & { departments: EmulatorDepartment[] }
     },
     stats: () => ctx.stats.snapshot(),
     reset: () => resetState(ctx),

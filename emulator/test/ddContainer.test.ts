@@ -68,3 +68,43 @@ describe('the container shim script', () => {
     expect(refused).toEqual({ ok: false, value: { errorCode: '3', errorMessage: 'no corp dingnotacorp' } })
   })
 })
+
+describe('the container shim for a person who cannot sign in there', () => {
+  it('loads anyway (the page stays inside DingTalk) and every requestAuthCode fails with errorCode and the reason', async () => {
+    const e = await emulator()
+    const source = await (
+      await fetch(`${e.url}/__emulator/dd-container.js?corpId=${yunqi}&userid=lina&platform=ios`)
+    ).text()
+    const warnings: string[] = []
+    const sandbox: Record<string, unknown> = {
+      navigator: {},
+      fetch,
+      JSON,
+      Object,
+      String,
+      Promise,
+      console: { warn: (m: string) => warnings.push(m) },
+    }
+    sandbox.window = sandbox
+    expect(() => runInNewContext(source, sandbox)).not.toThrow()
+    const bridge = sandbox.WebViewJavascriptBridge as Bridge
+    const answer = await new Promise<unknown>((resolve) =>
+      bridge.callHandler('runtime.permission.requestAuthCode', { corpId: yunqi }, resolve),
+    )
+    expect(answer).toEqual({
+      errorCode: '7',
+      errorMessage: expect.stringContaining(`no user lina in ${yunqi}`),
+    })
+    expect(warnings[0]).toContain('pass userCorpId')
+  })
+
+  it('an unknown platform is reported on the console, not thrown', async () => {
+    const e = await emulator()
+    const source = await (
+      await fetch(`${e.url}/__emulator/dd-container.js?corpId=${yunqi}&userid=x&platform=symbian`)
+    ).text()
+    expect(source).toMatch(
+      /^console\.error\(".*platform must be one of ios, android, pc, harmony, got symbian"\);/,
+    )
+  })
+})

@@ -151,7 +151,7 @@ describe('scripts', () => {
     }
   })
 
-  it('serves the container shim for a member, and a throwing script for bad parameters', async () => {
+  it('serves the container shim for a member, and for bad parameters a shim that loads and names the mistake', async () => {
     const e = await emulator()
     const ok = await fetch(
       `${e.url}/__emulator/dd-container.js?corpId=${e.fixture.corps[0]!.corpId}&userid=${zhangwei.userid}&platform=android`,
@@ -160,14 +160,17 @@ describe('scripts', () => {
     const source = await ok.text()
     expect(source).toContain('window.nuva')
     expect(source).toContain('AliApp(DingTalk/7.6.0)')
+    // Issue #14: it used to throw at load, and the page silently acted outside DingTalk.
     const bad = await (await fetch(`${e.url}/__emulator/dd-container.js?corpId=x&userid=y`)).text()
-    expect(bad).toMatch(/^throw new Error\("\[dingtalk-emulator\] dd-container.js: no user y in x"\)/)
+    expect(bad).not.toMatch(/^throw /)
+    expect(bad).toContain('window.WebViewJavascriptBridge')
+    expect(bad).toContain('"problem":"no corp x"')
     const platform = await (
       await fetch(
-        `${e.url}/__emulator/dd-container.js?corpId=${e.fixture.corps[0]!.corpId}&userid=${zhangwei.userid}&platform=pc`,
+        `${e.url}/__emulator/dd-container.js?corpId=${e.fixture.corps[0]!.corpId}&userid=${zhangwei.userid}&platform=symbian`,
       )
     ).text()
-    expect(platform).toContain('platform must be ios or android')
+    expect(platform).toContain('platform must be one of ios, android, pc, harmony')
   })
 
   it('serves the phone page', async () => {

@@ -85,6 +85,20 @@ describe('POST /v1.0/gateway/connections/open', () => {
     expect((await open({ clientSecret: 'x', subscriptions })).body.code).toBe('MissingclientId')
   })
 
+  it('counts in stats and takes faults like any DingTalk call', async () => {
+    const e = await emulator()
+    e.addFault({ endpoint: 'POST /v1.0/gateway/connections/open', kind: 'busy', count: 1 })
+    const body = {
+      clientId: yunqiApp.clientId,
+      clientSecret: yunqiApp.clientSecret,
+      subscriptions: [{ type: 'EVENT', topic: '*' }],
+    }
+    const url = `${e.url}/v1.0/gateway/connections/open`
+    expect((await postJson(url, body, { accept: 'application/json' })).status).toBe(503)
+    expect((await postJson(url, body, { accept: 'application/json' })).status).toBe(200)
+    expect(e.stats().byApp[yunqiApp.clientId]).toBeDefined()
+  })
+
   it('tickets are single use and expire after 90 s on the emulator clock', async () => {
     const e = await emulator()
     const ticket = async () =>

@@ -6,7 +6,7 @@ import {
   DINGTALK_LOGIN_BASE,
   DINGTALK_OAPI_BASE,
 } from './dingtalk/DingTalkClient'
-import type { DingTalkRetryOptions } from './dingtalk/DingTalkClient'
+import type { DingTalkRetryOptions } from './dingtalk/DingTalkClientOptions'
 import { createMemoryTokenCache } from './dingtalk/tokenCache'
 import type { Awaitable, TokenCache } from './dingtalk/tokenCache'
 import { describeStore, logDingTalkProblems, runDoctor } from './doctor/index'

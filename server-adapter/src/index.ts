@@ -42,26 +42,29 @@ export {
   DINGTALK_API_BASE,
   DINGTALK_LOGIN_BASE,
   DINGTALK_OAPI_BASE,
-  DingTalkApiError,
-  DingTalkFetchError,
-  UnexpectedResponseError,
-  isBusyError,
-  isInvalidAppTokenError,
-  isThrottledError,
+  DingTalkClient,
 } from './dingtalk/DingTalkClient'
 export type {
-  AppAccessToken,
-  AuthorizationUrlParams,
   DDInnerClientCredentials,
   DDInnerClientOptions,
   DingTalkCallOptions,
+  DingTalkRetryOptions,
+} from './dingtalk/DingTalkClientOptions'
+export { DingTalkApiError } from './dingtalk/DingTalkApiError'
+export { DingTalkFetchError } from './dingtalk/DingTalkFetchError'
+export { UnexpectedResponseError } from './dingtalk/UnexpectedResponseError'
+export { isBusyError, isInvalidAppTokenError, isThrottledError } from './dingtalk/errorPredicates'
+export type {
+  AppAccessToken,
+  AuthorizationUrlParams,
   DingTalkCodeUser,
   DingTalkCurrentUser,
-  DingTalkRetryOptions,
   DingTalkUserDetail,
   DingTalkUserIdByUnionId,
   UserAccessToken,
-} from './dingtalk/DingTalkClient'
+} from './dingtalk/wireTypes'
+export { worstCaseCallMs } from './dingtalk/worstCaseCallMs'
+export type { CallBudget } from './dingtalk/worstCaseCallMs'
 export { createAppTokenManager, createMemoryTokenCache } from './dingtalk/tokenCache'
 export type {
   AppTokenManager,
@@ -139,6 +142,11 @@ export type {
   DirectoryStore,
   MembershipState,
 } from './store/DirectoryStore'
+export type { SqlDriverName } from './sql/createSqlDialect'
+export type { SqliteDriverName } from './sql/openSqliteDatabase'
+export { MissingDriverError } from './drivers/MissingDriverError'
+export { OPTIONAL_DRIVERS } from './drivers/importOptionalPeer'
+export type { OptionalDriver } from './drivers/importOptionalPeer'
 export type {
   BindingKey,
   BindingProfile,

@@ -3,7 +3,11 @@
 // tested against the emulator.
 import {
   DDInnerClient,
+  DingTalkClient,
   DingTalkApiError,
+  createMemoryStateStore,
+  toTokenCache,
+  worstCaseCallMs,
   UnexpectedResponseError,
   createAppTokenManager,
   createMemoryTokenCache,
@@ -276,4 +280,83 @@ describe('secret hygiene', () => {
     expect(inspect(client)).not.toContain(secret)
     expect(Object.values(client).map(String).join()).not.toContain(secret)
   })
+})
+
+describe('the app-token lock across processes', () => {
+  it('lives through a worst-case token fetch: the timeout and every retry, with the longest backoffs', () => {
+    expect(worstCaseCallMs({ timeoutMs: 5_000, retries: 2, baseDelayMs: 100, maxDelayMs: 2_000 })).toBe(
+      15_300,
+    )
+    expect(worstCaseCallMs({ timeoutMs: 1_000, retries: 4, baseDelayMs: 500, maxDelayMs: 1_500 })).toBe(
+      5 * 1_000 + 500 + 1_000 + 1_500 + 1_500,
+    )
+    expect(worstCaseCallMs({ timeoutMs: 300, retries: 0, baseDelayMs: 100, maxDelayMs: 2_000 })).toBe(300)
+  })
+
+  it('is taken for at least the worst-case fetch of the client that fetches', async () => {
+    const ttls: number[] = []
+    const shared = toTokenCache(createMemoryStateStore())
+    const recording: TokenCache = {
+      get: (key) => shared.get(key),
+      set: (key, value) => shared.set(key, value),
+      delete: (key, token) => shared.delete(key, token),
+      lock: (key, ttlMs) => {
+        ttls.push(ttlMs)
+        return shared.lock!(key, ttlMs)
+      },
+    }
+    const fetchMock = routedFetch({
+      'POST /v1.0/oauth2/accessToken': () => ({ body: { accessToken: 'tok', expireIn: 7200 } }),
+      'POST /topapi/v2/user/get': () => ok({ userid: 'u1' }),
+    })
+    const retry = { retries: 3, baseDelayMs: 200, maxDelayMs: 1_000 }
+    const client = new DingTalkClient(credentials, {
+      fetch: fetchMock,
+      tokenCache: recording,
+      timeoutMs: 4_000,
+      retry,
+    })
+    await client.getUser('u1')
+    expect(ttls).toHaveLength(1)
+    expect(ttls[0]).toBeGreaterThanOrEqual(4 * 4_000 + 200 + 400 + 800)
+  })
+
+  it('keeps a second process waiting while the first retries a slow DingTalk past 5 s: one token fetch', async () => {
+    // Two clients of one app sharing a token cache with a lock, as two processes sharing Redis. DingTalk times out
+    // the first two token requests of process A (2.5 s each), then answers; process B asks meanwhile.
+    const shared = toTokenCache(createMemoryStateStore())
+    let tokenRequests = 0
+    const slowThenOk: Handler = (_url, init) => {
+      tokenRequests += 1
+      if (tokenRequests <= 2) {
+        return new Promise((_resolve, reject) =>
+          init.signal?.addEventListener('abort', () => reject(init.signal?.reason), { once: true }),
+        )
+      }
+      return { body: { accessToken: 'tok-a', expireIn: 7200 } }
+    }
+    const answered: Handler = () => {
+      tokenRequests += 1
+      return { body: { accessToken: 'tok-b', expireIn: 7200 } }
+    }
+    const options = {
+      timeoutMs: 2_500,
+      retry: { retries: 2, baseDelayMs: 50, maxDelayMs: 100 },
+      tokenCache: shared,
+    }
+    const processA = new DingTalkClient(credentials, {
+      ...options,
+      fetch: routedFetch({ 'POST /v1.0/oauth2/accessToken': slowThenOk }),
+    })
+    const processB = new DingTalkClient(credentials, {
+      ...options,
+      fetch: routedFetch({ 'POST /v1.0/oauth2/accessToken': answered }),
+    })
+    const first = processA.getCachedAppAccessToken()
+    await new Promise((resolve) => setTimeout(resolve, 100))
+    const second = processB.getCachedAppAccessToken()
+    expect(await first).toBe('tok-a')
+    expect(await second).toBe('tok-a')
+    expect(tokenRequests).toBe(3)
+  }, 20_000)
 })

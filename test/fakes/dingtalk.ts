@@ -122,6 +122,8 @@ export interface FakeQrSdk {
   emitEmpty(): void
   /** Dispatches any `message` event on `window`. */
   emitRaw(data: unknown, origin?: string): void
+  /** Dispatches a `message` event whose `source` is the last call's iframe, as a real frame's post has. */
+  emitFromFrame(data: unknown, origin: string): void
 }
 
 function readParam(url: string, name: string): string {
@@ -206,6 +208,10 @@ export function createFakeQrSdk(options: { loginOrigin?: string } = {}): FakeQrS
       emitRaw({ type: 'status', ready: true })
     },
     emitRaw,
+    emitFromFrame(data, origin) {
+      const source = calls[calls.length - 1]?.iframe?.contentWindow ?? null
+      window.dispatchEvent(new MessageEvent('message', { data, origin, source }))
+    },
   }
   return fake
 }
@@ -285,11 +291,16 @@ export interface FakeBackend {
   requests: FakeBackendRequest[]
   /** The config the next `/config` answers (its `state` changes on every call). */
   config: DingTalkLoginConfig
+  /** Whether the browser has a session: set by a login, cleared by `POST /logout`. */
+  signedIn: boolean
   /** Makes the next answers of `route` an error, until cleared with `undefined`. */
-  failRoute(route: '/config' | '/login/qr' | '/login/workbench', error: FakeBackendError | undefined): void
+  failRoute(route: FakeBackendRoute, error: FakeBackendError | undefined): void
   /** Delays answers of `route` until the returned function is called. */
-  holdRoute(route: '/config' | '/login/qr' | '/login/workbench'): () => void
+  holdRoute(route: FakeBackendRoute): () => void
 }
+
+/** The routes of the fake backend. */
+export type FakeBackendRoute = '/config' | '/login/qr' | '/login/workbench' | '/session' | '/logout'
 
 function randomState(): string {
   const bytes = new Uint8Array(16)
@@ -300,7 +311,8 @@ function randomState(): string {
 /**
  * Creates a {@link FakeBackend} for `endpoint` (default `/api/auth/dingtalk`). It hands out a fresh random
  * `state` per `/config`, accepts each code once (a second use answers `401 code_invalid`), checks the QR
- * `state` (`400 invalid_state`) and answers `result` for logins.
+ * `state` (`400 invalid_state`) and answers `result` for logins, which sign the browser in for `GET /session`
+ * (`401 unauthenticated` otherwise) until `POST /logout` (`204`).
  */
 export function createFakeBackend(
   options: { endpoint?: string; config?: Partial<DingTalkLoginConfig>; result?: DingTalkLoginResult } = {},
@@ -319,6 +331,7 @@ export function createFakeBackend(
 
   const backend: FakeBackend = {
     requests,
+    signedIn: false,
     config: fakeConfig(options.config),
     failRoute(route, e) {
       if (e) failures.set(route, e)
@@ -357,6 +370,15 @@ export function createFakeBackend(
         return exchange(input$.code)
       }
       if (route === '/login/workbench' && init.method === 'POST') return exchange(input$.authCode)
+      if (route === '/session' && (init.method ?? 'GET') === 'GET') {
+        if (!backend.signedIn)
+          return error({ status: 401, code: 'unauthenticated', message: 'Not signed in' })
+        return json(200, { user: result.user, binding: result.binding })
+      }
+      if (route === '/logout' && init.method === 'POST') {
+        backend.signedIn = false
+        return new Response(null, { status: 204 })
+      }
       return error({ status: 404, code: 'not_found', message: 'Not found' })
     },
   }
@@ -365,6 +387,7 @@ export function createFakeBackend(
       return error({ status: 401, code: 'code_invalid', message: 'Code invalid', requestId: 'req-1' })
     }
     usedCodes.add(code)
+    backend.signedIn = true
     return json(200, result)
   }
   return backend

@@ -1,7 +1,10 @@
 import { renderToString } from 'react-dom/server'
 import {
   DingTalkLogin,
+  DingTalkLoginButton,
   DingTalkLoginProvider,
+  preloadQrLogin,
+  useDingTalkSession,
   DingTalkQrLogin,
   loadQrLoginSdk,
   useDingTalkEnv,
@@ -23,6 +26,29 @@ describe('server rendering', () => {
     expect(typeof window).toBe('undefined')
     expect(typeof document).toBe('undefined')
     expect(typeof location).toBe('undefined')
+  })
+
+  it('renders the session as loading without fetching, the login button, and preloads nothing', () => {
+    let fetched = 0
+    function Who() {
+      const { status, user } = useDingTalkSession()
+      return <p data-status={status}>{user ? user.name : ''}</p>
+    }
+    const html = renderToString(
+      <DingTalkLoginProvider
+        fetch={async () => {
+          fetched++
+          return new Response('{}')
+        }}
+      >
+        <Who />
+        <DingTalkLoginButton returnTo="/" />
+      </DingTalkLoginProvider>,
+    )
+    expect(html).toContain('data-status="loading"')
+    expect(html).toContain('钉钉登录')
+    expect(fetched).toBe(0)
+    expect(() => preloadQrLogin({ scriptSrc: 'https://cdn.example/ddlogin.js' })).not.toThrow()
   })
 
   it('renders DingTalkQrLogin in its idle state', () => {

@@ -1,9 +1,9 @@
-import { ddContainerScript } from '../assets/ddContainer'
+import { containerScriptReply } from '../assets/ddContainer'
 import type { EmulatorContext } from '../EmulatorContext'
 import type { EmulatorRequest } from '../http/EmulatorRequest'
 import { bodyFields, parseBody } from '../http/EmulatorRequest'
 import type { Reply } from '../http/Reply'
-import { jsonReply, scriptReply } from '../http/Reply'
+import { jsonReply } from '../http/Reply'
 import { createFixtureIndex } from '../fixture/createFixtureIndex'
 import { createDepartment, modifyDepartment, removeDepartment } from '../org/departments'
 import { hire, leave, modifyPerson } from '../org/people'
@@ -13,7 +13,7 @@ import { phonePage } from './phonePage'
 
 /** Resets everything to how it started: the organisation back to the fixture (shared by `POST /__emulator/reset` and `emulator.reset()`). */
 export function resetState(ctx: EmulatorContext): void {
-  ctx.index = createFixtureIndex(structuredClone(ctx.startingFixture))
+  if (ctx.index.changed) ctx.index = createFixtureIndex(structuredClone(ctx.startingFixture))
   ctx.leaveRecords.clear()
   ctx.codes.clear()
   ctx.tokens.clear()
@@ -54,36 +54,6 @@ function body(req: EmulatorRequest): Record<string, unknown> {
   return bodyFields(parsed)
 }
 
-function containerScript(ctx: EmulatorContext, req: EmulatorRequest): Reply {
-  const corpId = req.query.get('corpId')
-  const userid = req.query.get('userid')
-  const platform = req.query.get('platform') ?? 'ios'
-  const problem =
-    !corpId || !userid
-      ? 'corpId and userid are required'
-      : platform !== 'ios' && platform !== 'android'
-        ? 'platform must be ios or android'
-        : !ctx.index.findMember(corpId, userid)
-          ? `no user ${userid} in ${corpId}`
-          : undefined
-  if (problem)
-    return scriptReply(
-      `throw new Error(${JSON.stringify(`[dingtalk-emulator] dd-container.js: ${problem}`)});\n`,
-    )
-  return scriptReply(
-    ddContainerScript({
-      emulatorOrigin: req.baseUrl,
-      platform: platform as 'ios' | 'android',
-      corpId: corpId!,
-      userid: userid!,
-      clientId: req.query.get('clientId') ?? undefined,
-      version: req.query.get('version') ?? '7.6.0',
-      resultKeys: ctx.options.containerResultKeys,
-      errorCode: ctx.options.containerErrorCode,
-    }),
-  )
-}
-
 /** `/__emulator/*`: what tests and users drive the emulator with (documented in the README). */
 export function handleTestApi(ctx: EmulatorContext, req: EmulatorRequest): Reply {
   const { method } = req
@@ -100,6 +70,8 @@ export function handleTestApi(ctx: EmulatorContext, req: EmulatorRequest): Reply
     }
     const sessionMatch = /^\/sessions\/([^/]+)$/.exec(route)
     if (method === 'GET' && sessionMatch) {
+      // The QR page polls this route: each poll says its tab is still open.
+      ctx.sessions.markPolled(sessionMatch[1])
       const session = ctx.sessions.get(sessionMatch[1])
       return session
         ? jsonReply(200, viewSession(ctx, session))
@@ -154,7 +126,7 @@ export function handleTestApi(ctx: EmulatorContext, req: EmulatorRequest): Reply
       return jsonReply(200, { events: ctx.events.list(clientId ? { clientId } : undefined) })
     }
     if (method === 'GET' && route === '/phone') return phonePage(req.query.get('session'))
-    if (method === 'GET' && route === '/dd-container.js') return containerScript(ctx, req)
+    if (method === 'GET' && route === '/dd-container.js') return containerScriptReply(ctx, req)
     return fail(404, 'not_found', `no test API route ${method} ${req.path}`)
   } catch (error) {
     if (error instanceof EmulatorTestApiError) return fail(error.status, error.code, error.message)

@@ -24,25 +24,45 @@ export interface QrSession {
   redirectUrl: string | undefined
   /** Set when refused. */
   error: { errorCode: number; errorMsg: string } | undefined
+  /** When the QR page last polled the session (real time, `performance.now()`); undefined until it first does. */
+  polledAt: number | undefined
 }
 
 export interface QrSessionStore {
   create(
     fields: Omit<
       QrSession,
-      'id' | 'createdAt' | 'expiresAt' | 'status' | 'scannedBy' | 'redirectUrl' | 'error'
+      'id' | 'createdAt' | 'expiresAt' | 'status' | 'scannedBy' | 'redirectUrl' | 'error' | 'polledAt'
     >,
   ): QrSession
   get(id: unknown): QrSession | undefined
+  /** The QR page polled the session: its tab is still open. */
+  markPolled(id: unknown): void
   /** Sessions still waiting for a scan or a confirmation, newest first. */
   pending(clientId?: string): QrSession[]
   clear(): void
 }
 
-export function createQrSessionStore(now: () => number, ttlMs: () => number): QrSessionStore {
+/**
+ * @param now - the emulator clock (QR lifetime)
+ * @param ttlMs - QR lifetime
+ * @param pageGoneAfterMs - how long a page that polled may stay silent before its tab counts as closed
+ * @param realNow - real time for that: closing a tab has nothing to do with the emulator clock
+ */
+export function createQrSessionStore(
+  now: () => number,
+  ttlMs: () => number,
+  pageGoneAfterMs: () => number = () => 15_000,
+  realNow: () => number = () => performance.now(),
+): QrSessionStore {
   const sessions = new Map<string, QrSession>()
   const refresh = (s: QrSession) => {
-    if ((s.status === 'pending' || s.status === 'scanned') && now() >= s.expiresAt) s.status = 'expired'
+    if (s.status !== 'pending' && s.status !== 'scanned') return s
+    // A page that polled and then went quiet was closed (or navigated away): its QR can no longer be shown, so it
+    // expires instead of lingering in the phone page's list. Sessions never polled (a test driving the login
+    // over plain HTTP) keep the QR lifetime only.
+    const pageGone = s.polledAt !== undefined && realNow() - s.polledAt > pageGoneAfterMs()
+    if (now() >= s.expiresAt || pageGone) s.status = 'expired'
     return s
   }
   return {
@@ -57,6 +77,7 @@ export function createQrSessionStore(now: () => number, ttlMs: () => number): Qr
         scannedBy: undefined,
         redirectUrl: undefined,
         error: undefined,
+        polledAt: undefined,
       }
       sessions.set(session.id, session)
       // Old, finished sessions are of no use to anyone; keep memory bounded for long-running demos.
@@ -71,6 +92,11 @@ export function createQrSessionStore(now: () => number, ttlMs: () => number): Qr
     get: (id) => {
       const s = typeof id === 'string' ? sessions.get(id) : undefined
       return s && refresh(s)
+    },
+    markPolled(id) {
+      const s = typeof id === 'string' ? sessions.get(id) : undefined
+      // An expired session stays expired: the page reloads and gets a new one.
+      if (s && refresh(s).status !== 'expired') s.polledAt = realNow()
     },
     pending: (clientId) =>
       [...sessions.values()]

@@ -3,12 +3,12 @@ import type { Duplex } from 'node:stream'
 import { WebSocketServer } from 'ws'
 import type { WebSocket } from 'ws'
 import type { EmulatorContext } from '../EmulatorContext'
-import type { OrgEvent } from '../events/createEventHub'
-import type { TicketStore } from './createTicketStore'
+import type { StreamTicket, TicketStore } from './createTicketStore'
+import type { StreamSocket } from './createStreamDelivery'
+import { createStreamDelivery } from './createStreamDelivery'
 import { STREAM_CONNECT_PATH } from './openConnection'
 import type { ResolvedStreamOptions } from './StreamOptions'
-import type { DownstreamFrame } from './streamFrames'
-import { ackStatus, eventFrame, newMessageId, parseUpstream, systemFrame } from './streamFrames'
+import { newMessageId, parseUpstream, systemFrame } from './streamFrames'
 
 /** An open Stream connection, as `GET /__emulator/stream/connections` shows it. */
 export interface StreamConnectionView {
@@ -48,26 +48,16 @@ export interface StreamGateway {
   close(): void
 }
 
-interface Connection {
+interface Connection extends StreamSocket {
   view: StreamConnectionView
   socket: WebSocket
   ping: { messageId: string; data: string } | undefined
   timers: NodeJS.Timeout[]
 }
 
-interface PendingDelivery {
-  event: OrgEvent
-  clientId: string
-  attempts: number
-  /** The connection it is in flight on, while waiting for the ack. */
-  connectionId: string | undefined
-  timer: NodeJS.Timeout | undefined
-  lastError: string | undefined
-}
-
 /**
  * DingTalk's Stream gateway on the emulator's own HTTP server: `/connect?ticket=…` WebSocket connections, SYSTEM
- * `ping`/`disconnect`, EVENT frames for the address-book events, acks, and redelivery of what is not acked.
+ * `ping` and `disconnect`; the events themselves go through {@link createStreamDelivery}.
  */
 export function createStreamGateway(
   ctx: EmulatorContext,
@@ -76,141 +66,18 @@ export function createStreamGateway(
 ): StreamGateway {
   const wss = new WebSocketServer({ noServer: true })
   const connections = new Map<string, Connection>()
-  const pending = new Map<string, Map<string, PendingDelivery>>()
-  const inFlight = new Map<string, { clientId: string; eventId: string }>()
-  const sentEvents = new Map<string, OrgEvent>()
   let nextConnection = 1
-
   const now = () => ctx.clock.now()
-  const pendingOf = (clientId: string) => {
-    let map = pending.get(clientId)
-    if (!map) pending.set(clientId, (map = new Map()))
-    return map
-  }
 
-  function record(entry: PendingDelivery, status: 'pending' | 'acked' | 'failed'): void {
-    ctx.events.recordDelivery(entry.event.eventId, {
-      clientId: entry.clientId,
-      channel: 'stream',
-      attempts: entry.attempts,
-      status,
-      ...(entry.lastError ? { lastError: entry.lastError } : {}),
-    })
-  }
-
-  function send(connection: Connection, frame: DownstreamFrame): void {
-    connection.socket.send(JSON.stringify(frame))
-  }
-
-  function pickConnection(clientId: string): Connection | undefined {
+  function pickSocket(clientId: string): Connection | undefined {
     const usable = [...connections.values()].filter(
-      (c) => c.view.clientId === clientId && c.view.events && !c.view.draining && c.socket.readyState === 1,
+      (c) =>
+        c.clientId === clientId && c.view.events && !c.view.draining && c.socket.readyState === c.socket.OPEN,
     )
     // With several connections of one app, DingTalk picks one.
     return usable[Math.floor(Math.random() * usable.length)]
   }
-
-  function pushEvent(connection: Connection, event: OrgEvent): string {
-    const messageId = newMessageId()
-    inFlight.set(messageId, { clientId: connection.view.clientId, eventId: event.eventId })
-    const context = {
-      clientId: connection.view.clientId,
-      connectionId: connection.view.connectionId,
-      now: now(),
-    }
-    send(connection, eventFrame({ ...context, messageId }, event))
-    return messageId
-  }
-
-  function push(entry: PendingDelivery): void {
-    clearTimeout(entry.timer)
-    entry.timer = undefined
-    const connection = pickConnection(entry.clientId)
-    if (!connection) {
-      entry.connectionId = undefined
-      if (options.offlineEvents === 'drop') {
-        entry.lastError = 'no open Stream connection'
-        pending.get(entry.clientId)?.delete(entry.event.eventId)
-        record(entry, 'failed')
-      } else {
-        record(entry, 'pending')
-      }
-      return
-    }
-    entry.attempts += 1
-    entry.connectionId = connection.view.connectionId
-    pushEvent(connection, entry.event)
-    if (Math.random() < options.duplicateRate) pushEvent(connection, entry.event)
-    record(entry, 'pending')
-    entry.timer = setTimeout(() => {
-      entry.lastError = `no ack within ${options.redeliveryMs} ms`
-      push(entry)
-    }, options.redeliveryMs)
-    entry.timer.unref()
-  }
-
-  const unsubscribe = ctx.events.subscribe((event) => {
-    for (const app of ctx.index.fixture.apps) {
-      if (!app.stream || !app.published || app.corpId !== event.corpId) continue
-      sentEvents.set(event.eventId, event)
-      const entry: PendingDelivery = {
-        event,
-        clientId: app.clientId,
-        attempts: 0,
-        connectionId: undefined,
-        timer: undefined,
-        lastError: undefined,
-      }
-      pendingOf(app.clientId).set(event.eventId, entry)
-      push(entry)
-    }
-  })
-
-  function onAck(connection: Connection, text: string): void {
-    const ack = parseUpstream(text)
-    if (!ack) return
-    if (connection.ping?.messageId === ack.messageId) {
-      // A ping is answered with the same frame's data (it carries `opaque`).
-      if (ack.code === 200 && ack.data === connection.ping.data) {
-        connection.view.pingsAnswered += 1
-        connection.ping = undefined
-      }
-      return
-    }
-    const message = inFlight.get(ack.messageId)
-    if (!message) return
-    inFlight.delete(ack.messageId)
-    const entry = pending.get(message.clientId)?.get(message.eventId)
-    if (!entry) return
-    const status = ackStatus(ack)
-    if (status === 'SUCCESS') {
-      clearTimeout(entry.timer)
-      pending.get(message.clientId)?.delete(message.eventId)
-      entry.lastError = undefined
-      record(entry, 'acked')
-    } else if (status === 'LATER') {
-      // "LATER" asks for the event again after the redelivery delay.
-      clearTimeout(entry.timer)
-      entry.lastError = 'acked LATER'
-      entry.connectionId = undefined
-      record(entry, 'pending')
-      entry.timer = setTimeout(() => push(entry), options.redeliveryMs)
-      entry.timer.unref()
-    } else {
-      entry.lastError = 'an ack without {"status":"SUCCESS"|"LATER"}'
-      record(entry, 'pending')
-    }
-  }
-
-  function onClose(connection: Connection): void {
-    connections.delete(connection.view.connectionId)
-    for (const timer of connection.timers) clearTimeout(timer)
-    for (const entry of pending.get(connection.view.clientId)?.values() ?? []) {
-      if (entry.connectionId !== connection.view.connectionId) continue
-      entry.lastError = 'the connection closed before the ack'
-      push(entry)
-    }
-  }
+  const delivery = createStreamDelivery(ctx, options, pickSocket)
 
   function sendPing(connection: Connection): void {
     const messageId = newMessageId()
@@ -219,13 +86,28 @@ export function createStreamGateway(
     })
     connection.ping = { messageId, data: frame.data }
     connection.view.pingsSent += 1
-    send(connection, frame)
+    connection.send(frame)
   }
 
-  function onOpen(socket: WebSocket, ticket: NonNullable<ReturnType<TicketStore['consume']>>): void {
+  function onMessage(connection: Connection, text: string): void {
+    const ack = parseUpstream(text)
+    if (!ack) return
+    if (connection.ping?.messageId !== ack.messageId) return delivery.onAck(ack)
+    // A ping is answered with the same frame's data (it carries `opaque`).
+    if (ack.code === 200 && ack.data === connection.ping.data) {
+      connection.view.pingsAnswered += 1
+      connection.ping = undefined
+    }
+  }
+
+  function onOpen(socket: WebSocket, ticket: StreamTicket): void {
+    const connectionId = `${ticket.clientId}-${nextConnection++}`
     const connection: Connection = {
+      connectionId,
+      clientId: ticket.clientId,
+      send: (frame) => socket.send(JSON.stringify(frame)),
       view: {
-        connectionId: `${ticket.clientId}-${nextConnection++}`,
+        connectionId,
         clientId: ticket.clientId,
         openedAt: now(),
         events: ticket.events,
@@ -239,10 +121,14 @@ export function createStreamGateway(
       ping: undefined,
       timers: [],
     }
-    connections.set(connection.view.connectionId, connection)
-    socket.on('message', (data) => onAck(connection, data.toString()))
-    socket.on('close', () => onClose(connection))
+    connections.set(connectionId, connection)
+    socket.on('message', (data) => onMessage(connection, data.toString()))
     socket.on('error', () => socket.terminate())
+    socket.on('close', () => {
+      connections.delete(connectionId)
+      for (const timer of connection.timers) clearTimeout(timer)
+      delivery.onConnectionGone(connectionId, connection.clientId)
+    })
     if (options.pingIntervalMs !== false) {
       const interval = setInterval(() => {
         // The previous ping is still unanswered: the client is gone.
@@ -252,17 +138,14 @@ export function createStreamGateway(
       interval.unref()
       connection.timers.push(interval)
     }
-    if (!connection.view.events) return
-    for (const entry of pending.get(ticket.clientId)?.values() ?? []) {
-      if (entry.connectionId === undefined && entry.timer === undefined) push(entry)
-    }
+    if (connection.view.events) delivery.onConnected(connection.clientId)
   }
 
   const matching = (target: StreamTarget = {}) =>
     [...connections.values()].filter(
       (c) =>
-        (!target.clientId || c.view.clientId === target.clientId) &&
-        (!target.connectionId || c.view.connectionId === target.connectionId),
+        (!target.clientId || c.clientId === target.clientId) &&
+        (!target.connectionId || c.connectionId === target.connectionId),
     )
 
   return {
@@ -282,18 +165,15 @@ export function createStreamGateway(
       const chosen = matching(target).filter((c) => !c.view.draining)
       for (const connection of chosen) {
         connection.view.draining = true
-        send(
-          connection,
+        connection.send(
           systemFrame({ ...connection.view, messageId: newMessageId(), now: now() }, 'disconnect', {}),
         )
         const timer = setTimeout(() => connection.socket.close(1000, 'disconnect'), closeAfterMs)
         timer.unref()
         connection.timers.push(timer)
-        // What was in flight on it goes to another connection now, if the app has one.
-        for (const entry of pending.get(connection.view.clientId)?.values() ?? []) {
-          if (entry.connectionId === connection.view.connectionId && pickConnection(entry.clientId))
-            push(entry)
-        }
+        // What was in flight on it goes to another connection of the app now, or waits for the next one.
+        if (pickSocket(connection.clientId))
+          delivery.onConnectionGone(connection.connectionId, connection.clientId)
       }
       return chosen.length
     },
@@ -307,29 +187,14 @@ export function createStreamGateway(
       for (const connection of chosen) sendPing(connection)
       return chosen.length
     },
-    resend(eventId, clientId) {
-      const event = sentEvents.get(eventId)
-      if (!event) return 0
-      let frames = 0
-      for (const app of ctx.index.fixture.apps) {
-        if (!app.stream || app.corpId !== event.corpId || (clientId && app.clientId !== clientId)) continue
-        const connection = pickConnection(app.clientId)
-        if (!connection) continue
-        pushEvent(connection, event)
-        frames += 1
-      }
-      return frames
-    },
+    resend: (eventId, clientId) => delivery.resend(eventId, clientId),
     clear() {
-      for (const map of pending.values()) for (const entry of map.values()) clearTimeout(entry.timer)
-      pending.clear()
-      inFlight.clear()
-      sentEvents.clear()
+      delivery.clear()
       tickets.clear()
     },
     close() {
-      unsubscribe()
-      this.clear()
+      delivery.close()
+      tickets.clear()
       for (const connection of connections.values()) {
         for (const timer of connection.timers) clearTimeout(timer)
         connection.socket.terminate()

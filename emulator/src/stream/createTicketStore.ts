@@ -6,7 +6,6 @@ export interface StreamTicket {
   clientId: string
   /** Whether an `EVENT` subscription (topic `*`) was asked for: only such connections get events. */
   events: boolean
-  callbackTopics: string[]
   ua: string | undefined
   localIp: string | undefined
   expiresAt: number

@@ -85,7 +85,6 @@ export function openConnection(
     {
       clientId: app.clientId,
       events: subscriptions.some((s) => s.type === 'EVENT'),
-      callbackTopics: subscriptions.filter((s) => s.type === 'CALLBACK').map((s) => s.topic),
       ua: typeof body.ua === 'string' ? body.ua : undefined,
       localIp: typeof body.localIp === 'string' ? body.localIp : undefined,
     },

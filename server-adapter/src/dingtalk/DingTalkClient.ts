@@ -1,7 +1,37 @@
 import { maskText, silentLogger } from '../logger'
 import type { Logger } from '../logger'
+import { DingTalkApiError } from './DingTalkApiError'
+import type {
+  DDInnerClientCredentials,
+  DDInnerClientOptions,
+  DingTalkCallOptions,
+} from './DingTalkClientOptions'
+import { DingTalkFetchError } from './DingTalkFetchError'
+import { isInvalidAppTokenError, isRetryableError } from './errorPredicates'
+import {
+  isObject,
+  numberList,
+  optionalBoolean,
+  optionalNumber,
+  optionalString,
+  requireId,
+  requireObject,
+  requireString,
+} from './jsonCoercers'
+import type { Json } from './jsonCoercers'
 import { createAppTokenManager } from './tokenCache'
-import type { AppTokenManager, TokenCache } from './tokenCache'
+import type { AppTokenManager } from './tokenCache'
+import { UnexpectedResponseError } from './UnexpectedResponseError'
+import type {
+  AppAccessToken,
+  AuthorizationUrlParams,
+  DingTalkCodeUser,
+  DingTalkCurrentUser,
+  DingTalkUserDetail,
+  DingTalkUserIdByUnionId,
+  UserAccessToken,
+} from './wireTypes'
+import { worstCaseCallMs } from './worstCaseCallMs'
 import {
   DIRECTORY_SCOPES,
   DirectoryAnswerError,
@@ -34,6 +64,9 @@ const USER_ID_BY_UNION_ID_ENDPOINT = '/topapi/user/getbyunionid'
 const USER_DETAIL_ENDPOINT = '/topapi/v2/user/get'
 const AUTHORIZE_ENDPOINT = '/oauth2/auth'
 
+/** Added to the worst-case token fetch for the app-token lock: the cache write after the fetch, clock drift. */
+const TOKEN_LOCK_MARGIN_MS = 1_000
+
 /** The DingTalk permission each call needs (dingtalk-protocol.md §4.6), for `permission_denied` answers without a list. */
 const REQUIRED_SCOPE: Readonly<Record<string, string>> = {
   [`GET ${CURRENT_USER_ENDPOINT}`]: 'Contact.User.Read',
@@ -42,231 +75,11 @@ const REQUIRED_SCOPE: Readonly<Record<string, string>> = {
   ...DIRECTORY_SCOPES,
 }
 
-/** The network failed, the call timed out, or the connection dropped before DingTalk answered. */
-export class DingTalkFetchError extends Error {
-  /** `METHOD /path` of the call. */
-  readonly endpoint: string
-  /** True when the per-call timeout fired. */
-  readonly timedOut: boolean
-
-  constructor(endpoint: string, timedOut: boolean, cause: unknown) {
-    super(timedOut ? `DingTalk ${endpoint} timed out` : `DingTalk ${endpoint} could not be reached`, {
-      cause,
-    })
-    this.name = 'DingTalkFetchError'
-    this.endpoint = endpoint
-    this.timedOut = timedOut
-  }
-}
-
-/** DingTalk answered with an error: a v1.0 `{ code, message, requestid }` or an oapi `errcode ≠ 0`. */
-export class DingTalkApiError extends Error {
-  /** `METHOD /path` of the call. */
-  readonly endpoint: string
-  /** The HTTP status (oapi errors come with 200). */
-  readonly status: number
-  /** The v1.0 `code` (e.g. `invalidParameter.authCode.notFound`), or the oapi `errcode` as a string. */
-  readonly code: string
-  /** The oapi `errcode`, when the error came from oapi. */
-  readonly errcode: number | undefined
-  /** The oapi `sub_code` of an `errcode 88` answer (a string, e.g. `"40014"`). */
-  readonly subCode: string | undefined
-  /** DingTalk's request id (`requestid` / `request_id`). */
-  readonly requestId: string | undefined
-  /** v1.0 `accessdenieddetail.requiredScopes`. */
-  readonly requiredScopes: readonly string[] | undefined
-  /** DingTalk's own message, for logs only. */
-  readonly dingTalkMessage: string
-
-  constructor(init: {
-    endpoint: string
-    status: number
-    code: string
-    errcode?: number
-    subCode?: string
-    requestId?: string
-    requiredScopes?: readonly string[]
-    dingTalkMessage: string
-  }) {
-    super(
-      `DingTalk ${init.endpoint} answered ${init.code}${init.subCode ? `/${init.subCode}` : ''}: ${init.dingTalkMessage}`,
-    )
-    this.name = 'DingTalkApiError'
-    this.endpoint = init.endpoint
-    this.status = init.status
-    this.code = init.code
-    this.errcode = init.errcode
-    this.subCode = init.subCode
-    this.requestId = init.requestId
-    this.requiredScopes = init.requiredScopes
-    this.dingTalkMessage = init.dingTalkMessage
-  }
-}
-
-/** DingTalk answered something that is neither a result nor one of its error bodies (HTML, a missing field…). */
-export class UnexpectedResponseError extends Error {
-  /** `METHOD /path` of the call. */
-  readonly endpoint: string
-  /** The HTTP status. */
-  readonly status: number
-  /** The body (parsed JSON, or at most 500 characters of text). */
-  readonly data: unknown
-
-  constructor(endpoint: string, status: number, data: unknown, reason: string) {
-    super(`DingTalk ${endpoint} answered unexpectedly (HTTP ${status}): ${reason}`)
-    this.name = 'UnexpectedResponseError'
-    this.endpoint = endpoint
-    this.status = status
-    this.data = data
-  }
-}
-
-/** Per-call options of every {@link DDInnerClient} method. */
-export interface DingTalkCallOptions {
-  /** Aborts the call (and its retries). */
-  signal?: AbortSignal
-  /** Overrides the client's timeout for this call, in ms. */
-  timeoutMs?: number
-  /** Called before each HTTP request of the call (retries included), e.g. to count what a sync costs. */
-  onRequest?: (endpoint: string) => void
-}
-
-/** Retry policy for idempotent calls. */
-export interface DingTalkRetryOptions {
-  /** Retries after the first attempt. @default 2 */
-  retries?: number
-  /** First backoff delay; doubles each retry, with ±50 % jitter. @default 100 */
-  baseDelayMs?: number
-  /** Cap of one backoff delay. @default 2_000 */
-  maxDelayMs?: number
-}
-
-/** Options of {@link DDInnerClient}. */
-export interface DDInnerClientOptions {
-  /** v1.0 API origin. @default 'https://api.dingtalk.com' */
-  apiBase?: string
-  /** oapi origin. @default 'https://oapi.dingtalk.com' */
-  oapiBase?: string
-  /** Login page origin. @default 'https://login.dingtalk.com' */
-  loginBase?: string
-  /** `fetch` to use; looked up at call time when not given (late-bound, so test doubles installed later work). */
-  fetch?: typeof fetch
-  /** Timeout of one HTTP call, in ms. @default 5_000 */
-  timeoutMs?: number
-  /** Clock for token expiry. @default Date.now */
-  now?: () => number
-  /** App-token cache (shared between clients of the same app and, with Redis, between processes). @default in-memory */
-  tokenCache?: TokenCache
-  /** Refresh the app token this long before it expires. @default 300_000 */
-  tokenRefreshMarginMs?: number
-  /** Retry policy for idempotent calls. */
-  retry?: DingTalkRetryOptions
-  /** Logger (already masking). @default silent */
-  logger?: Logger
-  /** Jitter source, in [0, 1). @default Math.random */
-  random?: () => number
-}
-
-/** The credentials of one internal DingTalk app. */
-export interface DDInnerClientCredentials {
-  /** AppKey (Client ID). */
-  appKey: string
-  /** AppSecret (Client Secret). Never leaves the server. */
-  appSecret: string
-  /** The app's corp, if known. */
-  corpId?: string
-}
-
-/** Result of the app-token call. */
-export interface AppAccessToken {
-  accessToken: string
-  /** `expireIn` in seconds, or `null` when DingTalk sent none. */
-  expiresInSeconds: number | null
-}
-
-/** Result of exchanging an OAuth authCode (`userAccessToken`). */
-export interface UserAccessToken {
-  accessToken: string
-  refreshToken: string | undefined
-  expiresInSeconds: number | null
-  /** The corp the user chose; only when the login scope had `corpid`. */
-  corpId: string | undefined
-}
-
-/** The person behind a user token (`GET /v1.0/contact/users/me`). */
-export interface DingTalkCurrentUser {
-  unionId: string
-  openId: string | undefined
-  nick: string | undefined
-  avatarUrl: string | undefined
-  /** Needs `Contact.User.mobile`. */
-  mobile: string | undefined
-  stateCode: string | undefined
-  email: string | undefined
-  raw: Record<string, unknown>
-}
-
-/** The employee behind a free-login code (`topapi/v2/user/getuserinfo`). */
-export interface DingTalkCodeUser {
-  /** The corp-scoped userid (a string; never parse it as a number). */
-  userid: string
-  unionid: string | undefined
-  name: string | undefined
-  /** Is an admin. */
-  sys: boolean | undefined
-  /** 1 main admin, 2 sub-admin, 100 boss, 0 other. */
-  sysLevel: number | undefined
-  deviceId: string | undefined
-  associatedUnionid: string | undefined
-  requestId: string | undefined
-}
-
-/** Result of `topapi/user/getbyunionid`. */
-export interface DingTalkUserIdByUnionId {
-  userid: string
-  /** 0 internal employee, 1 external contact. */
-  contactType: number
-}
-
-/** The employee record of `topapi/v2/user/get` (the fields login uses; everything is in `raw`). */
-export interface DingTalkUserDetail {
-  userid: string
-  unionid: string | undefined
-  name: string | undefined
-  avatar: string | undefined
-  mobile: string | undefined
-  stateCode: string | undefined
-  jobNumber: string | undefined
-  title: string | undefined
-  email: string | undefined
-  orgEmail: string | undefined
-  /** Epoch ms. */
-  hiredDate: number | undefined
-  active: boolean | undefined
-  admin: boolean | undefined
-  deptIdList: number[]
-  raw: Record<string, unknown>
-}
-
-/** Parameters of {@link DDInnerClient.createAuthorizationUrl}. */
-export interface AuthorizationUrlParams {
-  redirectUri: string
-  state: string
-  /** @default 'openid' */
-  scope?: string
-  /** Pre-selects the organisation (only with the `corpid` scope). */
-  corpId?: string
-  /** @default 'consent' */
-  prompt?: string
-}
-
-type Json = Record<string, unknown>
-
 /**
  * The DingTalk API client of one internal app (arctic style): one method per protocol step, typed results,
  * typed errors, an app-token cache with one fetch in flight, retries for idempotent calls only.
  */
-export class DDInnerClient {
+export class DingTalkClient {
   /** The app's AppKey (Client ID). */
   readonly appKey: string
   /** The app's corp, when configured. */
@@ -302,6 +115,15 @@ export class DDInnerClient {
     this.tokens = createAppTokenManager({
       key: `dingtalk:app-token:${this.appKey}`,
       fetchToken: () => this.getAppAccessToken(),
+      // The process fetching the token holds the shared lock through every retry; a shorter lock would let a
+      // second process fetch too while the first one still waits on a slow DingTalk.
+      lockTtlMs:
+        worstCaseCallMs({
+          timeoutMs: this.timeoutMs,
+          retries: this.retries,
+          baseDelayMs: this.baseDelayMs,
+          maxDelayMs: this.maxDelayMs,
+        }) + TOKEN_LOCK_MARGIN_MS,
       ...(options.tokenCache ? { cache: options.tokenCache } : {}),
       ...(options.now ? { now: options.now } : {}),
       ...(options.tokenRefreshMarginMs !== undefined
@@ -575,7 +397,7 @@ export class DDInnerClient {
       try {
         return await call()
       } catch (error) {
-        if (attempt >= this.retries || !isRetryable(error) || options.signal?.aborted) throw error
+        if (attempt >= this.retries || !isRetryableError(error) || options.signal?.aborted) throw error
         const exp = Math.min(this.maxDelayMs, this.baseDelayMs * 2 ** attempt)
         const delay = Math.round(exp * (0.5 + this.random() * 0.5))
         this.logger.debug(
@@ -716,53 +538,6 @@ export class DDInnerClient {
   }
 }
 
-/**
- * True when DingTalk rejected the app token as invalid or expired (oapi `88`/`40014`, `40014`, `42001`,
- * `40001`; v1.0 `InvalidAuthentication`): worth one refetch.
- */
-export function isInvalidAppTokenError(error: unknown): boolean {
-  if (!(error instanceof DingTalkApiError)) return false
-  if (error.errcode === 88) return error.subCode === '40014' || error.subCode === '42001'
-  if (error.errcode !== undefined)
-    return error.errcode === 40014 || error.errcode === 42001 || error.errcode === 40001
-  return error.code === 'InvalidAuthentication'
-}
-
-/** True for DingTalk throttling answers (oapi `90001`–`90014`, `88`/`90002`; v1.0 `Forbidden.AccessDenied.Qp*`, 429). */
-export function isThrottledError(error: unknown): boolean {
-  if (error instanceof DingTalkApiError) {
-    if (error.errcode !== undefined) {
-      return (
-        (error.errcode >= 90001 && error.errcode <= 90014) ||
-        (error.errcode === 88 && error.subCode === '90002')
-      )
-    }
-    return (
-      error.status === 429 ||
-      /^Forbidden\.AccessDenied\.Qp[sm]Limit/.test(error.code) ||
-      error.code === 'qps.exceed.limit' ||
-      error.code === 'request.overlimit' ||
-      /^Throttling/.test(error.code)
-    )
-  }
-  // DingTalk: an IP ban answers a non-standard body ({"status":1111,"punish":"deny",…}) or HTML.
-  if (error instanceof UnexpectedResponseError) {
-    return error.status === 429 || (isObject(error.data) && error.data.punish === 'deny')
-  }
-  return false
-}
-
-/** True for "try again later" answers: system busy (`-1`) or a 5xx from DingTalk. */
-export function isBusyError(error: unknown): boolean {
-  if (error instanceof DingTalkApiError) return error.errcode === -1 || error.status >= 500
-  if (error instanceof UnexpectedResponseError) return error.status >= 500
-  return false
-}
-
-function isRetryable(error: unknown): boolean {
-  return error instanceof DingTalkFetchError || isThrottledError(error) || isBusyError(error)
-}
-
 function sleep(ms: number, signal: AbortSignal | undefined): Promise<void> {
   return new Promise((resolve, reject) => {
     if (signal?.aborted) return reject(signal.reason)
@@ -782,51 +557,7 @@ function trimSlash(url: string): string {
   return url.replace(/\/+$/, '')
 }
 
-function isObject(value: unknown): value is Json {
-  return typeof value === 'object' && value !== null && !Array.isArray(value)
-}
-
-function optionalString(value: unknown): string | undefined {
-  return typeof value === 'string' && value !== '' ? value : undefined
-}
-
-// DingTalk: docs show numbers and booleans as strings at times ("boss":"true"); parse tolerantly.
-function optionalNumber(value: unknown): number | null {
-  if (typeof value === 'number' && Number.isFinite(value)) return value
-  if (typeof value === 'string' && /^-?\d+(\.\d+)?$/.test(value.trim())) return Number(value)
-  return null
-}
-
-function optionalBoolean(value: unknown): boolean | undefined {
-  if (typeof value === 'boolean') return value
-  if (value === 'true') return true
-  if (value === 'false') return false
-  return undefined
-}
-
-function numberList(value: unknown): number[] {
-  if (!Array.isArray(value)) return []
-  return value.map(optionalNumber).filter((n): n is number => n !== null)
-}
-
-function requireString(endpoint: string, body: Json, key: string): string {
-  const value = optionalString(body[key])
-  if (value === undefined)
-    throw new UnexpectedResponseError(endpoint, 200, undefined, `no ${key} in the answer`)
-  return value
-}
-
-// DingTalk: a userid is a string that may be all digits with a leading 0; never turn it into a number.
-function requireId(endpoint: string, body: Json, key: string): string {
-  const value = body[key]
-  if (typeof value === 'string' && value !== '') return value
-  if (typeof value === 'number' && Number.isSafeInteger(value)) return String(value)
-  throw new UnexpectedResponseError(endpoint, 200, undefined, `no ${key} in the answer`)
-}
-
-function requireObject(endpoint: string, body: Json, key: string): Json {
-  const value = body[key]
-  if (!isObject(value))
-    throw new UnexpectedResponseError(endpoint, 200, undefined, `no ${key} object in the answer`)
-  return value
-}
+/** The seed's name of {@link DingTalkClient}, kept for code written against it. */
+export const DDInnerClient = DingTalkClient
+/** The seed's name of {@link DingTalkClient}, kept for code written against it. */
+export type DDInnerClient = DingTalkClient

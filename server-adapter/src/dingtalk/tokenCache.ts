@@ -60,7 +60,13 @@ export interface AppTokenManagerOptions {
   refreshMarginMs?: number
   /** Lifetime assumed when DingTalk sends no usable `expireIn`. @default 7_200_000 (DingTalk's documented 7200 s) */
   defaultTtlMs?: number
-  /** How long to wait for another process holding the lock before fetching anyway. @default 5_000 */
+  /**
+   * How long the process that fetches holds the shared lock. Longer than a worst-case fetch with its retries, or
+   * another process fetches too while the first still waits on DingTalk (`DingTalkClient` derives it from its
+   * timeout and retry budget). @default 20_000
+   */
+  lockTtlMs?: number
+  /** How long to wait for another process holding the lock before fetching anyway. @default lockTtlMs */
   lockWaitMs?: number
   /** Called when `expireIn` is missing or unusable. */
   onMissingExpiry?: () => void
@@ -80,7 +86,8 @@ export function createAppTokenManager(options: AppTokenManagerOptions): AppToken
   const now = options.now ?? (() => Date.now())
   const marginMs = options.refreshMarginMs ?? 300_000
   const defaultTtlMs = options.defaultTtlMs ?? 7_200_000
-  const lockWaitMs = options.lockWaitMs ?? 5_000
+  const lockTtlMs = options.lockTtlMs ?? 20_000
+  const lockWaitMs = options.lockWaitMs ?? lockTtlMs
   let inFlight: Promise<string> | null = null
 
   const usable = (entry: CachedAppToken | null): entry is CachedAppToken =>
@@ -103,7 +110,7 @@ export function createAppTokenManager(options: AppTokenManagerOptions): AppToken
     if (!cache.lock) return fetchAndStore()
     const deadline = Date.now() + lockWaitMs
     for (;;) {
-      const release = await cache.lock(`${options.key}:lock`, lockWaitMs)
+      const release = await cache.lock(`${options.key}:lock`, lockTtlMs)
       if (release) {
         try {
           const again = await cache.get(options.key)

@@ -1,5 +1,5 @@
-import { DingTalkApiError } from '../dingtalk/DingTalkClient'
-import type { DingTalkUserDetail } from '../dingtalk/DingTalkClient'
+import { DingTalkApiError } from '../dingtalk/DingTalkApiError'
+import type { DingTalkUserDetail } from '../dingtalk/wireTypes'
 import type { Logger } from '../logger'
 import type { DDInnerAuth } from '../login/DDInnerAuth'
 import type { StateStore } from '../state/StateStore'

@@ -1,9 +1,7 @@
-import {
-  DingTalkApiError,
-  DingTalkFetchError,
-  UnexpectedResponseError,
-  isThrottledError,
-} from '../dingtalk/DingTalkClient'
+import { DingTalkApiError } from '../dingtalk/DingTalkApiError'
+import { DingTalkFetchError } from '../dingtalk/DingTalkFetchError'
+import { isThrottledError } from '../dingtalk/errorPredicates'
+import { UnexpectedResponseError } from '../dingtalk/UnexpectedResponseError'
 import type { DDInnerClient } from '../dingtalk/DingTalkClient'
 import type { DingTalkDepartment, DingTalkDepartmentUser } from '../dingtalk/directoryApi'
 

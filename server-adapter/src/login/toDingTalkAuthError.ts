@@ -1,10 +1,7 @@
-import {
-  DingTalkApiError,
-  DingTalkFetchError,
-  UnexpectedResponseError,
-  isBusyError,
-  isThrottledError,
-} from '../dingtalk/DingTalkClient'
+import { DingTalkApiError } from '../dingtalk/DingTalkApiError'
+import { DingTalkFetchError } from '../dingtalk/DingTalkFetchError'
+import { isBusyError, isThrottledError } from '../dingtalk/errorPredicates'
+import { UnexpectedResponseError } from '../dingtalk/UnexpectedResponseError'
 import { DingTalkAuthError, isDingTalkAuthError } from '../errors'
 
 // DingTalk: codes that mean "this auth code is unknown, used, expired or of the other kind" (protocol §4.4, App. B).

@@ -1,4 +1,5 @@
 import type * as IoRedis from 'ioredis'
+import { importOptionalPeer } from '../drivers/importOptionalPeer'
 import type { StateStore } from './StateStore'
 
 /**
@@ -60,17 +61,7 @@ const REMOVE_FROM_SET = `return redis.call('ZREM', KEYS[1], ARGV[1])`
 type IoRedisModule = typeof IoRedis
 
 async function openClient(url: string): Promise<RedisClientLike> {
-  let mod: IoRedisModule
-  try {
-    mod = await import('ioredis')
-  } catch (cause) {
-    throw new Error(
-      'A redis:// state store needs the optional peer dependency ioredis: npm install ioredis',
-      {
-        cause,
-      },
-    )
-  }
+  const mod = await importOptionalPeer<IoRedisModule>('ioredis')
   return new mod.Redis(url, { maxRetriesPerRequest: 2, lazyConnect: false }) as unknown as RedisClientLike
 }
 

@@ -1,6 +1,8 @@
 import { Kysely, sql } from 'kysely'
 import type { Insertable, Selectable } from 'kysely'
 import { createSqlDialect } from '../sql/createSqlDialect'
+import type { SqlDriverName } from '../sql/createSqlDialect'
+import type { SqliteDriverName } from '../sql/openSqliteDatabase'
 import { runMigrations } from '../sql/runMigrations'
 import type { SqlMigration } from '../sql/runMigrations'
 import { isValidTablePrefix, sqlFlavorOf } from '../sql/sqlFlavorOf'
@@ -23,11 +25,19 @@ export interface SqlBindingStoreOptions {
   tablePrefix?: string
   /** Connections in the pool (PostgreSQL, MySQL). @default 10 */
   poolSize?: number
+  /**
+   * The SQLite driver of a `sqlite:` URL: Node's built-in `node:sqlite` (Node 22.16+, 24; nothing to install) or
+   * the `better-sqlite3` package (an optional peer dependency, compiled on install).
+   * @default 'node:sqlite' where the running Node has it, else 'better-sqlite3'
+   */
+  sqliteDriver?: SqliteDriverName
 }
 
 /** A SQL {@link BindingStore}, with access to the flavour and the Kysely instance (e.g. for app queries). */
 export interface SqlBindingStore extends BindingStore, DirectoryStore {
   readonly flavor: SqlFlavor
+  /** The driver it runs on. */
+  readonly driver: SqlDriverName
   /** The table names in use. */
   readonly tables: {
     bindings: string
@@ -133,8 +143,9 @@ function isTransient(error: unknown): boolean {
 }
 
 /**
- * A {@link BindingStore} on SQLite (`better-sqlite3`), PostgreSQL (`pg`) or MySQL/MariaDB (`mysql2`), through
- * one Kysely code path. Creates the tables on first start (and the SQLite file and its folder).
+ * A {@link BindingStore} on SQLite (`node:sqlite` or `better-sqlite3`), PostgreSQL (`pg`) or MySQL/MariaDB
+ * (`mysql2`), through one Kysely code path. The drivers are optional peer dependencies: a missing one is a
+ * `MissingDriverError` naming the package to install. Creates the tables on first start (and the SQLite file and its folder).
  */
 export async function createSqlBindingStore(options: SqlBindingStoreOptions): Promise<SqlBindingStore> {
   const flavor = sqlFlavorOf(options.url)
@@ -149,9 +160,10 @@ export async function createSqlBindingStore(options: SqlBindingStoreOptions): Pr
     departments: `${prefix}departments`,
     people: `${prefix}people`,
   }
-  const db = new Kysely<Tables>({
-    dialect: await createSqlDialect(flavor, options.url, options.poolSize ?? 10),
+  const dialect = await createSqlDialect(flavor, options.url, options.poolSize ?? 10, {
+    ...(options.sqliteDriver ? { sqliteDriver: options.sqliteDriver } : {}),
   })
+  const db = new Kysely<Tables>({ dialect })
   const B = tables.bindings
   const U = tables.users
 
@@ -212,6 +224,7 @@ export async function createSqlBindingStore(options: SqlBindingStoreOptions): Pr
   return {
     ...createSqlDirectoryStore(db, flavor, tables),
     flavor,
+    driver: dialect.driverName,
     tables,
     findBinding,
     async createBinding(binding, user) {

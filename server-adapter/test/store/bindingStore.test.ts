@@ -6,26 +6,30 @@ import { createMemoryBindingStore, createSqlBindingStore } from 'dingtalk-login-
 import { inject } from 'vitest'
 import type {} from '../support/services'
 import { bindingStoreContract } from './bindingStoreContract'
+import { sqliteDriversUnderTest } from './sqliteDriversUnderTest'
 
 const services = inject('services')
 const prefix = () => `t${randomBytes(5).toString('hex')}_`
 
 bindingStoreContract('memory', async () => ({ store: createMemoryBindingStore(), cleanup: async () => {} }))
 
-bindingStoreContract('SQLite (temp file)', async () => {
-  const dir = mkdtempSync(join(tmpdir(), 'dingtalk-store-'))
-  // A folder that does not exist yet: the store creates it.
-  const file = join(dir, 'nested', 'login.sqlite')
-  const store = await createSqlBindingStore({ url: `sqlite:${file}` })
-  if (!existsSync(file)) throw new Error('the SQLite file was not created')
-  return {
-    store,
-    cleanup: async () => {
-      await store.close()
-      rmSync(dir, { recursive: true, force: true })
-    },
-  }
-})
+for (const driver of sqliteDriversUnderTest()) {
+  bindingStoreContract(`SQLite through ${driver} (temp file)`, async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'dingtalk-store-'))
+    // A folder that does not exist yet: the store creates it.
+    const file = join(dir, 'nested', 'login.sqlite')
+    const store = await createSqlBindingStore({ url: `sqlite:${file}`, sqliteDriver: driver })
+    if (!existsSync(file)) throw new Error('the SQLite file was not created')
+    if (store.driver !== driver) throw new Error(`asked for ${driver}, opened ${store.driver}`)
+    return {
+      store,
+      cleanup: async () => {
+        await store.close()
+        rmSync(dir, { recursive: true, force: true })
+      },
+    }
+  })
+}
 
 bindingStoreContract(
   'PostgreSQL',

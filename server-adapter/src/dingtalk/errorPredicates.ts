@@ -1,0 +1,52 @@
+import { DingTalkApiError } from './DingTalkApiError'
+import { DingTalkFetchError } from './DingTalkFetchError'
+import { isObject } from './jsonCoercers'
+import { UnexpectedResponseError } from './UnexpectedResponseError'
+
+/**
+ * True when DingTalk rejected the app token as invalid or expired (oapi `88`/`40014`, `40014`, `42001`,
+ * `40001`; v1.0 `InvalidAuthentication`): worth one refetch.
+ */
+export function isInvalidAppTokenError(error: unknown): boolean {
+  if (!(error instanceof DingTalkApiError)) return false
+  if (error.errcode === 88) return error.subCode === '40014' || error.subCode === '42001'
+  if (error.errcode !== undefined)
+    return error.errcode === 40014 || error.errcode === 42001 || error.errcode === 40001
+  return error.code === 'InvalidAuthentication'
+}
+
+/** True for DingTalk throttling answers (oapi `90001`–`90014`, `88`/`90002`; v1.0 `Forbidden.AccessDenied.Qp*`, 429). */
+export function isThrottledError(error: unknown): boolean {
+  if (error instanceof DingTalkApiError) {
+    if (error.errcode !== undefined) {
+      return (
+        (error.errcode >= 90001 && error.errcode <= 90014) ||
+        (error.errcode === 88 && error.subCode === '90002')
+      )
+    }
+    return (
+      error.status === 429 ||
+      /^Forbidden\.AccessDenied\.Qp[sm]Limit/.test(error.code) ||
+      error.code === 'qps.exceed.limit' ||
+      error.code === 'request.overlimit' ||
+      /^Throttling/.test(error.code)
+    )
+  }
+  // DingTalk: an IP ban answers a non-standard body ({"status":1111,"punish":"deny",…}) or HTML.
+  if (error instanceof UnexpectedResponseError) {
+    return error.status === 429 || (isObject(error.data) && error.data.punish === 'deny')
+  }
+  return false
+}
+
+/** True for "try again later" answers: system busy (`-1`) or a 5xx from DingTalk. */
+export function isBusyError(error: unknown): boolean {
+  if (error instanceof DingTalkApiError) return error.errcode === -1 || error.status >= 500
+  if (error instanceof UnexpectedResponseError) return error.status >= 500
+  return false
+}
+
+/** True for failures worth retrying an idempotent call for: network errors and timeouts, throttling, busy. */
+export function isRetryableError(error: unknown): boolean {
+  return error instanceof DingTalkFetchError || isThrottledError(error) || isBusyError(error)
+}
