@@ -34,6 +34,11 @@ import { toTokenCache } from './state/toTokenCache'
 import type { BindingStore } from './store/BindingStore'
 import { createBindingStore } from './store/createBindingStore'
 import type { BindingStoreSpec } from './store/createBindingStore'
+import { isDirectoryStore } from './store/DirectoryStore'
+import { createDirectory, createUnavailableDirectory } from './directory/createDirectory'
+import type { DingTalkDirectory } from './directory/createDirectory'
+import type { DirectoryOptions } from './directory/DirectoryOptions'
+import type { SessionRevoker } from './directory/SessionRevoker'
 
 /** Where DingTalk is, and how to talk to it. */
 export interface DingTalkEndpointOptions {
@@ -106,6 +111,12 @@ export interface DingTalkAuthOptions {
   /** The rest of the HTTP layer's settings (origins, returnTo allow-list, limits). */
   http?: DingTalkHttpOptions
   /**
+   * The organisation: how changes arrive (`events`), how often the whole directory is crawled
+   * (`fullSyncEvery`), what a leave does (`leavers`), callback keys, per-instance overrides and lifecycle hooks.
+   * `auth.directory.start()` starts events and the schedule; `auth.directory.sync()` crawls once.
+   */
+  directory?: DirectoryOptions
+  /**
    * Asks DingTalk at startup what `auth.doctor()` asks (credentials, published app, corp, permissions, redirect URI,
    * IP allow-list, clock) and logs one line per problem. Startup waits for the answers (each call bounded by
    * `dingtalk.timeoutMs`) but never fails because of them. @default false
@@ -128,6 +139,8 @@ export interface DingTalkAuth extends DingTalkAuthCore, DingTalkHttpHandler {
   handler(request: Request): Promise<Response>
   /** The state store in use. */
   readonly stateStore: StateStore
+  /** The organisation: sync, look-ups, events and the schedule (`start()` / `stop()`). */
+  readonly directory: DingTalkDirectory
   /**
    * Asks DingTalk and the deployment what is wrong: for each instance the credentials, the published app, the corp,
    * the permissions each login feature needs, the registered redirect URI, the IP allow-list, the clock and
@@ -338,16 +351,66 @@ export async function createDingTalkAuth(options: DingTalkAuthOptions): Promise<
     },
   }
   const getSession = http.getSession ?? (async () => null)
+  // A leaver's sessions end through the session index (only built-in sessions have one).
+  const revoker: SessionRevoker | null = sessionManager
+    ? { revokeBinding: (bindingId) => index.revoke({ bindingId }) }
+    : null
+  let directory: DingTalkDirectory
+  try {
+    directory = createAuthDirectory(options, core, stateStore, () => revoker)
+  } catch (error) {
+    await core.close()
+    throw error
+  }
+  const eventsPath = `${basePath === '/' ? '' : basePath}/events`
+  const handler = (request: Request): Promise<Response> =>
+    directory.receivesCallbacks && new URL(request.url).pathname === eventsPath
+      ? directory.handleCallback(request)
+      : http.handler(request)
   return {
     ...core,
     getElement,
-    handler: http.handler,
+    handler,
     basePath,
     stateStore,
     sessions,
     getSession: (request) => getSession(request),
     doctor,
+    directory,
+    async close() {
+      await directory.stop()
+      await core.close()
+    },
   }
+}
+
+function createAuthDirectory(
+  options: DingTalkAuthOptions,
+  core: DingTalkAuthCore,
+  stateStore: StateStore,
+  revoker: () => SessionRevoker | null,
+): DingTalkDirectory {
+  const store = core.store
+  if (!isDirectoryStore(store)) {
+    if (options.directory) {
+      throw new DingTalkAuthError('config_error', {
+        detail:
+          'directory: the given store keeps no directory (listDepartments, upsertPeople, …); use a built-in store or implement DirectoryStore',
+      })
+    }
+    return createUnavailableDirectory()
+  }
+  return createDirectory({
+    instances: core.instances,
+    store,
+    stateStore,
+    revoker,
+    logger: core.logger,
+    now: core.now,
+    apiBase: core.settings.apiBase,
+    ...(options.fetch ? { fetch: options.fetch } : {}),
+    options: options.directory ?? {},
+  })
 }
 
 /** Without `session` or `onLogin` there is no safe way to finish a login over HTTP: say so on every request. */

@@ -96,6 +96,35 @@ export {
 } from './logger'
 export type { LogFn, LogLevel, Logger } from './logger'
 
+export { createDirectory, createUnavailableDirectory } from './directory/createDirectory'
+export type {
+  CreateDirectoryOptions,
+  DingTalkDirectory,
+  DirectoryPersonRecord,
+  DirectorySyncOptions,
+} from './directory/createDirectory'
+export { parseInterval, resolveDirectorySettings } from './directory/DirectoryOptions'
+export type {
+  DirectoryCallbackKeys,
+  DirectoryOptions,
+  DirectoryPersonEvent,
+  DirectorySettings,
+  ResolvedDirectorySettings,
+} from './directory/DirectoryOptions'
+export type { DirectorySyncReport } from './directory/DirectorySyncReport'
+export type { CorpSyncReport } from './directory/syncCorp'
+export type { CrawlFailure, CrawlProgress } from './directory/crawlDirectory'
+export type { SessionRevoker } from './directory/SessionRevoker'
+export { createCallbackCrypto } from './directory/callbackCrypto'
+export type { CallbackCrypto } from './directory/callbackCrypto'
+export type {
+  DingTalkDepartment,
+  DingTalkDepartmentUser,
+  DingTalkDepartmentUserPage,
+  DingTalkLeaveRecord,
+  DingTalkLeaveRecordPage,
+} from './dingtalk/directoryApi'
+
 export { createBindingStore } from './store/createBindingStore'
 export type { BindingStoreSpec } from './store/createBindingStore'
 export { createMemoryBindingStore } from './store/createMemoryBindingStore'
@@ -103,6 +132,16 @@ export { createSqlBindingStore } from './store/createSqlBindingStore'
 export type { SqlBindingStore, SqlBindingStoreOptions } from './store/createSqlBindingStore'
 export { sqlFlavorOf } from './sql/sqlFlavorOf'
 export type { SqlFlavor } from './sql/sqlFlavorOf'
+export { createMemoryDirectoryStore } from './store/createMemoryDirectoryStore'
+export { isDirectoryStore } from './store/DirectoryStore'
+export type {
+  BoundPersonKey,
+  DirectoryDepartment,
+  DirectoryPerson,
+  DirectoryPersonKey,
+  DirectoryStore,
+  MembershipState,
+} from './store/DirectoryStore'
 export type { SqlDriverName } from './sql/createSqlDialect'
 export type { SqliteDriverName } from './sql/openSqliteDatabase'
 export { MissingDriverError } from './drivers/MissingDriverError'

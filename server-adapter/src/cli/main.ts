@@ -5,6 +5,7 @@ const io = {
   env: process.env,
   stdout: (text: string) => process.stdout.write(`${text}\n`),
   stderr: (text: string) => process.stderr.write(`${text}\n`),
+  ...(process.stderr.isTTY ? { progress: (text: string) => process.stderr.write(`\r\x1b[2K${text}`) } : {}),
 }
 
 runCli(process.argv.slice(2), io).then(

@@ -1,6 +1,7 @@
 import type { CliIo } from './CliIo'
 import { UsageError } from './commonOptions'
 import { doctorCommand } from './doctorCommand'
+import { syncCommand } from './syncCommand'
 
 /** A subcommand: its arguments in, the exit code out. */
 export type CliCommand = (args: readonly string[], io: CliIo) => Promise<number>
@@ -8,6 +9,7 @@ export type CliCommand = (args: readonly string[], io: CliIo) => Promise<number>
 /** The subcommands of `dingtalk-login-server`; a new one (e.g. the directory `sync`) is one more entry. */
 export const COMMANDS: Readonly<Record<string, { summary: string; run: CliCommand }>> = {
   doctor: { summary: 'ask DingTalk and this deployment what is wrong', run: doctorCommand },
+  sync: { summary: 'crawl the organisation once and apply it (or --dry-run)', run: syncCommand },
 }
 
 export function usage(): string {

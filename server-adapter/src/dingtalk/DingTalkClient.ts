@@ -32,6 +32,22 @@ import type {
   UserAccessToken,
 } from './wireTypes'
 import { worstCaseCallMs } from './worstCaseCallMs'
+import {
+  DIRECTORY_SCOPES,
+  DirectoryAnswerError,
+  GET_DEPARTMENT_ENDPOINT,
+  LEAVE_RECORDS_ENDPOINT,
+  LIST_DEPARTMENT_USERS_ENDPOINT,
+  LIST_SUB_DEPARTMENT_IDS_ENDPOINT,
+  LIST_SUB_DEPARTMENTS_ENDPOINT,
+  parseDepartment,
+  parseDepartmentIds,
+  parseDepartmentList,
+  parseDepartmentUserPage,
+  parseLeaveRecordPage,
+  toLeaveRecordTime,
+} from './directoryApi'
+import type { DingTalkDepartment, DingTalkDepartmentUserPage, DingTalkLeaveRecordPage } from './directoryApi'
 
 /** The real DingTalk v1.0 API origin. */
 export const DINGTALK_API_BASE = 'https://api.dingtalk.com'
@@ -56,6 +72,7 @@ const REQUIRED_SCOPE: Readonly<Record<string, string>> = {
   [`GET ${CURRENT_USER_ENDPOINT}`]: 'Contact.User.Read',
   [`POST ${USER_ID_BY_UNION_ID_ENDPOINT}`]: 'qyapi_get_member',
   [`POST ${USER_DETAIL_ENDPOINT}`]: 'qyapi_get_member',
+  ...DIRECTORY_SCOPES,
 }
 
 /**
@@ -287,6 +304,75 @@ export class DingTalkClient {
     }
   }
 
+  /** One level of sub-departments (`topapi/v2/department/listsub`; root = 1). Retried. */
+  async listSubDepartments(deptId: number, options: DingTalkCallOptions = {}): Promise<DingTalkDepartment[]> {
+    const body = await this.readOapi(LIST_SUB_DEPARTMENTS_ENDPOINT, { dept_id: deptId }, options)
+    return this.parse(LIST_SUB_DEPARTMENTS_ENDPOINT, () => parseDepartmentList(body))
+  }
+
+  /** The ids of one level of sub-departments (`topapi/v2/department/listsubid`). Retried. */
+  async listSubDepartmentIds(deptId: number, options: DingTalkCallOptions = {}): Promise<number[]> {
+    const body = await this.readOapi(LIST_SUB_DEPARTMENT_IDS_ENDPOINT, { dept_id: deptId }, options)
+    return this.parse(LIST_SUB_DEPARTMENT_IDS_ENDPOINT, () => parseDepartmentIds(body))
+  }
+
+  /** One department (`topapi/v2/department/get`); `60003` when it does not exist. Retried. */
+  async getDepartment(deptId: number, options: DingTalkCallOptions = {}): Promise<DingTalkDepartment> {
+    const body = await this.readOapi(GET_DEPARTMENT_ENDPOINT, { dept_id: deptId }, options)
+    return this.parse(GET_DEPARTMENT_ENDPOINT, () => parseDepartment(body.result))
+  }
+
+  /** One page (≤ 100) of the people directly in a department (`topapi/v2/user/list`). Retried. */
+  async listDepartmentUsers(
+    deptId: number,
+    page: { cursor: number; size?: number },
+    options: DingTalkCallOptions = {},
+  ): Promise<DingTalkDepartmentUserPage> {
+    const request = { dept_id: deptId, cursor: page.cursor, size: page.size ?? 100, language: 'zh_CN' }
+    const body = await this.readOapi(LIST_DEPARTMENT_USERS_ENDPOINT, request, options)
+    return this.parse(LIST_DEPARTMENT_USERS_ENDPOINT, () => parseDepartmentUserPage(body))
+  }
+
+  /** One page (≤ 50) of who left between two times (`GET /v1.0/contact/empLeaveRecords`; window ≤ 365 days). Retried. */
+  async listLeaveRecords(
+    window: { startTime: number; endTime?: number; nextToken?: string; maxResults?: number },
+    options: DingTalkCallOptions = {},
+  ): Promise<DingTalkLeaveRecordPage> {
+    const endpoint = `GET ${LEAVE_RECORDS_ENDPOINT}`
+    const url = new URL(`${this.apiBase}${LEAVE_RECORDS_ENDPOINT}`)
+    url.searchParams.set('startTime', toLeaveRecordTime(window.startTime))
+    if (window.endTime !== undefined) url.searchParams.set('endTime', toLeaveRecordTime(window.endTime))
+    if (window.nextToken) url.searchParams.set('nextToken', window.nextToken)
+    url.searchParams.set('maxResults', String(window.maxResults ?? 50))
+    const body = await this.withRetry(endpoint, options, () =>
+      this.withAppToken((token) =>
+        this.callV1(endpoint, url.href, {
+          method: 'GET',
+          headers: { 'x-acs-dingtalk-access-token': token },
+          options,
+        }),
+      ),
+    )
+    return this.parse(LEAVE_RECORDS_ENDPOINT, () => parseLeaveRecordPage(body))
+  }
+
+  private readOapi(path: string, body: Json, options: DingTalkCallOptions): Promise<Json> {
+    const endpoint = `POST ${path}`
+    return this.withRetry(endpoint, options, () =>
+      this.withAppToken((token) => this.callOapi(endpoint, path, token, body, options)),
+    )
+  }
+
+  private parse<T>(path: string, read: () => T): T {
+    try {
+      return read()
+    } catch (error) {
+      if (error instanceof DirectoryAnswerError)
+        throw new UnexpectedResponseError(path, 200, undefined, error.message)
+      throw error
+    }
+  }
+
   private async withAppToken<T>(call: (token: string) => Promise<T>): Promise<T> {
     const token = await this.tokens.get()
     try {
@@ -408,6 +494,7 @@ export class DingTalkClient {
     options: DingTalkCallOptions,
   ): Promise<{ status: number; data: unknown }> {
     options.signal?.throwIfAborted()
+    options.onRequest?.(endpoint)
     const timeout = AbortSignal.timeout(options.timeoutMs ?? this.timeoutMs)
     const signal = options.signal ? AbortSignal.any([options.signal, timeout]) : timeout
     // Late-bound: a fetch installed after this client was created (test doubles, instrumentation) is used.

@@ -7,6 +7,8 @@ export interface DingTalkCallOptions {
   signal?: AbortSignal
   /** Overrides the client's timeout for this call, in ms. */
   timeoutMs?: number
+  /** Called before each HTTP request of the call (retries included), e.g. to count what a sync costs. */
+  onRequest?: (endpoint: string) => void
 }
 
 /** Retry policy for idempotent calls. */

@@ -1,7 +1,9 @@
 import type { BindingKey, BindingStore, DDInnerAuthModel, LocalUser } from './BindingStore'
+import { createMemoryDirectoryStore } from './createMemoryDirectoryStore'
+import type { DirectoryStore } from './DirectoryStore'
 
 /** An in-memory {@link BindingStore} for development and tests: one process, gone on restart. */
-export function createMemoryBindingStore(): BindingStore {
+export function createMemoryBindingStore(): BindingStore & DirectoryStore {
   const bindings = new Map<string, DDInnerAuthModel>()
   const byCorpUser = new Map<string, string>()
   const byCorpUnion = new Map<string, string>()
@@ -18,6 +20,7 @@ export function createMemoryBindingStore(): BindingStore {
   }
 
   return {
+    ...createMemoryDirectoryStore(bindings),
     findBinding: find,
     createBinding(binding, user) {
       const existing =

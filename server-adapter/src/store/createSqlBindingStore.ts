@@ -8,6 +8,8 @@ import type { SqlMigration } from '../sql/runMigrations'
 import { isValidTablePrefix, sqlFlavorOf } from '../sql/sqlFlavorOf'
 import type { SqlFlavor } from '../sql/sqlFlavorOf'
 import type { BindingKey, BindingStore, DDInnerAuthModel, LocalUser } from './BindingStore'
+import { createSqlDirectoryStore, directoryMigration } from './createSqlDirectoryStore'
+import type { DirectoryStore } from './DirectoryStore'
 
 /** Options of {@link createSqlBindingStore}. */
 export interface SqlBindingStoreOptions {
@@ -32,12 +34,18 @@ export interface SqlBindingStoreOptions {
 }
 
 /** A SQL {@link BindingStore}, with access to the flavour and the Kysely instance (e.g. for app queries). */
-export interface SqlBindingStore extends BindingStore {
+export interface SqlBindingStore extends BindingStore, DirectoryStore {
   readonly flavor: SqlFlavor
   /** The driver it runs on. */
   readonly driver: SqlDriverName
   /** The table names in use. */
-  readonly tables: { bindings: string; users: string; migrations: string }
+  readonly tables: {
+    bindings: string
+    users: string
+    migrations: string
+    departments: string
+    people: string
+  }
   /** Drops the store's tables (tests, uninstall). */
   dropTables(): Promise<void>
   close(): Promise<void>
@@ -149,6 +157,8 @@ export async function createSqlBindingStore(options: SqlBindingStoreOptions): Pr
     bindings: `${prefix}auth_bindings`,
     users: `${prefix}users`,
     migrations: `${prefix}migrations`,
+    departments: `${prefix}departments`,
+    people: `${prefix}people`,
   }
   const dialect = await createSqlDialect(flavor, options.url, options.poolSize ?? 10, {
     ...(options.sqliteDriver ? { sqliteDriver: options.sqliteDriver } : {}),
@@ -161,7 +171,7 @@ export async function createSqlBindingStore(options: SqlBindingStoreOptions): Pr
     await runMigrations(db, {
       flavor,
       migrationsTable: tables.migrations,
-      migrations: bindingStoreMigrations(tables),
+      migrations: [...bindingStoreMigrations(tables), directoryMigration(tables)],
     })
   } catch (error) {
     await db.destroy()
@@ -212,6 +222,7 @@ export async function createSqlBindingStore(options: SqlBindingStoreOptions): Pr
   }
 
   return {
+    ...createSqlDirectoryStore(db, flavor, tables),
     flavor,
     driver: dialect.driverName,
     tables,
@@ -263,7 +274,8 @@ export async function createSqlBindingStore(options: SqlBindingStoreOptions): Pr
         .execute()
     },
     async dropTables() {
-      for (const table of [B, U, tables.migrations]) await db.schema.dropTable(table).ifExists().execute()
+      for (const table of [B, U, tables.departments, tables.people, tables.migrations])
+        await db.schema.dropTable(table).ifExists().execute()
     },
     async close() {
       await db.destroy()
@@ -272,7 +284,7 @@ export async function createSqlBindingStore(options: SqlBindingStoreOptions): Pr
 }
 
 /** The binding store's schema, step by step (each step idempotent, see {@link SqlMigration}). */
-function bindingStoreMigrations(tables: { bindings: string; users: string }): SqlMigration[] {
+export function bindingStoreMigrations(tables: { bindings: string; users: string }): SqlMigration[] {
   return [
     {
       version: 1,

@@ -1,0 +1,135 @@
+import type { Awaitable } from '../dingtalk/tokenCache'
+import { DingTalkAuthError } from '../errors'
+import type { DDInnerAuthModel, LocalUser } from '../store/BindingStore'
+import type { DirectoryPerson } from '../store/DirectoryStore'
+
+/** Keys of DingTalk's encrypted HTTP callbacks (事件订阅 → HTTP 推送), as set in the developer console. */
+export interface DirectoryCallbackKeys {
+  /** The signature token (签名 token). */
+  token: string
+  /** The 43-character EncodingAESKey (加密 aes_key). */
+  aesKey: string
+  /** The `$key` sealed into each message: the AppKey for internal apps (the default), or the corpId. */
+  key?: string
+}
+
+/** What happened to a person, for the lifecycle hooks. */
+export interface DirectoryPersonEvent {
+  /** The instance (login type) name of the corp. */
+  instance: string
+  corpId: string
+  /** The person as now stored. */
+  person: DirectoryPerson
+  /** Their binding, when they ever logged in. */
+  binding: DDInnerAuthModel | null
+  /** The local user of the binding in the store's users table (`null` when unbound or your own user). */
+  user: LocalUser | null
+  /** How the change was learnt. */
+  source: 'event' | 'crawl' | 'leave-records'
+}
+
+/** Directory settings, for every instance or overridden per instance name. */
+export interface DirectorySettings {
+  /**
+   * How changes arrive between full crawls: `'stream'` (Stream mode over a WebSocket, no public URL needed),
+   * `'callback'` (encrypted HTTP callbacks at `POST {basePath}/events`) or `'none'`. @default 'none'
+   */
+  events?: 'stream' | 'callback' | 'none'
+  /** How often the leader crawls the whole directory: `'24h'`, `'30m'`, ms, or `false` for never. @default '24h' */
+  fullSyncEvery?: string | number | false
+  /** `'disable'`: a leaver's sessions end at once; `'keep'`: only record the leave. @default 'disable' */
+  leavers?: 'disable' | 'keep'
+  /** Keys of the HTTP callbacks (needed with `events: 'callback'`). */
+  callback?: DirectoryCallbackKeys
+  /** How often leave records are read to catch leaves missed while disconnected: ms, `'5m'`, or `false`. @default '5m' */
+  leaveRecordsEvery?: string | number | false
+}
+
+/** The `directory` option of `createDingTalkAuth`. */
+export interface DirectoryOptions extends DirectorySettings {
+  /** Settings of single instances (by instance name) over the ones above. */
+  instances?: Readonly<Record<string, DirectorySettings>>
+  /** DingTalk calls a crawl keeps in flight at once. @default 4 */
+  concurrency?: number
+  /** Someone joined (or was first seen by a sync), or came back (same unionId). */
+  onPersonJoined?: (event: DirectoryPersonEvent) => Awaitable<void>
+  /** Someone's departments, title or other listed fields changed. */
+  onPersonChanged?: (event: DirectoryPersonEvent) => Awaitable<void>
+  /** Someone left: their binding is marked left and (with `leavers: 'disable'`) every session of theirs revoked. */
+  onPersonLeft?: (event: DirectoryPersonEvent) => Awaitable<void>
+}
+
+/** Settings of one instance with every default filled in. */
+export interface ResolvedDirectorySettings {
+  events: 'stream' | 'callback' | 'none'
+  fullSyncEveryMs: number | false
+  leavers: 'disable' | 'keep'
+  callback: DirectoryCallbackKeys | undefined
+  leaveRecordsEveryMs: number | false
+}
+
+const UNITS: Record<string, number> = { ms: 1, s: 1_000, m: 60_000, h: 3_600_000, d: 86_400_000 }
+
+/** `'24h'`, `'90m'`, `'30s'`, `'1d'`, `'500ms'` or a number of ms → ms; `false` stays `false`. */
+export function parseInterval(value: string | number | false, field: string): number | false {
+  if (value === false) return false
+  if (typeof value === 'number' && Number.isFinite(value) && value > 0) return value
+  const match = typeof value === 'string' ? /^(\d+(?:\.\d+)?)\s*(ms|s|m|h|d)$/.exec(value.trim()) : null
+  if (match) return Number(match[1]) * UNITS[match[2]!]!
+  throw new DingTalkAuthError('config_error', {
+    detail: `directory: ${field} must be like '24h', '30m', '45s', a number of ms > 0, or false; found ${JSON.stringify(value)}`,
+  })
+}
+
+function checkCallbackKeys(keys: DirectoryCallbackKeys | undefined, where: string): void {
+  if (!keys) {
+    throw new DingTalkAuthError('config_error', {
+      detail: `directory: ${where}events is 'callback' but callback: { token, aesKey } is missing (copy both from the DingTalk console, 事件订阅 → HTTP 推送)`,
+    })
+  }
+  if (typeof keys.token !== 'string' || keys.token === '')
+    throw new DingTalkAuthError('config_error', {
+      detail: `directory: ${where}callback.token must be a non-empty string`,
+    })
+  if (typeof keys.aesKey !== 'string' || !/^[A-Za-z0-9+/]{43}$/.test(keys.aesKey)) {
+    throw new DingTalkAuthError('config_error', {
+      detail: `directory: ${where}callback.aesKey must be the 43-character EncodingAESKey from the DingTalk console`,
+    })
+  }
+}
+
+/** The settings of one instance: its own over the shared ones over the defaults. Throws `config_error`. */
+export function resolveDirectorySettings(
+  options: DirectoryOptions,
+  instance: string,
+): ResolvedDirectorySettings {
+  const own = options.instances?.[instance] ?? {}
+  const where = options.instances?.[instance] ? `instances.${instance}.` : ''
+  const events = own.events ?? options.events ?? 'none'
+  if (events !== 'stream' && events !== 'callback' && events !== 'none') {
+    throw new DingTalkAuthError('config_error', {
+      detail: `directory: ${where}events must be 'stream', 'callback' or 'none', found ${JSON.stringify(events)}`,
+    })
+  }
+  const leavers = own.leavers ?? options.leavers ?? 'disable'
+  if (leavers !== 'disable' && leavers !== 'keep') {
+    throw new DingTalkAuthError('config_error', {
+      detail: `directory: ${where}leavers must be 'disable' or 'keep', found ${JSON.stringify(leavers)}`,
+    })
+  }
+  const callback = own.callback ?? options.callback
+  if (events === 'callback') checkCallbackKeys(callback, where)
+  return {
+    events,
+    leavers,
+    callback,
+    fullSyncEveryMs: parseInterval(
+      own.fullSyncEvery ?? options.fullSyncEvery ?? '24h',
+      `${where}fullSyncEvery`,
+    ),
+    leaveRecordsEveryMs: parseInterval(
+      own.leaveRecordsEvery ?? options.leaveRecordsEvery ?? '5m',
+      `${where}leaveRecordsEvery`,
+    ),
+  }
+}

@@ -1,0 +1,149 @@
+import { DingTalkApiError } from '../dingtalk/DingTalkApiError'
+import type { DingTalkUserDetail } from '../dingtalk/wireTypes'
+import type { Logger } from '../logger'
+import type { DDInnerAuth } from '../login/DDInnerAuth'
+import type { StateStore } from '../state/StateStore'
+import type { BindingStore } from '../store/BindingStore'
+import type { DirectoryStore } from '../store/DirectoryStore'
+import type { LifecycleScope, PeopleLifecycle } from './createPeopleLifecycle'
+import type { CrawledPerson } from './crawlDirectory'
+import { personChanged, toDirectoryPerson } from './directoryPerson'
+
+/** An address-book event, whichever way it came (Stream frame or HTTP callback). */
+export interface DirectoryEvent {
+  /** DingTalk's `eventId`: the same event delivered twice has the same id. */
+  eventId: string
+  eventType: string
+  corpId: string
+  /** Epoch ms when the change happened. */
+  bornTime: number
+  userIds: string[]
+  deptIds: number[]
+}
+
+/** What became of one delivery. */
+export type EventOutcome = 'applied' | 'duplicate' | 'ignored' | 'busy'
+
+/** What applying an event needs. */
+export interface EventContext {
+  store: BindingStore & DirectoryStore
+  stateStore: StateStore
+  lifecycle: PeopleLifecycle
+  logger: Logger
+  now: () => number
+}
+
+// DingTalk redelivers and duplicates events for days at most; remember ids a week.
+const DONE_TTL_MS = 7 * 86_400_000
+// How long one process may work on an event before another may take it over.
+const CLAIM_TTL_MS = 60_000
+const USER_EVENTS = new Set([
+  'user_add_org',
+  'user_modify_org',
+  'user_active_org',
+  'org_admin_add',
+  'org_admin_remove',
+])
+const DEPARTMENT_EVENTS = new Set(['org_dept_create', 'org_dept_modify'])
+// DingTalk: 60121 the person is not (or no longer) in the corp; 60003 the department does not exist.
+const isGone = (error: unknown, errcode: number) =>
+  error instanceof DingTalkApiError && error.errcode === errcode
+
+function leaderDepartments(raw: Record<string, unknown>): number[] {
+  const list = Array.isArray(raw.leader_in_dept) ? raw.leader_in_dept : []
+  return list.flatMap((entry) => {
+    const item = entry as { dept_id?: unknown; leader?: unknown } | null
+    const deptId = Number(item?.dept_id)
+    return (item?.leader === true || item?.leader === 'true') && Number.isSafeInteger(deptId) ? [deptId] : []
+  })
+}
+
+function fromDetail(
+  detail: DingTalkUserDetail,
+  unionId: string,
+): CrawledPerson & { managerUserId: string | null } {
+  const manager = detail.raw.manager_userid
+  return {
+    userid: detail.userid,
+    unionId,
+    name: detail.name ?? null,
+    title: detail.title ?? null,
+    jobNumber: detail.jobNumber ?? null,
+    avatar: detail.avatar ?? null,
+    deptIds: detail.deptIdList,
+    leaderInDeptIds: leaderDepartments(detail.raw),
+    admin: detail.admin === true,
+    managerUserId: typeof manager === 'string' && manager !== '' ? manager : null,
+  }
+}
+
+async function applyPerson(ctx: EventContext, instance: DDInnerAuth, scope: LifecycleScope, userid: string) {
+  let detail: DingTalkUserDetail
+  try {
+    detail = await instance.getClient().getUser(userid)
+  } catch (error) {
+    // Gone again already: the leave event (or the next leave-records read) records it.
+    if (isGone(error, 60121)) return
+    throw error
+  }
+  if (!detail.unionid) return
+  const corpId = instance.corpId
+  const before = await ctx.store.findPerson({ corpId, unionId: detail.unionid })
+  const person = toDirectoryPerson(corpId, fromDetail(detail, detail.unionid), before, ctx.now())
+  if (before && before.state === 'active' && !personChanged(before, person)) return
+  await ctx.store.upsertPeople([person])
+  await ctx.lifecycle.notify(scope, before?.state === 'active' ? 'changed' : 'joined', person)
+}
+
+async function applyDepartment(ctx: EventContext, instance: DDInnerAuth, deptId: number) {
+  const corpId = instance.corpId
+  try {
+    const department = await instance.getClient().getDepartment(deptId)
+    await ctx.store.upsertDepartments([{ corpId, ...department, updateTime: ctx.now() }])
+  } catch (error) {
+    if (!isGone(error, 60003)) throw error
+    await ctx.store.removeDepartments(corpId, [deptId])
+  }
+}
+
+/**
+ * Applies one event once across every process (its `eventId` is claimed in the state store, then marked done),
+ * reading each named person or department afterwards, since an event says only who changed. Throws when the
+ * work failed: the claim is dropped, so a redelivery applies it.
+ */
+export async function applyDirectoryEvent(
+  ctx: EventContext,
+  instance: DDInnerAuth,
+  scope: Omit<LifecycleScope, 'source'>,
+  event: DirectoryEvent,
+): Promise<EventOutcome> {
+  const key = `directory:event:${instance.corpId}:${event.eventId}`
+  if (!(await ctx.stateStore.set(key, 'claimed', CLAIM_TTL_MS, 'nx'))) {
+    return (await ctx.stateStore.get(key)) === 'done' ? 'duplicate' : 'busy'
+  }
+  const eventScope: LifecycleScope = { ...scope, source: 'event' }
+  try {
+    if (event.eventType === 'user_leave_org') {
+      for (const userid of event.userIds)
+        await ctx.lifecycle.leave(eventScope, { dingUserId: userid }, event.bornTime)
+    } else if (USER_EVENTS.has(event.eventType)) {
+      for (const userid of event.userIds) await applyPerson(ctx, instance, eventScope, userid)
+    } else if (DEPARTMENT_EVENTS.has(event.eventType)) {
+      for (const deptId of event.deptIds) await applyDepartment(ctx, instance, deptId)
+    } else if (event.eventType === 'org_dept_remove') {
+      await ctx.store.removeDepartments(instance.corpId, event.deptIds)
+    } else {
+      await ctx.stateStore.set(key, 'done', DONE_TTL_MS)
+      return 'ignored'
+    }
+  } catch (error) {
+    await ctx.stateStore.delete(key, 'claimed')
+    throw error
+  }
+  await ctx.stateStore.set(key, 'done', DONE_TTL_MS)
+  ctx.logger.debug(
+    { instance: instance.name, eventType: event.eventType, eventId: event.eventId },
+    'directory: event applied',
+  )
+  return 'applied'
+}

@@ -1,0 +1,91 @@
+import {
+  createCallbackCrypto,
+  createDingTalkAuth,
+  parseInterval,
+  resolveDirectorySettings,
+} from 'dingtalk-login-server'
+import { describe, expect, it } from 'vitest'
+
+// DingTalk's own debugging example, reused by many SDKs' tests (organisation doc §4).
+const VECTOR = {
+  token: '123456',
+  aesKey: '4g5j64qlyl3zvetqxz5jiocdr586fn2zvjpa8zls3ij',
+  key: 'suite4xxxxxxxxxxxxxxx',
+  timestamp: '1445827045067',
+  nonce: 'nEXhMP4r',
+  signature: '5a65ceeef9aab2d149439f82dc191dd6c5cbe2c0',
+  encrypt:
+    '1a3NBxmCFwkCJvfoQ7WhJHB+iX3qHPsc9JbaDznE1i03peOk1LaOQoRz3+nlyGNhwmwJ3vDMG+OzrHMeiZI7gTRWVdUBmfxjZ8Ej23JVYa9VrYeJ5as7XM/ZpulX8NEQis44w53h1qAgnC3PRzM7Zc/D6Ibr0rgUathB6zRHP8PYrfgnNOS9PhSBdHlegK+AGGanfwjXuQ9+0pZcy0w9lQ==',
+}
+
+describe('callback crypto', () => {
+  it("verifies and opens DingTalk's public test vector", () => {
+    const crypto = createCallbackCrypto(VECTOR.token, VECTOR.aesKey, VECTOR.key)
+    expect(crypto.sign(VECTOR.timestamp, VECTOR.nonce, VECTOR.encrypt)).toBe(VECTOR.signature)
+    expect(crypto.verify(VECTOR.signature, VECTOR.timestamp, VECTOR.nonce, VECTOR.encrypt)).toBe(true)
+    expect(
+      crypto.verify(VECTOR.signature.replace('5a', '5b'), VECTOR.timestamp, VECTOR.nonce, VECTOR.encrypt),
+    ).toBe(false)
+    expect(JSON.parse(crypto.decrypt(VECTOR.encrypt))).toEqual({
+      EventType: 'check_create_suite_url',
+      Random: 'LPIdSnlF',
+      TestSuiteKey: 'suite4xxxxxxxxxxxxxxx',
+    })
+  })
+
+  it('round-trips a message and refuses one sealed for another $key', () => {
+    const crypto = createCallbackCrypto(VECTOR.token, VECTOR.aesKey, 'dingappkey')
+    expect(crypto.decrypt(crypto.encrypt('success'))).toBe('success')
+    expect(() =>
+      createCallbackCrypto(VECTOR.token, VECTOR.aesKey, VECTOR.key).decrypt(crypto.encrypt('x')),
+    ).toThrow(/another app/)
+    expect(() => crypto.decrypt('bm90IGEgY2lwaGVy')).toThrow(TypeError)
+  })
+})
+
+describe('directory settings', () => {
+  it('reads intervals like 24h, 30m, 45s, ms or false', () => {
+    expect(parseInterval('24h', 'fullSyncEvery')).toBe(86_400_000)
+    expect(parseInterval('30m', 'fullSyncEvery')).toBe(1_800_000)
+    expect(parseInterval(5_000, 'fullSyncEvery')).toBe(5_000)
+    expect(parseInterval(false, 'fullSyncEvery')).toBe(false)
+    expect(() => parseInterval('daily', 'fullSyncEvery')).toThrow(/fullSyncEvery must be like '24h'/)
+  })
+
+  it('applies per-instance settings over the shared ones over the defaults', () => {
+    const options = { events: 'stream' as const, instances: { hr: { leavers: 'keep' as const } } }
+    expect(resolveDirectorySettings(options, 'hr')).toMatchObject({ events: 'stream', leavers: 'keep' })
+    expect(resolveDirectorySettings(options, 'other')).toMatchObject({
+      events: 'stream',
+      leavers: 'disable',
+      fullSyncEveryMs: 86_400_000,
+    })
+  })
+
+  it('refuses callbacks without keys, naming the fix, when the auth is created', async () => {
+    const instances = [
+      {
+        name: 'a',
+        authConfig: {
+          appKey: 'ding11n2pel2hylcaph2',
+          appSecret: 'pIUNcHwUqKDKXXNzdcsl2jAAKKXyw_9IP2E7pSBx-_nUystfGgNHNB1PGWQesn9o',
+          agentId: '3102938475',
+          corpId: 'ding14baf2538452a2d9d39123d5899249cb',
+        },
+      },
+    ]
+    await expect(
+      createDingTalkAuth({ instances, store: 'memory', directory: { events: 'callback' } }),
+    ).rejects.toMatchObject({
+      code: 'config_error',
+      message: expect.stringMatching(/callback: \{ token, aesKey \} is missing/),
+    })
+    await expect(
+      createDingTalkAuth({
+        instances,
+        store: 'memory',
+        directory: { events: 'callback', callback: { token: 't', aesKey: 'short' } },
+      }),
+    ).rejects.toMatchObject({ code: 'config_error' })
+  })
+})

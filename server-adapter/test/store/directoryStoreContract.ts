@@ -1,0 +1,160 @@
+import { randomUUID } from 'node:crypto'
+import type { BindingStore, DirectoryPerson, DirectoryStore } from 'dingtalk-login-server'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+
+const corp = () => `dingcorp${randomUUID().replace(/-/g, '').slice(0, 20)}`
+
+function person(corpId: string, overrides: Partial<DirectoryPerson> = {}): DirectoryPerson {
+  return {
+    corpId,
+    unionId: `u${randomUUID().replace(/-/g, '').slice(0, 18)}iE`,
+    dingUserId: `0${Math.floor(Math.random() * 1e12)}`,
+    name: '王芳',
+    title: '产品经理',
+    jobNumber: 'A-007',
+    avatar: 'https://static.example/w.png',
+    deptIds: [2, 5],
+    leaderInDeptIds: [5],
+    managerUserId: '0138261547271',
+    admin: false,
+    state: 'active',
+    leftAt: null,
+    updateTime: 1_700_000_000_000,
+    ...overrides,
+  }
+}
+
+/**
+ * The directory half of the store contract (departments, people and their membership): run against memory,
+ * SQLite, PostgreSQL and MariaDB.
+ */
+export function directoryStoreContract(
+  name: string,
+  open: () => Promise<{ store: BindingStore & DirectoryStore; cleanup: () => Promise<void> }>,
+  options: { skip?: boolean } = {},
+): void {
+  describe.skipIf(options.skip === true)(`DirectoryStore contract: ${name}`, () => {
+    let store: BindingStore & DirectoryStore
+    let cleanup: () => Promise<void> = async () => {}
+
+    beforeAll(async () => {
+      ;({ store, cleanup } = await open())
+    })
+    afterAll(async () => {
+      await cleanup()
+    })
+
+    it('keeps departments per corp, rewrites them by deptId and removes them', async () => {
+      const a = corp()
+      const b = corp()
+      await store.upsertDepartments([
+        { corpId: a, deptId: 1, name: '云栖', parentId: null, updateTime: 1 },
+        { corpId: a, deptId: 2, name: '研发部', parentId: 1, updateTime: 1 },
+        { corpId: b, deptId: 1, name: '星河', parentId: null, updateTime: 1 },
+      ])
+      expect(await store.listDepartments(a)).toEqual([
+        { corpId: a, deptId: 1, name: '云栖', parentId: null, updateTime: 1 },
+        { corpId: a, deptId: 2, name: '研发部', parentId: 1, updateTime: 1 },
+      ])
+      await store.upsertDepartments([
+        { corpId: a, deptId: 2, name: '研发中心', parentId: 1, updateTime: 2 },
+        { corpId: a, deptId: 3, name: '前端组', parentId: 2, updateTime: 2 },
+      ])
+      await store.removeDepartments(a, [1])
+      expect(await store.listDepartments(a)).toEqual([
+        { corpId: a, deptId: 2, name: '研发中心', parentId: 1, updateTime: 2 },
+        { corpId: a, deptId: 3, name: '前端组', parentId: 2, updateTime: 2 },
+      ])
+      expect(await store.listDepartments(b)).toHaveLength(1)
+      await store.removeDepartments(a, [])
+      expect(await store.listDepartments(a)).toHaveLength(2)
+    })
+
+    it('stores a person with every field and finds them by unionId and by userid', async () => {
+      const c = corp()
+      const p = person(c)
+      await store.upsertPeople([p])
+      expect(await store.findPerson({ corpId: c, unionId: p.unionId })).toEqual(p)
+      expect(await store.findPerson({ corpId: c, dingUserId: p.dingUserId })).toEqual(p)
+      expect(await store.findPerson({ corpId: corp(), unionId: p.unionId })).toBeNull()
+      expect(await store.listPeople(c)).toEqual([p])
+    })
+
+    it('records a leave and a rehire on the same row (same unionId), keeping the other fields', async () => {
+      const c = corp()
+      const p = person(c, { dingUserId: '0120001' })
+      await store.upsertPeople([p])
+      const left = { ...p, state: 'left' as const, leftAt: 1_800_000_000_000, updateTime: 1_800_000_000_000 }
+      await store.upsertPeople([left])
+      expect(await store.findPerson({ corpId: c, unionId: p.unionId })).toEqual(left)
+      expect(await store.listPeople(c, { state: 'active' })).toEqual([])
+      expect(await store.listPeople(c, { state: 'left' })).toEqual([left])
+      const back = {
+        ...p,
+        dingUserId: '0120002',
+        state: 'active' as const,
+        leftAt: null,
+        updateTime: 1_900_000_000_000,
+      }
+      await store.upsertPeople([back])
+      expect(await store.listPeople(c)).toEqual([back])
+      expect(await store.findPerson({ corpId: c, dingUserId: '0120002' })).toEqual(back)
+    })
+
+    it('prefers the active person when a userid was reused', async () => {
+      const c = corp()
+      const gone = person(c, { dingUserId: 'reused', state: 'left', leftAt: 5, updateTime: 9 })
+      const current = person(c, { dingUserId: 'reused', updateTime: 6 })
+      await store.upsertPeople([gone, current])
+      expect((await store.findPerson({ corpId: c, dingUserId: 'reused' }))?.unionId).toBe(current.unionId)
+    })
+
+    it('writes a large organisation in one call, with empty lists, nulls and non-ASCII intact', async () => {
+      const c = corp()
+      const many = Array.from({ length: 1_050 }, (_, i) =>
+        person(c, {
+          dingUserId: `user${i}`,
+          name: i === 0 ? '欧阳🐉' : null,
+          title: null,
+          jobNumber: null,
+          avatar: null,
+          managerUserId: null,
+          deptIds: i === 0 ? [] : [1, i],
+          leaderInDeptIds: [],
+          admin: i % 2 === 0,
+        }),
+      )
+      await store.upsertPeople(many)
+      const stored = await store.listPeople(c)
+      expect(stored).toHaveLength(1_050)
+      const byUser = new Map(stored.map((p) => [p.dingUserId, p]))
+      expect(byUser.get('user0')).toEqual(many[0])
+      expect(byUser.get('user1049')).toEqual(many[1049])
+    })
+
+    it('lists the identities of a corp bindings', async () => {
+      const c = corp()
+      const id = randomUUID()
+      await store.createBinding({
+        id,
+        userId: randomUUID(),
+        thirdCorpId: c,
+        thirdUserId: '0777',
+        unionId: 'boundUnionIdiE',
+        name: null,
+        jobNumber: null,
+        phone: null,
+        email: null,
+        hiredDate: null,
+        photo: null,
+        createTime: 1,
+        updateTime: 1,
+        rawProfile: null,
+      })
+      expect(await store.listBoundPeople(c)).toEqual([
+        { bindingId: id, dingUserId: '0777', unionId: 'boundUnionIdiE' },
+      ])
+      expect(await store.listBoundPeople(corp())).toEqual([])
+    })
+  })
+}
