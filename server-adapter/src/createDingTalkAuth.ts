@@ -351,10 +351,9 @@ export async function createDingTalkAuth(options: DingTalkAuthOptions): Promise<
     },
   }
   const getSession = http.getSession ?? (async () => null)
-  // A leaver's sessions end through the session index (only built-in sessions have one).
-  const revoker: SessionRevoker | null = sessionManager
-    ? { revokeBinding: (bindingId) => index.revoke({ bindingId }) }
-    : null
+  // A leaver's sessions end through the session index, which exists even where this process issues no
+  // sessions itself (the sync CLI): the revocation lands in the shared state store the servers read.
+  const revoker: SessionRevoker = { revokeBinding: (bindingId) => index.revoke({ bindingId }) }
   let directory: DingTalkDirectory
   try {
     directory = createAuthDirectory(options, core, stateStore, () => revoker)

@@ -79,6 +79,11 @@ export async function syncCommand(args: readonly string[], io: CliIo): Promise<n
     io.stdout(SYNC_USAGE)
     return 0
   }
+  if (!own.dryRun && options.stateStore === undefined)
+    throw new UsageError(
+      '--state-store: a sync ends the sessions of the people it finds gone, in the state store your servers ' +
+        'share; pass that store (redis://… or its SQL URL), set REDIS_URL, or use --dry-run',
+    )
   const auth = await createDingTalkAuth({ ...toAuthOptions(options), logger: silentLogger, env: io.env })
   let report: DirectorySyncReport
   try {

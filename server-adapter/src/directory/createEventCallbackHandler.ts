@@ -1,4 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto'
+import { readAtMost } from '../http/readJsonBody'
 import type { Logger } from '../logger'
 import type { DDInnerAuth } from '../login/DDInnerAuth'
 import type { DirectoryEvent, EventOutcome } from './applyDirectoryEvent'
@@ -99,9 +100,13 @@ export function createEventCallbackHandler(
     const signature = url.searchParams.get('signature') ?? url.searchParams.get('msg_signature')
     const timestamp = url.searchParams.get('timestamp') ?? url.searchParams.get('timeStamp')
     const nonce = url.searchParams.get('nonce')
-    const raw = await request.text()
-    if (Buffer.byteLength(raw) > MAX_BODY_BYTES)
+    const declaredLength = request.headers.get('content-length')
+    if (declaredLength !== null && !(Number(declaredLength) <= MAX_BODY_BYTES))
       return refusal(413, 'payload_too_large', 'the callback body is too large')
+    // Read at most the limit: an unauthenticated route must not buffer whatever a client streams at it.
+    const bytes = await readAtMost(request.body, MAX_BODY_BYTES).catch(() => null)
+    if (bytes === null) return refusal(413, 'payload_too_large', 'the callback body is too large')
+    const raw = new TextDecoder().decode(bytes)
     let encrypt: string | undefined
     try {
       encrypt = text((JSON.parse(raw) as { encrypt?: unknown } | null)?.encrypt)

@@ -171,10 +171,13 @@ export function createStreamClient(options: StreamClientOptions): StreamClient {
     const { endpoint, ticket } = await openTicket()
     const url = new URL(endpoint)
     url.searchParams.set('ticket', ticket)
-    const socket = new wsModule.WebSocket(url.href)
+    // A gateway that never finishes the handshake must not leave start() waiting for ever.
+    const socket = new wsModule.WebSocket(url.href, { handshakeTimeout: heartbeatMs })
     sockets.add(socket)
     let alive = true
     const heartbeat = setInterval(() => {
+      // ws throws from ping() on a socket that is not open yet; inside a timer that would end the process.
+      if (socket.readyState !== socket.OPEN) return
       if (!alive) return socket.terminate()
       alive = false
       socket.ping()

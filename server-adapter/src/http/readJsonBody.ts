@@ -57,7 +57,7 @@ export async function readJsonBody(
 }
 
 /** The whole stream if it holds at most `limit` bytes, else `null` (having stopped reading there). */
-async function readAtMost(
+export async function readAtMost(
   body: ReadableStream<Uint8Array> | null,
   limit: number,
 ): Promise<Uint8Array | null> {

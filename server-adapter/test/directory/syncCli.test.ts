@@ -55,7 +55,8 @@ async function sync(args: string[], tty = false) {
 describe('dingtalk-login-server sync', () => {
   it('crawls into the store, shows progress on a terminal and prints the report', async () => {
     const store = `sqlite:${join(root, 'data', 'login.sqlite')}`
-    const first = await sync(['--store', store], true)
+    const states = ['--state-store', `sqlite:${join(root, 'data', 'states.sqlite')}`]
+    const first = await sync(['--store', store, ...states], true)
     expect(first.code).toBe(0)
     expect(first.stdout).toContain(`✓ yunqi (${CORP_A})`)
     expect(first.stdout).toMatch(/people: added \d+, changed 0, left 0, rehired 0, unchanged 0/)
@@ -67,19 +68,27 @@ describe('dingtalk-login-server sync', () => {
     const report = JSON.parse(dry.stdout) as DirectorySyncReport
     expect(report).toMatchObject({ dryRun: true, complete: true, people: { left: 1 } })
     // Dry: the real run still finds the leave to apply.
-    const real = JSON.parse((await sync(['--store', store, '--json'])).stdout) as DirectorySyncReport
+    const real = JSON.parse(
+      (await sync(['--store', store, ...states, '--json'])).stdout,
+    ) as DirectorySyncReport
     expect(real.people.left).toBe(1)
   })
 
   it('exits 1 and says why when the crawl is incomplete, and 2 for an unknown corp', async () => {
     emu.addFault({ endpoint: 'POST /topapi/v2/user/list', kind: 'quota' })
-    const incomplete = await sync(['--store', 'memory'])
+    const incomplete = await sync(['--store', 'memory', '--state-store', 'memory'])
     emu.clearFaults()
     expect(incomplete.code).toBe(1)
     expect(incomplete.stdout).toContain('incomplete, so nobody was marked left')
     expect(incomplete.stdout).toMatch(/department \d+: quota/)
-    const unknown = await sync(['--store', 'memory', '--corp', 'dingnosuchcorp'])
+    const unknown = await sync(['--store', 'memory', '--state-store', 'memory', '--corp', 'dingnosuchcorp'])
     expect(unknown.code).toBe(2)
     expect(unknown.stderr).toContain('no instance serves corp dingnosuchcorp')
+  })
+
+  it('refuses a real sync without the state store the servers share (the leavers would keep their sessions)', async () => {
+    const refused = await sync(['--store', 'memory'])
+    expect(refused.code).toBe(2)
+    expect(refused.stderr).toContain('--state-store')
   })
 })
