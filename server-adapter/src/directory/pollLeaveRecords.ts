@@ -21,7 +21,9 @@ export async function pollLeaveRecords(
   signal?: AbortSignal,
 ): Promise<number> {
   const cursorKey = `directory:leave-records:${instance.corpId}`
-  const end = now()
+  // DingTalk takes the window to the second: round the end up, or a leave earlier in this very second is
+  // outside the window while the cursor moves past it.
+  const end = Math.ceil(now() / 1000) * 1000
   const last = Number((await stateStore.get(cursorKey)) ?? NaN)
   // The first read looks one day back; later reads from the last one, minus the overlap.
   const start = Math.max(

@@ -56,7 +56,9 @@ export async function syncCorp(
       : {}),
     ...(options.signal ? { signal: options.signal } : {}),
   })
-  const at = now()
+  // Records are stamped with the crawl's start, not its end: a leave that happens while a long crawl runs is
+  // newer than what the crawl read, so neither the crawl overwrites it nor does the leave event look stale.
+  const at = started
 
   const storedDepartments = new Map((await store.listDepartments(corpId)).map((d) => [d.deptId, d]))
   const departmentWrites: DirectoryDepartment[] = []
@@ -81,6 +83,8 @@ export async function syncCorp(
   const changes: { change: 'joined' | 'changed'; person: DirectoryPerson }[] = []
   for (const seen of crawl.people.values()) {
     const before = storedPeople.get(seen.unionId) ?? null
+    // Left after the crawl started: what the crawl read of them is older than the leave.
+    if (before?.state === 'left' && before.leftAt !== null && before.leftAt >= started) continue
     const person = toDirectoryPerson(corpId, seen, before, at)
     if (!before) people.added++
     else if (before.state === 'left') people.rehired++
