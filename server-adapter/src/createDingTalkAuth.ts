@@ -133,7 +133,7 @@ export type DingTalkHttpOptions = Omit<
 /** What {@link createDingTalkAuth} returns: the login core plus its web-standard HTTP handler. */
 export interface DingTalkAuth extends DingTalkAuthCore, DingTalkHttpHandler {
   /**
-   * Serves design.md §4.2 under `basePath` (`Request` → `Response`, never throws). Without `session` or
+   * Serves the login HTTP routes (`/config`, `/login/qr`, `/login/workbench`, `/authorize`, `/callback`, `/session`, `/logout`) under `basePath` (`Request` → `Response`, never throws). Without `session` or
    * `onLogin` in the options it answers every request with `config_error`.
    */
   handler(request: Request): Promise<Response>

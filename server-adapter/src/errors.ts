@@ -1,5 +1,5 @@
 /**
- * The stable error codes of the login API (design.md §4.2). They never change meaning between versions, so
+ * The stable error codes of the login API. They never change meaning between versions, so
  * clients may branch on them.
  */
 export const DingTalkAuthErrorCode = {
@@ -25,7 +25,7 @@ export const DingTalkAuthErrorCode = {
 /** One of the stable error codes in {@link DingTalkAuthErrorCode}. */
 export type DingTalkAuthErrorCode = (typeof DingTalkAuthErrorCode)[keyof typeof DingTalkAuthErrorCode]
 
-/** The HTTP status that goes with each error code (design.md §4.2). */
+/** The HTTP status that goes with each error code. */
 export const DINGTALK_AUTH_ERROR_STATUS: Readonly<Record<DingTalkAuthErrorCode, number>> = {
   invalid_request: 400,
   invalid_state: 400,
@@ -151,7 +151,7 @@ export class DingTalkAuthError extends Error {
     return DINGTALK_AUTH_ERROR_MESSAGES[this.code][locale]
   }
 
-  /** The JSON error body of design.md §4.2: `{ error: { code, message, requestId?, missingScopes?, field? } }`. */
+  /** The JSON error body of every refused request: `{ error: { code, message, requestId?, missingScopes?, field? } }`. */
   toJSON(locale: DingTalkAuthLocale = 'en'): {
     error: {
       code: DingTalkAuthErrorCode

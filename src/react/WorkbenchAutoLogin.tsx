@@ -60,12 +60,9 @@ export function WorkbenchAutoLogin<TResult = DingTalkLoginResult>(props: Workben
         {showFallback ? '' : texts.workbench[status]}
       </p>
       {/* `error` is set exactly while `status` is `error`. */}
-      {error && (
-        <p role="alert">
-          {errorText(error, texts)}
-          {showFallback && ` ${texts.fallbackAfterError}`}
-        </p>
-      )}
+      {error && <p role="alert">{errorText(error, texts)}</p>}
+      {/* Its own line: the error text has no final stop to end a sentence on. */}
+      {error && showFallback && <p>{texts.fallbackAfterError}</p>}
       {error && (
         <button type="button" onClick={retry}>
           {texts.retry}

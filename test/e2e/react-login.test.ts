@@ -148,7 +148,8 @@ describe('a failed free login falls back to the QR code', () => {
   it('the container refuses the code (a user of another corp), the QR code shows and scanning it logs in', async () => {
     const login = await open({ container: 'android', corpId: YUNQI, userid: ZHAO_MIN, userCorpId: XINGHE })
     await expectState(login.workbench, 'error')
-    expect(await alertText(login, login.workbench)).toBe('登录失败，请重试 钉钉免登失败，请扫码登录')
+    expect(await alertText(login, login.workbench)).toBe('登录失败，请重试')
+    expect(await login.workbench.getByText('钉钉免登失败，请扫码登录').isVisible()).toBe(true)
     await expect
       .poll(() => login.page.locator('[data-code]').allTextContents())
       .toEqual([expect.stringMatching(/^auth-code-failed: .*not a member/)])
@@ -167,10 +168,9 @@ describe('a failed free login falls back to the QR code', () => {
     const login = await open({ container: 'ios', corpId: YUNQI, userid: ZHANG_WEI })
     await expectState(login.workbench, 'error')
     await expectState(login.qr, 'waiting-for-scan')
-    // The server's own message for upstream_unavailable, in the page's language, then the fallback hint.
-    expect(await alertText(login, login.workbench)).toBe(
-      '钉钉服务暂时不可用，请稍后再试 钉钉免登失败，请扫码登录',
-    )
+    // The server's own message for upstream_unavailable, in the page's language; the fallback hint on its own line.
+    expect(await alertText(login, login.workbench)).toBe('钉钉服务暂时不可用，请稍后再试')
+    expect(await login.workbench.getByText('钉钉免登失败，请扫码登录').isVisible()).toBe(true)
     await expect
       .poll(() => login.page.locator('[data-code]').allTextContents())
       .toEqual(['exchange-failed: 钉钉服务暂时不可用，请稍后再试'])

@@ -67,7 +67,7 @@ const AUTHORIZE_ENDPOINT = '/oauth2/auth'
 /** Added to the worst-case token fetch for the app-token lock: the cache write after the fetch, clock drift. */
 const TOKEN_LOCK_MARGIN_MS = 1_000
 
-/** The DingTalk permission each call needs (dingtalk-protocol.md §4.6), for `permission_denied` answers without a list. */
+/** The DingTalk permission each call needs, for `permission_denied` answers without a list. */
 const REQUIRED_SCOPE: Readonly<Record<string, string>> = {
   [`GET ${CURRENT_USER_ENDPOINT}`]: 'Contact.User.Read',
   [`POST ${USER_ID_BY_UNION_ID_ENDPOINT}`]: 'qyapi_get_member',
@@ -138,7 +138,7 @@ export class DingTalkClient {
   }
 
   /**
-   * The URL of DingTalk's login page for the full-page redirect flow (dingtalk-protocol.md §2.1).
+   * The URL of DingTalk's login page for the full-page redirect flow.
    */
   createAuthorizationUrl(params: AuthorizationUrlParams): URL {
     const url = new URL(`${this.loginBase}${AUTHORIZE_ENDPOINT}`)
@@ -432,7 +432,7 @@ export class DingTalkClient {
         throw new UnexpectedResponseError(endpoint, status, data, 'the body is not a JSON object')
       return data
     }
-    // DingTalk: the gateway also accepts capitalised Code / Message / RequestId (dingtalk-protocol.md §4.1).
+    // DingTalk: the gateway also accepts capitalised Code / Message / RequestId.
     const code = isObject(data) ? (optionalString(data.code) ?? optionalString(data.Code)) : undefined
     if (!isObject(data) || !code)
       throw new UnexpectedResponseError(endpoint, status, data, 'not a DingTalk error body')

@@ -80,7 +80,7 @@ export interface AppTokenManager {
   invalidate(token: string): Promise<void>
 }
 
-/** Creates the token manager of one app (style.md S3). */
+/** Creates the token manager of one app. */
 export function createAppTokenManager(options: AppTokenManagerOptions): AppTokenManager {
   const cache = options.cache ?? createMemoryTokenCache()
   const now = options.now ?? (() => Date.now())

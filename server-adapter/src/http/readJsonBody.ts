@@ -1,6 +1,6 @@
 import { DingTalkAuthError } from '../errors'
 
-/** The largest JSON body a POST route accepts (design.md §4.3). */
+/** The largest JSON body a POST route accepts. */
 export const MAX_BODY_BYTES = 16 * 1024
 
 /**

@@ -37,7 +37,7 @@ export type ResolvedLocalUser = {
   isNew?: boolean
 } | null
 
-/** The binding part of a login result (design.md §4.2). */
+/** The binding part of a login result. */
 export interface DingTalkLoginBinding {
   corpId: string
   dingUserId: string

@@ -1,6 +1,6 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto'
 
-/** Bytes of entropy in a login `state` (design.md §4.3). */
+/** Bytes of entropy in a login `state`. */
 export const STATE_BYTES = 32
 
 /** A fresh login `state`: 32 random bytes from the CSPRNG, base64url (43 characters, URL- and cookie-safe). */

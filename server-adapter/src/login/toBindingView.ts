@@ -1,7 +1,7 @@
 import type { DDInnerAuthModel } from '../store/BindingStore'
 import type { DingTalkLoginBinding } from './loginResult'
 
-/** The part of a stored binding that a login result and `GET /session` show (design.md §4.2). */
+/** The part of a stored binding that a login result and `GET /session` show. */
 export function toBindingView(binding: DDInnerAuthModel): DingTalkLoginBinding {
   return {
     corpId: binding.thirdCorpId,

@@ -67,7 +67,7 @@ export interface CreateBindingResult {
 }
 
 /**
- * Where bindings and local users live (design.md §4.4). Implementations: memory, SQL (SQLite, PostgreSQL,
+ * Where bindings and local users live. Implementations: memory, SQL (SQLite, PostgreSQL,
  * MySQL/MariaDB). Every implementation passes the same contract test suite.
  */
 export interface BindingStore {
