@@ -108,8 +108,6 @@ export async function request<T>(
   body?: object,
 ): Promise<T> {
   const { endpoint = DEFAULT_ENDPOINT, locale, signal, timeoutMs = DEFAULT_REQUEST_TIMEOUT_MS } = options
-  // Looked up at call time, never captured at import.
-  const send = options.fetch || fetch
   const controller = new AbortController()
   const abort = () => controller.abort()
   let timedOut = false
@@ -123,6 +121,9 @@ export async function request<T>(
   if (signal) signal.addEventListener('abort', abort)
   if (signal && signal.aborted) abort()
   try {
+    // Looked up at call time, never captured at import; inside the `try`, so that a missing `fetch` is a
+    // DingTalkLoginError too.
+    const send = options.fetch || fetch
     const response = await send(endpoint.replace(/\/+$/, '') + path, {
       method: body ? 'POST' : 'GET',
       headers: {

@@ -3,7 +3,6 @@ import type { StoreApi } from 'zustand/vanilla'
 import type { DingTalkLoginError } from './DingTalkLoginError'
 import { fetchSession, logout } from './createDingTalkLoginClient'
 import type { DingTalkLoginClientOptions } from './createDingTalkLoginClient'
-import { toDingTalkLoginError } from './toDingTalkLoginError'
 import type { DingTalkBinding, DingTalkSession, DingTalkUser } from './types'
 
 /** Whether the browser has a session: `loading` until `GET /session` first answered. */
@@ -63,10 +62,8 @@ export function createSessionStore(getOptions: () => DingTalkLoginClientOptions 
       } catch (error) {
         if (requestId !== latestRequest) return
         const { status } = get()
-        set({
-          status: status === 'loading' ? 'unauthenticated' : status,
-          error: toDingTalkLoginError(error, 'exchange-failed'),
-        })
+        // The client's calls reject with a DingTalkLoginError only.
+        set({ status: status === 'loading' ? 'unauthenticated' : status, error: error as DingTalkLoginError })
       }
     }
 
@@ -86,9 +83,9 @@ export function createSessionStore(getOptions: () => DingTalkLoginClientOptions 
         try {
           await logout(getOptions())
         } catch (error) {
-          const loginError = toDingTalkLoginError(error, 'exchange-failed')
-          set({ error: loginError })
-          throw loginError
+          // A DingTalkLoginError, like every failure of the client's calls.
+          set({ error: error as DingTalkLoginError })
+          throw error
         }
         loaded = true
         // The session is gone, whatever a refresh still in flight answers.

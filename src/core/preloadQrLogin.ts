@@ -39,8 +39,8 @@ export function preconnect(origin: string): void {
  * ```
  */
 export function preloadQrLogin({ scriptSrc, loginOrigin, nonce }: PreloadQrLoginOptions): void {
-  if (typeof document === 'undefined') return
   if (loginOrigin) preconnect(new URL(loginOrigin).origin)
-  // Reported where it matters: the QR login that awaits the same memoised load retries it.
+  // Reported where it matters: the QR login that awaits the same memoised load retries it. On the server both
+  // calls touch nothing: `preconnect` returns, the load rejects with `environment` and is forgotten.
   loadQrLoginSdk({ src: scriptSrc, nonce }).catch(() => undefined)
 }

@@ -1,7 +1,7 @@
 import { createContext, useContext, useMemo, useRef, useState } from 'react'
 import type { ReactNode } from 'react'
 import { createSessionStore } from '../core'
-import type { DingTalkLocale, FetchLike, SessionStore } from '../core'
+import type { DingTalkLocale, DingTalkLoginClientOptions, FetchLike, SessionStore } from '../core'
 
 /** Settings shared by every login component below a {@link DingTalkLoginProvider}. */
 export interface DingTalkLoginSettings {
@@ -64,7 +64,7 @@ export function DingTalkLoginProvider({
   fetch,
   children,
 }: DingTalkLoginProviderProps) {
-  const backend = useRef({ endpoint, locale, fetch })
+  const backend = useRef<DingTalkLoginClientOptions>({})
   backend.current = { endpoint, locale, fetch }
   // One session per provider, reading the latest props at each call; nothing is fetched until a consumer asks.
   const [session] = useState(() => createSessionStore(() => backend.current))

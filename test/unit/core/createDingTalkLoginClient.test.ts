@@ -92,6 +92,21 @@ describe('createDingTalkLoginClient', () => {
     expect(backend.requests).toHaveLength(1)
   })
 
+  it('rejects with a DingTalkLoginError when the page has no fetch at all', async () => {
+    // Not even declared, so that reading `fetch` throws a ReferenceError (an old WebView).
+    const globals = globalThis as { fetch?: typeof fetch }
+    const savedFetch = globals.fetch
+    delete globals.fetch
+    const error: unknown = await createDingTalkLoginClient()
+      .getSession()
+      .catch((caught: unknown) => caught)
+      .finally(() => {
+        globals.fetch = savedFetch
+      })
+    expect(error).toBeInstanceOf(DingTalkLoginError)
+    expect(error).toMatchObject({ code: 'exchange-failed' })
+  })
+
   it('getLoginCode picks the route by loginType and checks its inputs', async () => {
     const backend = createFakeBackend()
     const client = createDingTalkLoginClient({ fetch: backend.fetch })
