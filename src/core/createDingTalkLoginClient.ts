@@ -150,6 +150,13 @@ export async function request<T>(
   }
 }
 
+/**
+ * The first `/config` call of each `fetch`. The backend binds every state to one browser cookie that the first
+ * answer sets; two calls that start together before it exists (two QR codes on one page) would each get a
+ * cookie of their own, and the later one voids the other's state. So the first call runs alone, the rest after it.
+ */
+const firstConfigCalls = new WeakMap<object, Promise<unknown>>()
+
 /** `GET {endpoint}/config`: the login config; the backend also sets the state cookie. */
 export async function fetchLoginConfig(
   options: DingTalkLoginClientOptions & GetConfigOptions = {},
@@ -158,7 +165,19 @@ export async function fetchLoginConfig(
   if (options.corpId) query.set('corpId', options.corpId)
   if (options.instance) query.set('instance', options.instance)
   const search = query.toString()
-  const config = await request<DingTalkLoginConfig>(options, search ? `/config?${search}` : '/config')
+  const path = search ? `/config?${search}` : '/config'
+  const fetcher: unknown = options.fetch || globalThis.fetch
+  const gateKey = typeof fetcher === 'function' ? fetcher : null
+  const firstCall = gateKey ? firstConfigCalls.get(gateKey) : undefined
+  const call = firstCall
+    ? firstCall.then(() => request<DingTalkLoginConfig>(options, path))
+    : request<DingTalkLoginConfig>(options, path)
+  if (gateKey && !firstCall)
+    firstConfigCalls.set(
+      gateKey,
+      call.catch(() => undefined),
+    )
+  const config = await call
   // Every value the QR login needs, so that a broken backend fails here, typed, not in the vendor script.
   const required = [
     config.state,

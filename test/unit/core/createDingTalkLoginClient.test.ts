@@ -20,6 +20,26 @@ describe('createDingTalkLoginClient', () => {
     expect(request!.init.headers).toMatchObject({ Accept: 'application/json', 'Accept-Language': 'en' })
   })
 
+  it('lets the first /config of a page finish before the next starts (its answer sets the browser cookie)', async () => {
+    const started: string[] = []
+    let answerFirst = () => {}
+    const config = createFakeBackend().config
+    const fetch = vi.fn(async (input: string) => {
+      started.push(input)
+      if (started.length === 1) await new Promise<void>((resolve) => (answerFirst = resolve))
+      return Response.json(config)
+    })
+    const client = createDingTalkLoginClient({ fetch })
+    const first = client.getConfig()
+    const second = client.getConfig()
+    await new Promise((resolve) => setTimeout(resolve, 20))
+    // Two QR codes on one page: without the wait the second answer's cookie would void the first state.
+    expect(started).toHaveLength(1)
+    answerFirst()
+    await expect(Promise.all([first, second])).resolves.toHaveLength(2)
+    expect(started).toHaveLength(2)
+  })
+
   it('POSTs JSON to /login/qr and /login/workbench and resolves the login result', async () => {
     const backend = createFakeBackend({ endpoint: 'https://api.example/auth/' })
     const client = createDingTalkLoginClient({ endpoint: 'https://api.example/auth/', fetch: backend.fetch })
