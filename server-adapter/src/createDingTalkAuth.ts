@@ -21,7 +21,6 @@ import type { DingTalkAuthCore, ResolvedDingTalkSettings } from './DingTalkAuthC
 import { createDingTalkHandler } from './http/createDingTalkHandler'
 import type { DingTalkHandler } from './http/createDingTalkHandler'
 import type { DingTalkHttpHandler, DingTalkSessionSource } from './http/DingTalkHttpHandler'
-import { DEFAULT_BASE_PATH, normalizeBasePath } from './http/handlerOptions'
 import type { DingTalkHandlerOptions } from './http/handlerOptions'
 import type { DingTalkLoginResult } from './login/loginResult'
 import type { SessionClaims, SessionOptions } from './session/createSessionManager'
@@ -34,11 +33,11 @@ import { toTokenCache } from './state/toTokenCache'
 import type { BindingStore } from './store/BindingStore'
 import { createBindingStore } from './store/createBindingStore'
 import type { BindingStoreSpec } from './store/createBindingStore'
-import { isDirectoryStore } from './store/DirectoryStore'
-import { createDirectory, createUnavailableDirectory } from './directory/createDirectory'
 import type { DingTalkDirectory } from './directory/createDirectory'
 import type { DirectoryOptions } from './directory/DirectoryOptions'
 import type { SessionRevoker } from './directory/SessionRevoker'
+import { createAuthDirectory } from './directory/createAuthDirectory'
+import { createUnconfiguredHandler } from './http/createUnconfiguredHandler'
 
 /** Where DingTalk is, and how to talk to it. */
 export interface DingTalkEndpointOptions {
@@ -356,7 +355,7 @@ export async function createDingTalkAuth(options: DingTalkAuthOptions): Promise<
   const revoker: SessionRevoker = { revokeBinding: (bindingId) => index.revoke({ bindingId }) }
   let directory: DingTalkDirectory
   try {
-    directory = createAuthDirectory(options, core, stateStore, () => revoker)
+    directory = createAuthDirectory(options.directory, options.fetch, core, stateStore, () => revoker)
   } catch (error) {
     await core.close()
     throw error
@@ -379,54 +378,6 @@ export async function createDingTalkAuth(options: DingTalkAuthOptions): Promise<
     async close() {
       await directory.stop()
       await core.close()
-    },
-  }
-}
-
-function createAuthDirectory(
-  options: DingTalkAuthOptions,
-  core: DingTalkAuthCore,
-  stateStore: StateStore,
-  revoker: () => SessionRevoker | null,
-): DingTalkDirectory {
-  const store = core.store
-  if (!isDirectoryStore(store)) {
-    if (options.directory) {
-      throw new DingTalkAuthError('config_error', {
-        detail:
-          'directory: the given store keeps no directory (listDepartments, upsertPeople, …); use a built-in store or implement DirectoryStore',
-      })
-    }
-    return createUnavailableDirectory()
-  }
-  return createDirectory({
-    instances: core.instances,
-    store,
-    stateStore,
-    revoker,
-    logger: core.logger,
-    now: core.now,
-    apiBase: core.settings.apiBase,
-    ...(options.fetch ? { fetch: options.fetch } : {}),
-    options: options.directory ?? {},
-  })
-}
-
-/** Without `session` or `onLogin` there is no safe way to finish a login over HTTP: say so on every request. */
-function createUnconfiguredHandler(basePath: string | undefined, logger: Logger): DingTalkHttpHandler {
-  const error = new DingTalkAuthError('config_error', {
-    detail: 'auth.handler needs `session: { secret }` or `onLogin` in createDingTalkAuth options',
-  })
-  let warned = false
-  return {
-    basePath: normalizeBasePath(basePath ?? DEFAULT_BASE_PATH),
-    async handler() {
-      if (!warned) logger.error({ errorCode: error.code }, error.message)
-      warned = true
-      return Response.json(error.toJSON('en'), {
-        status: error.status,
-        headers: { 'cache-control': 'no-store' },
-      })
     },
   }
 }
