@@ -1,7 +1,7 @@
 import { DingTalkAuthError } from '../../errors'
-import { exchangeOnce } from '../exchangeOnce'
+import { exchangeQrCode } from '../exchangeQrCode'
 import type { Route } from '../HttpRuntime'
-import { isSessionRevoked, presentedSessionIdOf, respondLogin, startSession } from '../loginResponse'
+import { respondLogin } from '../loginResponse'
 
 /** `GET /callback`: DingTalk's redirect back with the code; logs in and sends the browser to its returnTo. */
 export const getCallback: Route = async (runtime, ctx) => {
@@ -15,32 +15,7 @@ export const getCallback: Route = async (runtime, ctx) => {
     })
   }
   const home = new URL('/', ctx.origin).href
-  let returnTo = home
-  const { outcome } = await exchangeOnce({
-    stateStore: runtime.stateStore,
-    now: runtime.settings.now,
-    replayWindowMs: runtime.settings.replayWindowMs,
-    code,
-    browser: browserState.browser,
-    presentedSessionId: await presentedSessionIdOf(runtime, ctx),
-    check: () => runtime.loginStates.peek(browserState),
-    consume: async () => {
-      returnTo = (await runtime.loginStates.take(browserState)).returnTo ?? home
-    },
-    login: async (stored) => ({
-      ...(await startSession(
-        runtime,
-        await runtime.core.service.loginByQrCode({
-          code,
-          platform: 'web',
-          instance: stored.instance,
-          signal: ctx.request.signal,
-        }),
-      )),
-      returnTo,
-    }),
-    isSessionRevoked: (session) => isSessionRevoked(runtime, session),
-  })
+  const outcome = await exchangeQrCode(runtime, ctx, { code, platform: 'web', browserState })
   // A double callback goes where the first exchange went.
   return respondLogin(runtime, ctx, outcome, outcome.returnTo ?? home)
 }

@@ -1,6 +1,6 @@
-import { exchangeOnce } from '../exchangeOnce'
+import { exchangeQrCode } from '../exchangeQrCode'
 import type { Route } from '../HttpRuntime'
-import { isSessionRevoked, presentedSessionIdOf, respondLogin, startSession } from '../loginResponse'
+import { respondLogin } from '../loginResponse'
 import { badField, optionalString, readPost, requiredString } from '../readPost'
 
 const QR_PLATFORMS = new Set(['web', 'mobile'])
@@ -15,28 +15,6 @@ export const postQrLogin: Route = async (runtime, ctx) => {
   const platform = optionalString(body, 'platform', 16) ?? 'web'
   if (!QR_PLATFORMS.has(platform)) throw badField('platform', 'platform must be "web" or "mobile"')
   const browserState = runtime.loginStates.browserStateOf(ctx, body.state)
-  const { outcome } = await exchangeOnce({
-    stateStore: runtime.stateStore,
-    now: runtime.settings.now,
-    replayWindowMs: runtime.settings.replayWindowMs,
-    code,
-    browser: browserState.browser,
-    presentedSessionId: await presentedSessionIdOf(runtime, ctx),
-    check: () => runtime.loginStates.peek(browserState),
-    consume: async () => {
-      await runtime.loginStates.take(browserState)
-    },
-    login: async (stored) =>
-      startSession(
-        runtime,
-        await runtime.core.service.loginByQrCode({
-          code,
-          platform,
-          instance: stored.instance,
-          signal: ctx.request.signal,
-        }),
-      ),
-    isSessionRevoked: (session) => isSessionRevoked(runtime, session),
-  })
+  const outcome = await exchangeQrCode(runtime, ctx, { code, platform, browserState })
   return respondLogin(runtime, ctx, outcome)
 }
