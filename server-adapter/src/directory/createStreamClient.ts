@@ -1,6 +1,7 @@
 import type WebSocket from 'ws'
 import type * as WsModule from 'ws'
 import type { Logger } from '../logger'
+import { importOptionalPeer } from '../drivers/importOptionalPeer'
 
 /** An EVENT frame's headers and data, as the gateway sent them. */
 export interface StreamEventFrame {
@@ -167,7 +168,7 @@ export function createStreamClient(options: StreamClientOptions): StreamClient {
   }
 
   async function connect(): Promise<void> {
-    wsModule ??= await import('ws')
+    wsModule ??= await importOptionalPeer<typeof WsModule>('ws')
     const { endpoint, ticket } = await openTicket()
     const url = new URL(endpoint)
     url.searchParams.set('ticket', ticket)

@@ -6,6 +6,7 @@ export const OPTIONAL_DRIVERS = {
   pg: 'a postgres:// store',
   mysql2: 'a mysql:// or mariadb:// store',
   ioredis: 'a redis:// state store',
+  ws: "the directory's Stream mode events (directory.events: 'stream')",
 } as const
 
 /** One of the drivers in {@link OPTIONAL_DRIVERS}. */
