@@ -1,7 +1,6 @@
 import { createServer } from 'node:http'
-import type { IncomingMessage, Server, ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
-import { serve } from '@hono/node-server'
+import type { IncomingMessage, ServerResponse } from 'node:http'
 import { toExpressHandler } from 'dingtalk-login-server/express'
 import { toFastifyHandler, toFastifyPlugin } from 'dingtalk-login-server/fastify'
 import { toHonoHandler } from 'dingtalk-login-server/hono'
@@ -24,33 +23,22 @@ import {
   qrAndWorkbenchRoundTrip,
   redirectRoundTrip,
 } from './scenario'
+import { createTestServers } from './testServers'
 
 let emu: RunningEmulator
 let http: DingTalkAuth
-const closers: (() => Promise<void>)[] = []
+const servers = createTestServers()
 
 beforeAll(async () => {
   emu = await startTestEmulator()
   http = await createAdapterAuth(emu)
 })
 afterAll(async () => {
-  for (const close of closers.reverse()) await close()
+  await servers.closeAll()
   await http.close()
   await emu.close()
 })
 beforeEach(() => emu.reset())
-
-async function listen(server: Server): Promise<string> {
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
-  closers.push(
-    () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections()
-        server.close(() => resolve())
-      }),
-  )
-  return `http://127.0.0.1:${(server.address() as AddressInfo).port}`
-}
 
 /** Reads a JSON body the way a host's own parser would, before the adapter runs. */
 async function parseJsonLikeAHost(req: IncomingMessage): Promise<unknown> {
@@ -78,14 +66,14 @@ const mounts: Mount[] = [
   {
     name: 'node:http (raw body)',
     rawBodies: true,
-    start: () => listen(createServer(toNodeHandler(http))),
+    start: () => servers.listen(createServer(toNodeHandler(http))),
   },
   {
     name: 'node:http (body parsed by the host)',
     rawBodies: false,
     start: () => {
       const handle = toNodeHandler(http)
-      return listen(
+      return servers.listen(
         createServer((req: IncomingMessage & { body?: unknown }, res: ServerResponse) => {
           void parseJsonLikeAHost(req).then((body) => {
             req.body = body
@@ -103,7 +91,7 @@ const mounts: Mount[] = [
       const app = express()
       app.use(toExpressHandler(http))
       app.use((_req, res) => res.status(418).end())
-      return listen(createServer(app))
+      return servers.listen(createServer(app))
     },
   },
   {
@@ -115,7 +103,7 @@ const mounts: Mount[] = [
       const app = express()
       app.use(express.json(), express.urlencoded({ extended: false }))
       app.use(toExpressHandler(http))
-      return listen(createServer(app))
+      return servers.listen(createServer(app))
     },
   },
   {
@@ -125,7 +113,7 @@ const mounts: Mount[] = [
       const app = Fastify()
       await app.register(toFastifyPlugin(http))
       await app.listen({ port: 0, host: '127.0.0.1' })
-      closers.push(() => app.close())
+      servers.onClose(() => app.close())
       return `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`
     },
   },
@@ -140,7 +128,7 @@ const mounts: Mount[] = [
       )
       app.all('/api/auth/dingtalk/*', toFastifyHandler(http))
       await app.listen({ port: 0, host: '127.0.0.1' })
-      closers.push(() => app.close())
+      servers.onClose(() => app.close())
       return `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`
     },
   },
@@ -151,7 +139,7 @@ const mounts: Mount[] = [
     start: () => {
       const app = new Koa()
       app.use(toKoaHandler(http))
-      return listen(createServer(app.callback()))
+      return servers.listen(createServer(app.callback()))
     },
   },
   {
@@ -165,7 +153,7 @@ const mounts: Mount[] = [
         await next()
       })
       app.use(toKoaHandler(http))
-      return listen(createServer(app.callback()))
+      return servers.listen(createServer(app.callback()))
     },
   },
   {
@@ -174,7 +162,7 @@ const mounts: Mount[] = [
     start: async () => {
       const app = new Hono()
       app.all('/api/auth/dingtalk/*', toHonoHandler(http))
-      return startHono(app)
+      return servers.serveHono(app)
     },
   },
   {
@@ -189,25 +177,10 @@ const mounts: Mount[] = [
         await next()
       })
       app.all('/api/auth/dingtalk/*', toHonoHandler(http))
-      return startHono(app)
+      return servers.serveHono(app)
     },
   },
 ]
-
-function startHono(app: Hono): Promise<string> {
-  return new Promise((resolve) => {
-    const server = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' }, (info) =>
-      resolve(`http://127.0.0.1:${info.port}`),
-    )
-    closers.push(
-      () =>
-        new Promise<void>((done) => {
-          ;(server as Server).closeAllConnections?.()
-          server.close(() => done())
-        }),
-    )
-  })
-}
 
 describe.each(mounts)('$name', (mount) => {
   let origin: string
@@ -252,7 +225,7 @@ describe('node:http behind a body parser that left the stream unread', () => {
   let origin: string
   beforeAll(async () => {
     const handle = toNodeHandler(http)
-    origin = await listen(
+    origin = await servers.listen(
       createServer((req: IncomingMessage & { body?: unknown }, res: ServerResponse) => {
         req.body = {}
         void handle(req, res)

@@ -1,7 +1,5 @@
 import { createServer } from 'node:http'
-import type { Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
-import { serve } from '@hono/node-server'
 import { createDingTalkAuth } from 'dingtalk-login-server'
 import type { DingTalkAuth } from 'dingtalk-login-server'
 import { requireDingTalkSession as expressGuard, toExpressHandler } from 'dingtalk-login-server/express'
@@ -29,32 +27,21 @@ import {
 } from '../support/emulator'
 import type { RunningEmulator } from '../support/emulator'
 import { SECRET, createAdapterAuth } from './scenario'
+import { createTestServers } from './testServers'
 
 let emu: RunningEmulator
 let auth: DingTalkAuth
-const closers: (() => Promise<void>)[] = []
+const servers = createTestServers()
 
 beforeAll(async () => {
   emu = await startTestEmulator()
   auth = await createAdapterAuth(emu)
 })
 afterAll(async () => {
-  for (const close of closers.reverse()) await close()
+  await servers.closeAll()
   await auth.close()
   await emu.close()
 })
-
-async function listen(server: Server): Promise<string> {
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
-  closers.push(
-    () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections()
-        server.close(() => resolve())
-      }),
-  )
-  return `http://127.0.0.1:${(server.address() as AddressInfo).port}`
-}
 
 /** Signs in through the mounted routes; returns the browser (holding the session cookie) and the user id. */
 async function signIn(origin: string): Promise<{ b: TestBrowser; userId: string }> {
@@ -89,7 +76,7 @@ describe('session guards with their real frameworks', () => {
       }
       res.json({ userId: user.id, unionId: binding.unionId })
     })
-    await guardRoundTrip(await listen(createServer(app)))
+    await guardRoundTrip(await servers.listen(createServer(app)))
   })
 
   it('koa: requireDingTalkSession middleware, person in ctx.state', async () => {
@@ -102,7 +89,7 @@ describe('session guards with their real frameworks', () => {
         ctx.body = { userId: user.id, unionId: binding.unionId }
       })
     })
-    await guardRoundTrip(await listen(createServer(app.callback())))
+    await guardRoundTrip(await servers.listen(createServer(app.callback())))
   })
 
   it('fastify: requireDingTalkSession preHandler, person decorated on the request', async () => {
@@ -114,7 +101,7 @@ describe('session guards with their real frameworks', () => {
       unionId: request.dingtalkSession!.binding.unionId,
     }))
     await app.listen({ port: 0, host: '127.0.0.1' })
-    closers.push(() => app.close())
+    servers.onClose(() => app.close())
     const { port } = app.server.address() as AddressInfo
     await guardRoundTrip(`http://127.0.0.1:${port}`)
   })
@@ -126,19 +113,7 @@ describe('session guards with their real frameworks', () => {
       const { user, binding } = c.get('dingtalkSession')
       return c.json({ userId: user.id, unionId: binding.unionId })
     })
-    const origin = await new Promise<string>((resolve) => {
-      const server = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' }, (info) =>
-        resolve(`http://127.0.0.1:${info.port}`),
-      )
-      closers.push(
-        () =>
-          new Promise<void>((done) => {
-            ;(server as Server).closeAllConnections?.()
-            server.close(() => done())
-          }),
-      )
-    })
-    await guardRoundTrip(origin)
+    await guardRoundTrip(await servers.serveHono(app))
   })
 })
 
@@ -212,7 +187,7 @@ describe('client disconnect (defect 8)', () => {
     }
     const app = express()
     app.use(toExpressHandler(watched))
-    const origin = await listen(createServer(app))
+    const origin = await servers.listen(createServer(app))
     const b = new TestBrowser(origin, sendOverNetwork)
     const { state } = (await (await b.get('config')).json()) as { state: string }
     await addFault(emu, { endpoint: 'POST /v1.0/oauth2/userAccessToken', latencyMs: 1_500, count: 1 })
