@@ -7,17 +7,13 @@
  * Usage: tsx scripts/check-new-user-app.ts [--result .ci/new-user-app.json] [--keep] [--reuse-app <dir>]
  */
 import { randomBytes } from 'node:crypto'
-import { cpSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
-import { parseArgs } from 'node:util'
 import { chromium } from 'playwright-core'
 import type { Browser } from 'playwright-core'
 import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../test/support/chromiumFlags'
 import { createCheckRun, isSkippedAfterFailure } from './packed-apps/createCheckRun'
 import { freePort } from './packed-apps/freePort'
-import { packWorkspace } from './packed-apps/packWorkspace'
-import { provideSqliteBinding } from './packed-apps/provideSqliteBinding'
+import { packedAppWorkspace, preparePackedApp } from './packed-apps/preparePackedApp'
 import { runCommand, startProcess, waitForHttp } from './packed-apps/runCommand'
 import type { StartedProcess } from './packed-apps/runCommand'
 
@@ -26,43 +22,14 @@ const FIXTURE = join(ROOT, 'test', 'fixtures', 'vite-express-app')
 const APP_KEY = 'ding11n2pel2hylcaph2' // the emulator's default fixture: 云栖统一登录
 const PERSON = { userid: '0138261547271', name: '张伟' }
 
-const { values } = parseArgs({
-  options: {
-    result: { type: 'string' },
-    keep: { type: 'boolean', default: false },
-    'reuse-app': { type: 'string' },
-  },
-})
 const run = createCheckRun('new-user-app')
-const reused = values['reuse-app']
-const work = reused ? resolve(reused, '..') : mkdtempSync(join(tmpdir(), 'dingtalk-new-user-app-'))
-const app = join(work, 'app')
+const workspace = packedAppWorkspace('new-user-app')
+const app = workspace.app
 const processes: StartedProcess[] = []
 let browser: Browser | undefined
 
 try {
-  if (!reused) {
-    await run.step('pack the packages', async () => {
-      mkdirSync(join(work, 'packages'))
-      await packWorkspace(ROOT, join(work, 'packages'))
-    })
-    await run.step('npm install outside the workspace (no lockfile)', async () => {
-      cpSync(FIXTURE, app, {
-        recursive: true,
-        filter: (path) =>
-          !/[/\\](node_modules|dist|dist-server|data)([/\\]|$)/.test(path.slice(FIXTURE.length)),
-      })
-      await runCommand(
-        'npm',
-        ['install', '--no-package-lock', '--no-audit', '--no-fund', '--ignore-scripts'],
-        {
-          cwd: app,
-          timeoutMs: 300_000,
-        },
-      )
-      provideSqliteBinding(ROOT, app)
-    })
-  }
+  await preparePackedApp(run, { root: ROOT, fixture: FIXTURE, workspace, buildDirs: ['dist', 'dist-server'] })
   await run.step('tsc --strict (the app and the packages’ types)', async () => {
     await runCommand('npm', ['run', 'typecheck'], { cwd: app, timeoutMs: 180_000 })
   })
@@ -130,7 +97,6 @@ try {
 } finally {
   await browser?.close()
   for (const started of processes.reverse()) await started.stop()
-  if (!values.keep && !reused) rmSync(work, { recursive: true, force: true })
-  else console.log(`kept ${work}`)
+  workspace.cleanUp()
 }
-process.exitCode = run.finish(values.result)
+process.exitCode = run.finish(workspace.resultFile)

@@ -6,19 +6,16 @@
  *
  * The app lists better-sqlite3 itself, as a Node 20 app must (Node 22+ has node:sqlite).
  *
- * Usage: tsx scripts/check-next-app.ts [--result .ci/next-app.json] [--keep]
+ * Usage: tsx scripts/check-next-app.ts [--result .ci/next-app.json] [--keep] [--reuse-app <dir>]
  */
-import { cpSync, existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { existsSync, rmSync } from 'node:fs'
 import { join, resolve } from 'node:path'
-import { parseArgs } from 'node:util'
 import { randomBytes } from 'node:crypto'
 import { startEmulator } from '../emulator/src/index'
 import type { RunningEmulator } from '../emulator/src/index'
 import { createCheckRun, isSkippedAfterFailure } from './packed-apps/createCheckRun'
 import { freePort } from './packed-apps/freePort'
-import { packWorkspace } from './packed-apps/packWorkspace'
-import { provideSqliteBinding } from './packed-apps/provideSqliteBinding'
+import { packedAppWorkspace, preparePackedApp } from './packed-apps/preparePackedApp'
 import { redirectLogin } from './packed-apps/redirectLogin'
 import { runCommand, startProcess, waitForHttp } from './packed-apps/runCommand'
 import type { StartedProcess } from './packed-apps/runCommand'
@@ -28,18 +25,9 @@ const FIXTURE = join(ROOT, 'test', 'fixtures', 'next-app')
 const APP_KEY = 'ding11n2pel2hylcaph2' // the emulator's default fixture: 云栖统一登录
 const PERSON = { userid: '0138261547271', name: '张伟' }
 
-const { values } = parseArgs({
-  options: {
-    result: { type: 'string' },
-    keep: { type: 'boolean', default: false },
-    // Development: check an app a --keep run installed, without packing and installing again.
-    'reuse-app': { type: 'string' },
-  },
-})
 const run = createCheckRun('next-app')
-const reused = values['reuse-app']
-const work = reused ? resolve(reused, '..') : mkdtempSync(join(tmpdir(), 'dingtalk-next-app-'))
-const app = join(work, 'app')
+const workspace = packedAppWorkspace('next-app')
+const app = workspace.app
 let emulator: RunningEmulator | undefined
 let server: StartedProcess | undefined
 
@@ -86,28 +74,7 @@ async function serve(args: string[], port: number): Promise<string> {
 }
 
 try {
-  if (!reused)
-    await run.step('pack the packages', async () => {
-      mkdirSync(join(work, 'packages'))
-      await packWorkspace(ROOT, join(work, 'packages'))
-    })
-  if (!reused)
-    await run.step('npm install outside the workspace (no lockfile)', async () => {
-      cpSync(FIXTURE, app, {
-        recursive: true,
-        filter: (path) => !/[/\\](node_modules|\.next|data)([/\\]|$)/.test(path.slice(FIXTURE.length)),
-      })
-      // --ignore-scripts: nothing of ours needs an install script; better-sqlite3's binding comes from the workspace.
-      await runCommand(
-        'npm',
-        ['install', '--no-package-lock', '--no-audit', '--no-fund', '--ignore-scripts'],
-        {
-          cwd: app,
-          timeoutMs: 300_000,
-        },
-      )
-      provideSqliteBinding(ROOT, app)
-    })
+  await preparePackedApp(run, { root: ROOT, fixture: FIXTURE, workspace, buildDirs: ['.next'] })
   emulator = await startEmulator({ port: 0, autoLogin: { userid: PERSON.userid } })
 
   await run.step('next dev: the page renders and a login round trip works', async () => {
@@ -160,7 +127,6 @@ try {
 } finally {
   await server?.stop()
   await emulator?.close()
-  if (!values.keep && !reused) rmSync(work, { recursive: true, force: true })
-  else console.log(`kept ${work}`)
+  workspace.cleanUp()
 }
-process.exitCode = run.finish(values.result)
+process.exitCode = run.finish(workspace.resultFile)
