@@ -4,17 +4,11 @@ import type { Browser, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { launchChromium } from '../../../test/support/chromium'
 import { bundleJsapi } from './bundleJsapi'
+import { APP, XINGHE_CORP, YUNQI_CORP, ZHANGWEI, getUserInfo } from './defaultFixture'
 import type { PageServer } from './servePages'
 import { servePages } from './servePages'
 
-const YUNQI = 'ding14baf2538452a2d9d39123d5899249cb'
-const XINGHE = 'dinge3e10f41714ca803e1123e3ad40948f6'
-const APP = {
-  clientId: 'ding11n2pel2hylcaph2',
-  secret: 'pIUNcHwUqKDKXXNzdcsl2jAAKKXyw_9IP2E7pSBx-_nUystfGgNHNB1PGWQesn9o',
-}
-/** 张伟 (云栖), 李娜 (云栖 01214738, 星河 lina), 赵敏 (星河 only). */
-const ZHANGWEI = '0138261547271'
+/* 张伟 (云栖), 李娜 (云栖 01214738, 星河 lina), 赵敏 (星河 only). */
 
 let browser: Browser
 let emulator: RunningEmulator
@@ -42,15 +36,17 @@ beforeAll(async () => {
   emulator = e
   const pages: Record<string, string> = {
     '/jsapi.js': jsapi,
-    '/pc.html': page(`platform=pc&corpId=${YUNQI}&userid=${ZHANGWEI}&clientId=${APP.clientId}`),
-    '/harmony.html': page(`platform=harmony&corpId=${YUNQI}&userid=${ZHANGWEI}`),
+    '/pc.html': page(`platform=pc&corpId=${YUNQI_CORP}&userid=${ZHANGWEI}&clientId=${APP.clientId}`),
+    '/harmony.html': page(`platform=harmony&corpId=${YUNQI_CORP}&userid=${ZHANGWEI}`),
     // 李娜 signed in with her 星河 userid while the client is in 云栖 (she is a member of both).
-    '/pc-other-corp-userid.html': page(`platform=pc&corpId=${YUNQI}&userid=lina&userCorpId=${XINGHE}`),
+    '/pc-other-corp-userid.html': page(
+      `platform=pc&corpId=${YUNQI_CORP}&userid=lina&userCorpId=${XINGHE_CORP}`,
+    ),
     // The same userid without userCorpId: no such person in 云栖.
-    '/pc-wrong-corp.html': page(`platform=pc&corpId=${YUNQI}&userid=lina`),
+    '/pc-wrong-corp.html': page(`platform=pc&corpId=${YUNQI_CORP}&userid=lina`),
     // 赵敏 is only in 星河.
     '/harmony-non-member.html': page(
-      `platform=harmony&corpId=${YUNQI}&userid=0267183945&userCorpId=${XINGHE}`,
+      `platform=harmony&corpId=${YUNQI_CORP}&userid=0267183945&userCorpId=${XINGHE_CORP}`,
     ),
     '/pc-in-frame.html': `<!doctype html><iframe id="f" src="/pc.html"></iframe>`,
   }
@@ -63,17 +59,6 @@ afterAll(async () => {
   await app?.close()
   await emulator?.close()
 })
-
-async function getUserInfo(code: string): Promise<Record<string, unknown>> {
-  const tokenRes = await fetch(`${emulator.url}/gettoken?appkey=${APP.clientId}&appsecret=${APP.secret}`)
-  const { access_token } = (await tokenRes.json()) as { access_token: string }
-  const res = await fetch(`${emulator.url}/topapi/v2/user/getuserinfo?access_token=${access_token}`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ code }),
-  })
-  return (await res.json()) as Record<string, unknown>
-}
 
 async function open(path: string): Promise<{ page: Page; warnings: string[]; errors: string[] }> {
   const p = await (await browser.newContext()).newPage()
@@ -118,19 +103,19 @@ describe.each([
     const { page: p, errors } = await open(path)
     try {
       expect(await env(p)).toMatchObject({ platform, version: '7.6.0' })
-      const { viaNew, viaOld, failures } = await requestBoth(p, YUNQI)
+      const { viaNew, viaOld, failures } = await requestBoth(p, YUNQI_CORP)
       expect(failures).toEqual([])
       for (const result of [viaNew, viaOld]) {
         expect(result).toEqual({ value: { code: expect.stringMatching(/^[0-9a-f]{32}$/) } })
         const code = (result as { value: { code: string } }).value.code
-        expect(await getUserInfo(code)).toMatchObject({
+        expect(await getUserInfo(emulator.url, code)).toMatchObject({
           errcode: 0,
           result: { userid: ZHANGWEI, name: '张伟' },
         })
-        expect(await getUserInfo(code)).toMatchObject({ errcode: 40078 })
+        expect(await getUserInfo(emulator.url, code)).toMatchObject({ errcode: 40078 })
       }
       // A corp the person is not in: the call fails as a client would, through the promise and onFail.
-      const other = await requestBoth(p, XINGHE)
+      const other = await requestBoth(p, XINGHE_CORP)
       const notMember = { errorCode: '7', errorMessage: expect.stringContaining('not a member') }
       expect(other.viaNew).toEqual({ failure: notMember })
       expect(other.viaOld).toEqual({ failure: notMember })
@@ -146,9 +131,9 @@ describe('the shim parameters', () => {
   it('userCorpId: a person signed in with the userid of their other corp', async () => {
     const { page: p } = await open('/pc-other-corp-userid.html')
     try {
-      const { viaNew } = await requestBoth(p, YUNQI)
+      const { viaNew } = await requestBoth(p, YUNQI_CORP)
       const code = (viaNew as { value: { code: string } }).value.code
-      expect(await getUserInfo(code)).toMatchObject({
+      expect(await getUserInfo(emulator.url, code)).toMatchObject({
         errcode: 0,
         result: { userid: '01214738', name: '李娜' },
       })
@@ -158,8 +143,8 @@ describe('the shim parameters', () => {
   })
 
   it.each([
-    ['/pc-wrong-corp.html', 'pc', `no user lina in ${YUNQI} (pass userCorpId`],
-    ['/harmony-non-member.html', 'harmony', `赵敏 is not a member of ${YUNQI}`],
+    ['/pc-wrong-corp.html', 'pc', `no user lina in ${YUNQI_CORP} (pass userCorpId`],
+    ['/harmony-non-member.html', 'harmony', `赵敏 is not a member of ${YUNQI_CORP}`],
   ])(
     '%s: never throws at load; the page is inside DingTalk and requestAuthCode fails with the reason',
     async (path, platform, reason) => {
@@ -168,7 +153,7 @@ describe('the shim parameters', () => {
         expect(errors).toEqual([])
         expect(await env(p)).toMatchObject({ platform })
         const failure = { errorCode: '7', errorMessage: expect.stringContaining(reason) }
-        const { viaNew, viaOld, failures } = await requestBoth(p, YUNQI)
+        const { viaNew, viaOld, failures } = await requestBoth(p, YUNQI_CORP)
         expect(viaNew).toEqual({ failure })
         expect(viaOld).toEqual({ failure })
         expect(failures).toEqual([failure])
@@ -194,7 +179,7 @@ describe('the shim parameters', () => {
       const code = await inner.evaluate(
         ({ corpId, clientId }) =>
           (window as unknown as { jsapi: Jsapi }).jsapi.requestAuthCode({ corpId, clientId }),
-        { corpId: YUNQI, clientId: APP.clientId },
+        { corpId: YUNQI_CORP, clientId: APP.clientId },
       )
       expect(code).toEqual({ code: expect.stringMatching(/^[0-9a-f]{32}$/) })
     } finally {

@@ -4,16 +4,9 @@ import type { Browser } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { launchChromium } from '../../../test/support/chromium'
 import { bundleJsapi } from './bundleJsapi'
+import { APP, XINGHE_CORP, YUNQI_CORP, ZHANGWEI, getUserInfo } from './defaultFixture'
 import type { PageServer } from './servePages'
 import { servePages } from './servePages'
-
-const CORP = 'ding14baf2538452a2d9d39123d5899249cb'
-const OTHER_CORP = 'dinge3e10f41714ca803e1123e3ad40948f6'
-const APP = {
-  clientId: 'ding11n2pel2hylcaph2',
-  secret: 'pIUNcHwUqKDKXXNzdcsl2jAAKKXyw_9IP2E7pSBx-_nUystfGgNHNB1PGWQesn9o',
-}
-const USERID = '0138261547271'
 
 let browser: Browser
 let emulator: RunningEmulator
@@ -25,7 +18,7 @@ beforeAll(async () => {
   emulator = e
   const page = (platform: string, clientId = '') =>
     `<!doctype html><html><head><meta charset="utf-8">
-<script src="${emulator.url}/__emulator/dd-container.js?corpId=${CORP}&userid=${USERID}&platform=${platform}${clientId}"></script>
+<script src="${emulator.url}/__emulator/dd-container.js?corpId=${YUNQI_CORP}&userid=${ZHANGWEI}&platform=${platform}${clientId}"></script>
 <script src="/jsapi.js"></script></head><body>workbench</body></html>`
   app = await servePages({
     '/jsapi.js': jsapi,
@@ -40,17 +33,6 @@ afterAll(async () => {
   await app?.close()
   await emulator?.close()
 })
-
-async function getUserInfo(code: string): Promise<Record<string, unknown>> {
-  const tokenRes = await fetch(`${emulator.url}/gettoken?appkey=${APP.clientId}&appsecret=${APP.secret}`)
-  const { access_token } = (await tokenRes.json()) as { access_token: string }
-  const res = await fetch(`${emulator.url}/topapi/v2/user/getuserinfo?access_token=${access_token}`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ code }),
-  })
-  return (await res.json()) as Record<string, unknown>
-}
 
 type Jsapi = {
   getENV(): { platform: string; version: string }
@@ -74,16 +56,16 @@ describe.each(['ios', 'android'])('the real dingtalk-jsapi with the %s container
           const viaOld = await jsapi.oldRequestAuthCode({ corpId })
           return [viaNew, viaOld]
         },
-        { corpId: CORP, clientId: APP.clientId },
+        { corpId: YUNQI_CORP, clientId: APP.clientId },
       )
       for (const result of codes) {
         expect(result).toEqual({ code: expect.stringMatching(/^[0-9a-f]{32}$/) })
-        const first = await getUserInfo(result.code)
+        const first = await getUserInfo(emulator.url, result.code)
         expect(first).toMatchObject({
           errcode: 0,
-          result: { userid: USERID, name: '张伟', sys: true, sys_level: 1 },
+          result: { userid: ZHANGWEI, name: '张伟', sys: true, sys_level: 1 },
         })
-        const second = await getUserInfo(result.code)
+        const second = await getUserInfo(emulator.url, result.code)
         expect(second).toMatchObject({ errcode: 40078, errmsg: '不存在的临时授权码' })
       }
 
@@ -94,7 +76,7 @@ describe.each(['ios', 'android'])('the real dingtalk-jsapi with the %s container
           () => 'resolved',
           (error: { errorCode: string; errorMessage: string }) => error,
         )
-      }, OTHER_CORP)
+      }, XINGHE_CORP)
       expect(failure).toMatchObject({ errorCode: '7', errorMessage: expect.stringContaining('not a member') })
     } finally {
       await page.context().close()

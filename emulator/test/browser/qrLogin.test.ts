@@ -4,13 +4,8 @@ import type { Browser, Page } from 'playwright-core'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { launchChromium } from '../../../test/support/chromium'
 import type { PageServer } from './servePages'
+import { APP, ZHANGWEI } from './defaultFixture'
 import { servePages } from './servePages'
-
-const APP = {
-  clientId: 'ding11n2pel2hylcaph2',
-  secret: 'pIUNcHwUqKDKXXNzdcsl2jAAKKXyw_9IP2E7pSBx-_nUystfGgNHNB1PGWQesn9o',
-}
-const ZHANGWEI = '0138261547271'
 
 /** The integrator's login page: loads the emulator's ddlogin.js and calls DTFrameLogin like the official sample. */
 function loginPage(emulatorUrl: string, extra = ''): string {
