@@ -14,18 +14,21 @@ import { validateFixture } from './fixture/validateFixture'
 import type { EmulatorRequest } from './http/EmulatorRequest'
 import { readEmulatorRequest } from './http/EmulatorRequest'
 import type { Reply } from './http/Reply'
-import { htmlReply, jsonReply, scriptReply } from './http/Reply'
+import { scriptReply, writeReply } from './http/Reply'
+import { DDLOGIN_PATHS, familyOf } from './http/apiFamily'
+import type { Family } from './http/apiFamily'
+import { faultReply, ipBanReply } from './http/faultReply'
 import type { CallbackControls, PublishEventInput, StreamControls } from './events/attachEventDelivery'
 import { attachEventDelivery } from './events/attachEventDelivery'
 import type { EventRecord, OrgEvent } from './events/createEventHub'
 import { createEventHub } from './events/createEventHub'
-import { createEventId, createOapiRequestId } from './ids'
+import { createEventId } from './ids'
 import { handleLoginPage } from './routes/loginPages'
 import { handleOapi, oapiCallerApp, oapiEndpointKey, oapiError } from './routes/oapi'
 import { corsHeaders, handleTestApi, resetState } from './routes/testApi'
 import { handleV1, v1CallerApp, v1EndpointKey, v1Error } from './routes/v1'
 import { createCodeStore } from './state/createCodeStore'
-import type { ActiveFault, EmulatorFault } from './state/createFaultStore'
+import type { EmulatorFault } from './state/createFaultStore'
 import { createFaultStore, parseFault } from './state/createFaultStore'
 import { createQrSessionStore } from './state/createQrSessionStore'
 import { createRateLimiter } from './state/createRateLimiter'
@@ -98,102 +101,7 @@ export interface RunningEmulator {
   callbacks: CallbackControls
 }
 
-const DDLOGIN_PATHS = new Set(['/ddlogin.js', '/dingding/h5-dingtalk-login/0.21.0/ddlogin.js'])
-
-type Family = 'v1' | 'oapi'
-
-function familyOf(path: string): Family | undefined {
-  if (path === '/v1.0' || path.startsWith('/v1.0/')) return 'v1'
-  if (
-    path.startsWith('/__emulator') ||
-    DDLOGIN_PATHS.has(path) ||
-    path === '/oauth2/auth' ||
-    path === '/oauth2/challenge.htm'
-  ) {
-    return undefined
-  }
-  // Everything else is what api/oapi.dingtalk.com would answer (unknown paths get DingTalk's 404 envelope).
-  return 'oapi'
-}
-
 const delay = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms))
-
-/** A DingTalk answer for a fault, or 'hang' / 'drop' for the connection-level ones. */
-function faultReply(fault: ActiveFault, family: Family): Reply | 'hang' | 'drop' | undefined {
-  const v1 = family === 'v1'
-  switch (fault.kind) {
-    case 'timeout':
-      return 'hang'
-    case 'drop':
-      return 'drop'
-    case 'throttle':
-      return v1
-        ? v1Error(
-            fault.status ?? 403,
-            'Forbidden.AccessDenied.QpsLimitForApi',
-            fault.message ?? '调用该接口触发限流，请降低调用频率',
-          )
-        : oapiError(
-            fault.errcode ?? 90002,
-            fault.errmsg ?? '您的服务器调用钉钉开放平台当前接口的所有请求都被暂时禁用了',
-          )
-    case 'busy':
-      return v1
-        ? v1Error(fault.status ?? 503, 'ServiceUnavailable', fault.message ?? '服务暂时不可用，请稍后重试')
-        : oapiError(-1, fault.errmsg ?? '系统繁忙')
-    case 'ipWhitelist':
-      return v1
-        ? v1Error(
-            fault.status ?? 403,
-            'Forbidden.AccessDenied.IpNotInWhiteList',
-            fault.message ?? 'IP不在白名单中，请在开发者后台添加服务器出口IP',
-          )
-        : oapiError(60020, fault.errmsg ?? '访问ip不在白名单之中')
-    case 'ipBan':
-      return ipBanReply(fault.status ?? 200)
-    case 'quota':
-      return v1
-        ? v1Error(
-            fault.status ?? 403,
-            'Forbidden.AccessDenied.ApiCountLimitForOrg',
-            fault.message ?? '组织的接口调用量已达本月上限',
-          )
-        : oapiError(fault.errcode ?? 90020, fault.errmsg ?? '组织的接口调用量已达本月上限')
-    case 'html':
-      return htmlReply(
-        fault.status ?? 200,
-        '<!DOCTYPE html><html><head><title>访问被拒绝</title></head><body><h1>访问被拒绝</h1><p>您的访问过于频繁，请稍后再试。</p></body></html>',
-      )
-    default:
-      break
-  }
-  if (fault.errcode !== undefined && (!v1 || fault.code === undefined)) {
-    return { ...oapiError(fault.errcode, fault.errmsg ?? '系统繁忙'), status: fault.status ?? 200 }
-  }
-  if (fault.code !== undefined) return v1Error(fault.status ?? 400, fault.code, fault.message ?? fault.code)
-  return undefined
-}
-
-/** The gateway's ban answer when an IP exceeds the rate limit: not a DingTalk envelope at all. */
-function ipBanReply(status: number): Reply {
-  return jsonReply(status, {
-    status: 1111,
-    wait: 5,
-    source: 'x5',
-    punish: 'deny',
-    uuid: createOapiRequestId(),
-  })
-}
-
-function write(res: ServerResponse, reply: Reply, extraHeaders: Record<string, string> = {}): void {
-  if (res.headersSent || res.destroyed) return
-  res.writeHead(reply.status, {
-    ...reply.headers,
-    ...extraHeaders,
-    'content-length': String(Buffer.byteLength(reply.body)),
-  })
-  res.end(reply.body)
-}
 
 /**
  * Starts a local DingTalk: the login pages (`/oauth2/auth`, full page and `iframe=true`), `ddlogin.js`, the v1.0
@@ -273,30 +181,30 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     try {
       if (req.path.startsWith('/__emulator')) {
         const cors = corsHeaders(req)
-        if (req.method === 'OPTIONS') return write(res, { status: 204, headers: {}, body: '' }, cors)
-        return write(res, (await delivery.handleTestApi(req)) ?? handleTestApi(ctx, req), cors)
+        if (req.method === 'OPTIONS') return writeReply(res, { status: 204, headers: {}, body: '' }, cors)
+        return writeReply(res, (await delivery.handleTestApi(req)) ?? handleTestApi(ctx, req), cors)
       }
       if (DDLOGIN_PATHS.has(req.path) && req.method === 'GET')
-        return write(res, scriptReply(ddloginScript(req.baseUrl)))
+        return writeReply(res, scriptReply(ddloginScript(req.baseUrl)))
       // Browsers ask for it on every page; it is not a DingTalk API call and must not show up in stats.
-      if (req.path === '/favicon.ico') return write(res, { status: 404, headers: {}, body: '' })
+      if (req.path === '/favicon.ico') return writeReply(res, { status: 404, headers: {}, body: '' })
       if (
         (req.path === '/oauth2/auth' || (resolved.challengePage && req.path === '/oauth2/challenge.htm')) &&
         req.method === 'GET'
       ) {
-        return write(res, await handleLoginPage(ctx, req))
+        return writeReply(res, await handleLoginPage(ctx, req))
       }
       const reply = await handleApi(req, family ?? 'oapi', res)
-      if (reply) write(res, reply)
+      if (reply) writeReply(res, reply)
     } catch {
       // Never an HTML 500: answer in the family's own error format.
-      write(res, family === 'v1' ? v1Error(500, 'unknownError', '未知错误') : oapiError(-1, '系统繁忙'))
+      writeReply(res, family === 'v1' ? v1Error(500, 'unknownError', '未知错误') : oapiError(-1, '系统繁忙'))
     }
   }
 
   const server: Server = createServer((req, res) => {
     handle(req, res).catch(() => {
-      if (!res.headersSent) write(res, oapiError(-1, '系统繁忙'))
+      if (!res.headersSent) writeReply(res, oapiError(-1, '系统繁忙'))
     })
   })
   // Stream mode (gateway + WebSocket) and HTTP callbacks, fed by ctx.events.

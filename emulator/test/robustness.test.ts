@@ -92,7 +92,8 @@ describe('bad input never crashes the emulator', () => {
     )
     // Still alive and well.
     const ok = await fetch(`${e.url}/gettoken?appkey=${yunqiApp.clientId}&appsecret=${yunqiApp.clientSecret}`)
-    expect(((await ok.json()) as { errcode: number }).errcode).toBe(0)
+    const okText = await ok.text()
+    expect(okText).toContain('"errcode":0')
   })
 
   it('survives a malformed HTTP request line and an oversized body', async () => {

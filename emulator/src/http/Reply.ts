@@ -1,3 +1,5 @@
+import type { ServerResponse } from 'node:http'
+
 /** What a route answers; written to the socket by the server. */
 export interface Reply {
   status: number
@@ -39,4 +41,19 @@ export function redirectReply(location: string): Reply {
 /** Escapes text for HTML content and attribute values. */
 export function escapeHtml(text: string): string {
   return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`)
+}
+
+/** Writes a reply unless the connection already has an answer or is gone. */
+export function writeReply(
+  res: ServerResponse,
+  reply: Reply,
+  extraHeaders: Record<string, string> = {},
+): void {
+  if (res.headersSent || res.destroyed) return
+  res.writeHead(reply.status, {
+    ...reply.headers,
+    ...extraHeaders,
+    'content-length': String(Buffer.byteLength(reply.body)),
+  })
+  res.end(reply.body)
 }
