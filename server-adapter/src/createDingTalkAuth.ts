@@ -9,8 +9,9 @@ import {
 import type { DingTalkRetryOptions } from './dingtalk/DingTalkClientOptions'
 import { createMemoryTokenCache } from './dingtalk/tokenCache'
 import type { Awaitable, TokenCache } from './dingtalk/tokenCache'
+import { createDoctorInput } from './doctor/createDoctorInput'
 import { describeStore, logDingTalkProblems, runDoctor } from './doctor/index'
-import type { DingTalkDoctorInput, DoctorReport } from './doctor/index'
+import type { DoctorReport } from './doctor/index'
 import { DingTalkAuthError, isDingTalkAuthError } from './errors'
 import { createConsoleLogger, createMaskingLogger } from './logger'
 import type { Logger } from './logger'
@@ -116,8 +117,8 @@ export interface DingTalkAuthOptions {
    */
   directory?: DirectoryOptions
   /**
-   * Asks DingTalk at startup what `auth.doctor()` asks (credentials, published app, corp, permissions, redirect URI,
-   * IP allow-list, clock) and logs one line per problem. Startup waits for the answers (each call bounded by
+   * Asks DingTalk at startup what `auth.doctor()` asks (credentials, published app, corp, agentId, permissions,
+   * directory events, redirect URI, IP allow-list, clock) and logs one line per problem. Startup waits for the answers (each call bounded by
    * `dingtalk.timeoutMs`) but never fails because of them. @default false
    */
   verifyOnStart?: boolean
@@ -142,8 +143,10 @@ export interface DingTalkAuth extends DingTalkAuthCore, DingTalkHttpHandler {
   readonly directory: DingTalkDirectory
   /**
    * Asks DingTalk and the deployment what is wrong: for each instance the credentials, the published app, the corp,
-   * the permissions each login feature needs, the registered redirect URI, the IP allow-list, the clock and
-   * throttling; locally the stores, the session secret, cookies and the public origin.
+   * the agentId (where DingTalk tells), the permissions each login feature needs, with `directory` the directory
+   * sync's permissions and its events (a Stream ticket, or the callback keys and URL), the registered redirect URI,
+   * the IP allow-list, the clock and throttling; locally the stores, the session secret, cookies and the public
+   * origin.
    */
   doctor(): Promise<DoctorReport>
   /** Every session of a user or a DingTalk person: list them, and end them everywhere at once. */
@@ -302,28 +305,6 @@ export async function createDingTalkAuth(options: DingTalkAuthOptions): Promise<
   }
   const basePath = http.basePath
   const publicOrigin = options.http?.publicOrigin
-  const doctorInput: DingTalkDoctorInput = {
-    instances: resolved.map((instance) => ({ name: instance.name, ...instance.authConfig })),
-    settings: {
-      ...settings,
-      now,
-      fetch: options.fetch ?? ((input, init) => fetch(input, init)),
-      redirectUri: publicOrigin ? `${new URL(publicOrigin).origin}${basePath}/callback` : undefined,
-    },
-  }
-  if (options.verifyOnStart) await logDingTalkProblems(doctorInput, logger)
-  const doctor = () =>
-    runDoctor(doctorInput, {
-      store,
-      storeName: describeStore(storeSpec),
-      stateStore,
-      stateStoreName: describeStore(options.stateStore ?? 'memory'),
-      session: options.session,
-      ownSessions: Boolean(options.onLogin),
-      publicOrigin,
-      trustProxy: options.http?.trustProxy ?? false,
-      production: process.env.NODE_ENV === 'production',
-    })
   const sessionManager = http.sessions ?? null
   const index: SessionIndex =
     sessionManager?.index ??
@@ -360,6 +341,28 @@ export async function createDingTalkAuth(options: DingTalkAuthOptions): Promise<
     await core.close()
     throw error
   }
+  const doctorInput = createDoctorInput({
+    instances: resolved,
+    settings,
+    now,
+    fetch: options.fetch,
+    publicOrigin,
+    basePath,
+    directory: options.directory,
+  })
+  if (options.verifyOnStart) await logDingTalkProblems(doctorInput, logger)
+  const doctor = () =>
+    runDoctor(doctorInput, {
+      store,
+      storeName: describeStore(storeSpec),
+      stateStore,
+      stateStoreName: describeStore(options.stateStore ?? 'memory'),
+      session: options.session,
+      ownSessions: Boolean(options.onLogin),
+      publicOrigin,
+      trustProxy: options.http?.trustProxy ?? false,
+      production: process.env.NODE_ENV === 'production',
+    })
   const eventsPath = `${basePath === '/' ? '' : basePath}/events`
   const handler = (request: Request): Promise<Response> =>
     directory.receivesCallbacks && new URL(request.url).pathname === eventsPath

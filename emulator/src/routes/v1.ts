@@ -4,6 +4,7 @@ import { bodyFields, parseBody } from '../http/EmulatorRequest'
 import type { Reply } from '../http/Reply'
 import { jsonReply } from '../http/Reply'
 import { listEmpLeaveRecords } from '../org/leaveRecordsApi'
+import { ALL_INNER_APPS_PATH, listAllInnerApps } from './innerAppsApi'
 import { permissionDenied, v1Error } from './v1Call'
 
 export { v1Error }
@@ -22,6 +23,7 @@ export function v1EndpointKey(method: string, path: string): string | undefined 
   if (method === 'GET' && /^\/v1\.0\/contact\/users\/[^/]+$/.test(path))
     return 'GET /v1.0/contact/users/{unionId}'
   if (method === 'GET' && path === LEAVE_RECORDS_PATH) return `GET ${LEAVE_RECORDS_PATH}`
+  if (method === 'GET' && path === ALL_INNER_APPS_PATH) return `GET ${ALL_INNER_APPS_PATH}`
   return undefined
 }
 
@@ -203,6 +205,7 @@ export function handleV1(ctx: EmulatorContext, req: EmulatorRequest): Reply {
   const corpTokenMatch = method === 'POST' ? /^\/v1\.0\/oauth2\/([^/]+)\/token$/.exec(path) : null
   if (corpTokenMatch) return corpToken(ctx, req, safeDecode(corpTokenMatch[1]!))
   if (method === 'GET' && path === LEAVE_RECORDS_PATH) return listEmpLeaveRecords(ctx, req)
+  if (method === 'GET' && path === ALL_INNER_APPS_PATH) return listAllInnerApps(ctx, req)
   const userMatch = method === 'GET' ? /^\/v1\.0\/contact\/users\/([^/]+)$/.exec(path) : null
   if (userMatch) return contactUser(ctx, req, safeDecode(userMatch[1]!))
   return v1Error(

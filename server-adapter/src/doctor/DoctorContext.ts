@@ -1,6 +1,15 @@
 import type { DoctorCheck } from './DoctorReport'
 import type { ProbeAnswer, ProbeContext } from './probe'
 
+/** What the doctor checks of an instance's directory sync (the `directory` option), when it has one. */
+export interface DoctorDirectorySettings {
+  events: 'stream' | 'callback' | 'none'
+  /** The HTTP callback keys (with `events: 'callback'`). */
+  callback: { token: string; aesKey: string } | undefined
+  /** Whether leave records (`empLeaveRecords`) are read on a schedule. */
+  leaveRecords: boolean
+}
+
 /** One instance as the doctor checks it: the credentials as configured. */
 export interface DoctorInstance {
   name: string
@@ -8,6 +17,8 @@ export interface DoctorInstance {
   appSecret: string
   agentId: string
   corpId: string
+  /** The instance's directory sync; absent when `directory` is not configured. */
+  directory?: DoctorDirectorySettings
 }
 
 /** Where DingTalk is and what the deployment looks like to it. */
@@ -17,6 +28,8 @@ export interface DoctorDingTalkSettings extends ProbeContext {
   loginBase: string
   /** The redirect URI the server hands out (`<publicOrigin><basePath>/callback`), when the public origin is known. */
   redirectUri: string | undefined
+  /** Where DingTalk must push HTTP callbacks (`<publicOrigin><basePath>/events`), when the public origin is known. */
+  eventsUrl: string | undefined
   /** The scope QR logins ask for. */
   scope: string
   /** The server's clock, epoch ms. */

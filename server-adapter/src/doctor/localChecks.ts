@@ -97,7 +97,8 @@ export function checkSessionSecret(
   return deploymentCheck('session-secret', 'ok', `the session secret is ${bytes} bytes and looks random`)
 }
 
-const LOOPBACK = /^(localhost|127(?:\.\d+){3}|\[::1\])$/
+/** A loopback host name (`localhost`, `127.x.x.x`, `[::1]`). */
+export const LOOPBACK = /^(localhost|127(?:\.\d+){3}|\[::1\])$/
 
 /**
  * Cookies and the public origin agree: the redirect URI DingTalk sees and the `Secure` flag of the cookies come from

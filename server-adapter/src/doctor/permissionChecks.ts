@@ -1,30 +1,11 @@
 import type { CheckGroupResult, DoctorDingTalkSettings, DoctorInstance } from './DoctorContext'
-import { NOT_CHECKED, instanceCheck, trimSlash } from './DoctorContext'
-import type { DoctorCheck } from './DoctorReport'
-import { isIpRefused, isThrottled, oapiErrcode, oapiSubCode, probe } from './probe'
-import type { ProbeAnswer } from './probe'
-
-/** A value DingTalk never issues: the probes ask about it so that no real person or code is touched. */
-const PROBE_VALUE = 'dingtalk-doctor-probe'
-
-/**
- * One oapi call a login feature makes, asked with a value that cannot exist: DingTalk checks the app's permission
- * before it looks the value up, so `60011` means the permission is missing and "not found" means it is there.
- */
-interface PermissionProbe {
-  /** The permission code, as the console and `permission_denied` name it. */
-  scope: string
-  /** Its name in the console. */
-  label: string
-  feature: string
-  path: string
-  body: Record<string, string>
-  /** Errcodes that prove the permission is there (the probe value was looked up and not found). */
-  granted: readonly number[]
-}
+import { instanceCheck } from './DoctorContext'
+import { PROBE_VALUE, askPermissions } from './permissionProbe'
+import type { PermissionProbe } from './permissionProbe'
 
 const LOGIN_PROBES: readonly PermissionProbe[] = [
   {
+    family: 'oapi',
     scope: 'qyapi_get_member',
     label: '成员信息读权限',
     feature: 'both login flows (corp membership and the employee record)',
@@ -34,6 +15,7 @@ const LOGIN_PROBES: readonly PermissionProbe[] = [
   },
   {
     // [U] DingTalk documents no permission beyond an app token for getuserinfo; a 60011 here still names the call.
+    family: 'oapi',
     scope: 'topapi/v2/user/getuserinfo',
     label: '通过免登码获取用户信息',
     feature: 'the workbench (in-DingTalk) login',
@@ -59,58 +41,7 @@ export async function checkPermissions(
   settings: DoctorDingTalkSettings,
   appToken: string,
 ): Promise<CheckGroupResult> {
-  const checks: DoctorCheck[] = []
-  const answers: ProbeAnswer[] = []
-  const oapiBase = trimSlash(settings.oapiBase)
-  const results = await Promise.all(
-    LOGIN_PROBES.map(async (permission) => {
-      const url = `${oapiBase}${permission.path}?access_token=${encodeURIComponent(appToken)}`
-      return { permission, answer: await probe(settings, url, { method: 'POST', json: permission.body }) }
-    }),
-  )
-  for (const { permission, answer } of results) {
-    answers.push(answer)
-    const id = `permission:${permission.scope}`
-    const errcode = oapiErrcode(answer)
-    if (errcode !== undefined && permission.granted.includes(errcode)) {
-      checks.push(instanceCheck(instance, id, 'ok', `${permission.scope} (${permission.label}) is granted`))
-    } else if (errcode === 60011) {
-      checks.push(
-        instanceCheck(
-          instance,
-          id,
-          'fail',
-          `DingTalk answered 60011 to ${permission.path}: the app lacks ${permission.scope} (${permission.label}), which ${permission.feature} needs`,
-          `Grant ${permission.label} (${permission.scope}) in the developer console (权限管理), then publish a new version`,
-        ),
-      )
-    } else if (isIpRefused(answer) || isThrottled(answer)) {
-      // Reported once by the ip-allow-list / quota checks.
-      checks.push(
-        instanceCheck(
-          instance,
-          id,
-          'warn',
-          `${NOT_CHECKED}DingTalk refused the call first`,
-          'Fix the finding below, then run the doctor again',
-        ),
-      )
-    } else {
-      const detail =
-        answer.kind === 'unreachable'
-          ? 'no answer'
-          : `HTTP ${answer.status}, errcode ${errcode ?? 'none'}${oapiSubCode(answer) ? `/${oapiSubCode(answer)}` : ''}`
-      checks.push(
-        instanceCheck(
-          instance,
-          id,
-          'warn',
-          `could not tell whether ${permission.scope} is granted: ${permission.path} gave ${detail}`,
-          `Check ${permission.label} (${permission.scope}) in the developer console (权限管理); check dingtalk.oapiBase`,
-        ),
-      )
-    }
-  }
+  const { checks, answers } = await askPermissions(instance, settings, appToken, LOGIN_PROBES)
   checks.push(
     instanceCheck(
       instance,

@@ -1,9 +1,11 @@
 import type { Logger } from '../logger'
 import type { StateStore } from '../state/StateStore'
 import type { BindingStore } from '../store/BindingStore'
+import { checkAgentId } from './agentIdChecks'
 import { checkCredentials } from './credentialChecks'
+import { checkDirectory } from './directoryChecks'
 import { NOT_CHECKED } from './DoctorContext'
-import type { DoctorDingTalkSettings, DoctorInstance } from './DoctorContext'
+import type { CheckGroupResult, DoctorDingTalkSettings, DoctorInstance } from './DoctorContext'
 import type { DoctorCheck, DoctorReport } from './DoctorReport'
 import { toDoctorReport } from './DoctorReport'
 import { checkPublicOrigin, checkSessionSecret, checkStores } from './localChecks'
@@ -39,19 +41,26 @@ async function checkInstance(
     checkCredentials(instance, settings),
     checkLoginPage(instance, settings),
   ])
-  const permissions = credentials.appToken
-    ? await checkPermissions(instance, settings, credentials.appToken)
-    : { checks: [], answers: [] }
-  const answers = [...credentials.answers, ...loginPage.answers, ...permissions.answers]
+  const token = credentials.appToken
+  const none: CheckGroupResult = { checks: [], answers: [] }
+  const groups = await Promise.all([
+    token ? checkPermissions(instance, settings, token) : none,
+    token ? checkAgentId(instance, settings, token) : none,
+    instance.directory ? checkDirectory(instance, instance.directory, settings, token) : none,
+  ])
+  const answers = [...credentials.answers, ...loginPage.answers, ...groups.flatMap((group) => group.answers)]
   return [
     ...credentials.checks,
     ...loginPage.checks,
-    ...permissions.checks,
+    ...groups.flatMap((group) => group.checks),
     ...checkNetwork(instance, settings, answers),
   ]
 }
 
-/** Asks DingTalk about every instance (in parallel): credentials, app, corp, permissions, redirect URI, IP, clock. */
+/**
+ * Asks DingTalk about every instance (in parallel): credentials, app, corp, agentId, permissions (login, and the
+ * directory sync's with its events when configured), redirect URI, IP, clock.
+ */
 export async function runDingTalkChecks(input: DingTalkDoctorInput): Promise<DoctorCheck[]> {
   const perInstance = await Promise.all(
     input.instances.map((instance) => checkInstance(instance, input.settings)),
