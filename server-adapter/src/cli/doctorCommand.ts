@@ -5,7 +5,7 @@ import { checkSessionSecret } from '../doctor/localChecks'
 import type { DoctorCheck, DoctorReport } from '../doctor/index'
 import { isDingTalkAuthError } from '../errors'
 import { silentLogger } from '../logger'
-import { COMMON_USAGE, parseCommonOptions, toAuthOptions } from './commonOptions'
+import { COMMON_USAGE, UsageError, parseCommonOptions, toAuthOptions } from './commonOptions'
 import type { CliIo } from './CliIo'
 
 export const DOCTOR_USAGE = `Usage: dingtalk-login-server doctor [options]
@@ -14,9 +14,36 @@ Asks DingTalk and this deployment what is wrong, one line per check (✓ ok, ! w
 Exit code 1 when a check failed.
 
 Options:
+  --directory <events>    also check what directory sync needs: its permissions (departments, people, leave
+                          records) and, with 'stream', a Stream-mode ticket; <events> is none or stream
+                          (HTTP callback keys live in your code: auth.doctor() checks them)
 ${COMMON_USAGE}
 
 The session secret is read from the environment variable SESSION_SECRET.`
+
+const DIRECTORY_EVENTS = ['none', 'stream'] as const
+type DirectoryEvents = (typeof DIRECTORY_EVENTS)[number]
+
+/** Takes `--directory <events>` out of the arguments; the rest are the shared flags. */
+function splitDirectoryFlag(args: readonly string[]): {
+  directory: DirectoryEvents | undefined
+  rest: string[]
+} {
+  const rest: string[] = []
+  let directory: DirectoryEvents | undefined
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i]!
+    if (arg !== '--directory' && !arg.startsWith('--directory=')) {
+      rest.push(arg)
+      continue
+    }
+    const value = arg === '--directory' ? args[++i] : arg.slice('--directory='.length)
+    if (!DIRECTORY_EVENTS.includes(value as DirectoryEvents))
+      throw new UsageError(`--directory: expected none or stream, found ${JSON.stringify(value ?? '')}`)
+    directory = value as DirectoryEvents
+  }
+  return { directory, rest }
+}
 
 /** A configuration that cannot be loaded is itself the finding: one failed check per problem. */
 function configReport(error: unknown): DoctorReport {
@@ -41,7 +68,8 @@ function configReport(error: unknown): DoctorReport {
 
 /** `dingtalk-login-server doctor`: prints the report and answers the exit code. */
 export async function doctorCommand(args: readonly string[], io: CliIo): Promise<number> {
-  const options = parseCommonOptions(args, io.env)
+  const own = splitDirectoryFlag(args)
+  const options = parseCommonOptions(own.rest, io.env)
   if (options.help) {
     io.stdout(DOCTOR_USAGE)
     return 0
@@ -56,6 +84,7 @@ export async function doctorCommand(args: readonly string[], io: CliIo): Promise
       // The secret's strength is a check of its own: a weak one must not stop the other checks.
       ...(secret ? { onLogin: () => undefined } : {}),
       ...(options.publicOrigin ? { http: { publicOrigin: options.publicOrigin } } : {}),
+      ...(own.directory ? { directory: { events: own.directory } } : {}),
     })
     try {
       const doctor = await auth.doctor()

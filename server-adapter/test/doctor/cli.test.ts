@@ -96,6 +96,29 @@ describe('dingtalk-login-server doctor', () => {
     expect(stdout).toMatch(/^✗ config: .*\(folder\).*loginTypes.*→ fix: instances: /m)
   })
 
+  it('--directory stream adds the directory permissions and the Stream ticket to the checks', async () => {
+    const plain = await cli(['doctor', ...common('good'), '--dingtalk-base', emu.url, '--json'])
+    expect(plain.stdout).not.toContain('qyapi_get_department_list')
+    const { code, stdout } = await cli([
+      'doctor',
+      ...common('good'),
+      '--dingtalk-base',
+      emu.url,
+      '--directory',
+      'stream',
+      '--json',
+    ])
+    const report = JSON.parse(stdout) as DoctorReport
+    expect(code).toBe(0)
+    const ids = report.checks.map((c) => c.id)
+    expect(ids).toContain('permission:qyapi_get_department_list')
+    expect(ids).toContain('permission:qyapi_get_department_member')
+    expect(ids).toContain('events:stream')
+    const bad = await cli(['doctor', ...common('good'), '--directory', 'callback'])
+    expect(bad.code).toBe(2)
+    expect(bad.stderr).toContain('--directory: expected none or stream')
+  })
+
   it('usage errors exit 2 and name the flag', async () => {
     const unknown = await cli(['doctor', '--bogus'])
     expect(unknown.code).toBe(2)
