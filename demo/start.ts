@@ -4,7 +4,8 @@
  */
 import { parseArgs } from 'node:util'
 import type { DingTalkInstanceInput } from 'dingtalk-login-server'
-import { PortInUseError, startDemo } from './server/startDemo'
+import { PortInUseError } from './server/PortInUseError'
+import { startDemo } from './server/startDemo'
 import type { DemoOptions, RunningDemo } from './server/startDemo'
 
 const HELP = `npm start [-- options]
