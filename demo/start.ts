@@ -103,6 +103,7 @@ function printReady(demo: RunningDemo, startedMs: number): void {
   if (demo.emulator) {
     lines.push(
       `  Phone (scan here):  ${demo.phoneUrl}`,
+      `  Directory (live):   ${demo.directoryUrl}  (leave / rejoin through the emulator)`,
       `  Inside DingTalk:    ${demo.insideDingTalkUrl}  (more on the page)`,
       `  DingTalk emulator:  ${demo.emulator.url}`,
     )

@@ -10,12 +10,15 @@ import type { DingTalkAuth, DingTalkInstanceInput, Logger } from 'dingtalk-login
 import { toNodeHandler } from 'dingtalk-login-server/node'
 import type { DemoCorp } from '../web/demoInfo'
 import { buildPage } from './buildPage'
+import { createDirectoryRoutes } from './createDirectoryRoutes'
+import { createOrgChanges } from './createOrgChanges'
 import { instancesFromFixture } from './instancesFromFixture'
 import { loadSessionSecret } from './loadSessionSecret'
 import { peopleFromFixture } from './peopleFromFixture'
 import { PortInUseError, isAddressInUse } from './PortInUseError'
 import { createPageRenderer } from './renderPage'
 import { serveStaticFile } from './serveStaticFile'
+import { startDirectorySync } from './startDirectorySync'
 
 /** Options of {@link startDemo}. */
 export interface DemoOptions {
@@ -44,6 +47,8 @@ export interface DemoOptions {
 export interface RunningDemo {
   /** The page, e.g. `http://127.0.0.1:3000`. */
   url: string
+  /** The directory page (departments and people, live), e.g. `http://127.0.0.1:3000/directory`. */
+  directoryUrl: string
   /** The emulator, `null` with real credentials. */
   emulator: RunningEmulator | null
   /** The emulator's phone page, `null` with real credentials. */
@@ -55,18 +60,19 @@ export interface RunningDemo {
   /** Whether the session secret was generated on this start (first start). */
   createdSecret: boolean
   auth: DingTalkAuth
-  /** Stops the server, the emulator and the store, and removes the built page. */
+  /** Stops the server, the directory sync, the emulator and the store, and removes the built page. */
   close(): Promise<void>
 }
 
 const BASE_PATH = '/api/auth/dingtalk'
-/** Paths answered with the page itself. */
-const PAGE_PATHS = new Set(['/', '/index.html'])
+/** Paths answered with the page itself; the page shows the view of its path. */
+const PAGE_PATHS = new Set(['/', '/index.html', '/directory'])
 
 /**
  * Starts the whole demo in this process: the DingTalk emulator (unless real credentials are given), the server
- * adapter on a SQLite file, and a `node:http` server that serves the page (a Vite build of `demo/web`) and
- * mounts the adapter's routes under `/api/auth/dingtalk` through `dingtalk-login-server/node`.
+ * adapter on a SQLite file with directory sync over Stream mode against the emulator, and a `node:http` server that
+ * serves the page (a Vite build of `demo/web`), mounts the adapter's routes under `/api/auth/dingtalk` through
+ * `dingtalk-login-server/node`, and the directory page's demo-only routes under `/api/demo/directory`.
  */
 export async function startDemo(options: DemoOptions = {}): Promise<RunningDemo> {
   const host = options.host ?? '127.0.0.1'
@@ -104,13 +110,17 @@ export async function startDemo(options: DemoOptions = {}): Promise<RunningDemo>
     const auth = await createDingTalkAuth({
       instances,
       store: `sqlite:${databaseFile}`,
-      // Login states, used codes and logged-out sessions in the same file: a restart keeps them too.
+      // Login states, used codes, logged-out and revoked sessions, and the directory's event ids in the same file:
+      // a restart keeps them too.
       stateStore: `sqlite:${databaseFile}`,
       session: { secret },
       ...(emulator
         ? {
             dingtalk: { apiBase: emulator.url, oapiBase: emulator.url, loginBase: emulator.url },
             now: () => clock.now(),
+            // The emulator's apps subscribe to the address-book events in Stream mode; a leaver's sessions end at
+            // once. Against the real DingTalk the demo leaves the directory alone (it needs console settings).
+            directory: { events: 'stream' },
           }
         : {}),
       ...(options.logger ? { logger: options.logger } : {}),
@@ -129,6 +139,15 @@ export async function startDemo(options: DemoOptions = {}): Promise<RunningDemo>
     }))
     const people = emulator ? peopleFromFixture(emulator.fixture, corps) : []
 
+    const sync = emulator ? startDirectorySync(auth) : null
+    if (sync) cleanups.push(() => sync.stop())
+    const directoryRoutes = createDirectoryRoutes({
+      auth,
+      corps,
+      sync,
+      orgChanges: emulator ? createOrgChanges(emulator) : null,
+    })
+
     const pageDir = await buildPage()
     cleanups.push(() => rm(pageDir, { recursive: true, force: true }))
     const renderPage = createPageRenderer({
@@ -146,6 +165,7 @@ export async function startDemo(options: DemoOptions = {}): Promise<RunningDemo>
       if (url.pathname === BASE_PATH || url.pathname.startsWith(`${BASE_PATH}/`)) {
         return apiListener(req, res)
       }
+      if (await directoryRoutes(req, res, url)) return
       if (req.method !== 'GET' && req.method !== 'HEAD') {
         res.writeHead(405, { allow: 'GET, HEAD' }).end()
         return
@@ -193,6 +213,7 @@ export async function startDemo(options: DemoOptions = {}): Promise<RunningDemo>
 
     return {
       url,
+      directoryUrl: `${url}/directory`,
       emulator,
       phoneUrl: emulator ? `${emulator.url}/__emulator/phone` : null,
       insideDingTalkUrl: people[0]

@@ -35,6 +35,7 @@ describe('npm start', () => {
     const first = startDemoProcess(env)
     running.push(first)
     const urls = await readyUrls(first)
+    expect(urls.directory).toBe(`http://127.0.0.1:${env.PORT}/directory`)
     expect(urls.page).toBe(`http://127.0.0.1:${env.PORT}/`)
     expect(first.stdout()).toContain('new session secret created')
     expect(existsSync(join(dataDir, 'dingtalk-login.sqlite'))).toBe(true)

@@ -20,6 +20,7 @@ export interface StartedDemo {
 export interface DemoUrls {
   page: string
   phone: string
+  directory: string
 }
 
 /** Starts `demo/start.ts` with these environment variables added. */
@@ -47,7 +48,8 @@ export async function readyUrls(demo: StartedDemo): Promise<DemoUrls> {
   for (;;) {
     const page = /Demo page:\s+(http:\S+)/.exec(demo.stdout())?.[1]
     const phone = /Phone \(scan here\):\s+(http:\S+)/.exec(demo.stdout())?.[1]
-    if (page && phone) return { page, phone }
+    const directory = /Directory \(live\):\s+(http:\S+)/.exec(demo.stdout())?.[1]
+    if (page && phone && directory) return { page, phone, directory }
     if (demo.child.exitCode !== null || demo.child.signalCode !== null || Date.now() > deadline) {
       throw new Error(`npm start did not become ready:\n${demo.stdout()}\n${demo.stderr()}`)
     }
