@@ -4,7 +4,8 @@
  */
 import { parseArgs } from 'node:util'
 import type { DingTalkInstanceInput } from 'dingtalk-login-server'
-import { PortInUseError, startDemo } from './server/startDemo'
+import { PortInUseError } from './server/PortInUseError'
+import { startDemo } from './server/startDemo'
 import type { DemoOptions, RunningDemo } from './server/startDemo'
 
 const HELP = `npm start [-- options]
@@ -102,6 +103,7 @@ function printReady(demo: RunningDemo, startedMs: number): void {
   if (demo.emulator) {
     lines.push(
       `  Phone (scan here):  ${demo.phoneUrl}`,
+      `  Directory (live):   ${demo.directoryUrl}  (leave / rejoin through the emulator)`,
       `  Inside DingTalk:    ${demo.insideDingTalkUrl}  (more on the page)`,
       `  DingTalk emulator:  ${demo.emulator.url}`,
     )

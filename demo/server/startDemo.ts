@@ -1,17 +1,24 @@
-import { randomBytes } from 'node:crypto'
-import { chmod, mkdir, readFile, rm, writeFile } from 'node:fs/promises'
+import { mkdir, readFile, rm } from 'node:fs/promises'
 import { createServer } from 'node:http'
 import type { IncomingMessage, Server, ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
-import { extname, join, resolve, sep } from 'node:path'
+import { join, resolve } from 'node:path'
 import { createEmulatorClock, startEmulator } from 'dingtalk-emulator'
-import type { EmulatorFixture, RunningEmulator } from 'dingtalk-emulator'
+import type { RunningEmulator } from 'dingtalk-emulator'
 import { createDingTalkAuth } from 'dingtalk-login-server'
 import type { DingTalkAuth, DingTalkInstanceInput, Logger } from 'dingtalk-login-server'
 import { toNodeHandler } from 'dingtalk-login-server/node'
-import type { DemoContainer, DemoCorp, DemoInfo, DemoPerson } from '../web/demoInfo'
+import type { DemoCorp } from '../web/demoInfo'
 import { buildPage } from './buildPage'
+import { createDirectoryRoutes } from './createDirectoryRoutes'
+import { createOrgChanges } from './createOrgChanges'
 import { instancesFromFixture } from './instancesFromFixture'
+import { loadSessionSecret } from './loadSessionSecret'
+import { peopleFromFixture } from './peopleFromFixture'
+import { PortInUseError, isAddressInUse } from './PortInUseError'
+import { createPageRenderer } from './renderPage'
+import { serveStaticFile } from './serveStaticFile'
+import { startDirectorySync } from './startDirectorySync'
 
 /** Options of {@link startDemo}. */
 export interface DemoOptions {
@@ -40,6 +47,8 @@ export interface DemoOptions {
 export interface RunningDemo {
   /** The page, e.g. `http://127.0.0.1:3000`. */
   url: string
+  /** The directory page (departments and people, live), e.g. `http://127.0.0.1:3000/directory`. */
+  directoryUrl: string
   /** The emulator, `null` with real credentials. */
   emulator: RunningEmulator | null
   /** The emulator's phone page, `null` with real credentials. */
@@ -51,106 +60,19 @@ export interface RunningDemo {
   /** Whether the session secret was generated on this start (first start). */
   createdSecret: boolean
   auth: DingTalkAuth
-  /** Stops the server, the emulator and the store, and removes the built page. */
+  /** Stops the server, the directory sync, the emulator and the store, and removes the built page. */
   close(): Promise<void>
 }
 
-/** A port somebody else has: `npm start` turns this into one clear message. */
-export class PortInUseError extends Error {
-  readonly port: number
-  /** `PORT` or `EMULATOR_PORT`. */
-  readonly setting: 'PORT' | 'EMULATOR_PORT'
-
-  constructor(port: number, setting: 'PORT' | 'EMULATOR_PORT', options?: { cause?: unknown }) {
-    super(
-      `port ${port} is already in use (${setting === 'PORT' ? 'the demo server' : 'the DingTalk emulator'})`,
-      options,
-    )
-    this.name = 'PortInUseError'
-    this.port = port
-    this.setting = setting
-  }
-}
-
 const BASE_PATH = '/api/auth/dingtalk'
-const SECRET_FILE = 'session-secret'
-const SAFE_PARAM = /^[\w-]{1,64}$/
-
-const CONTENT_TYPES: Record<string, string> = {
-  '.js': 'text/javascript; charset=utf-8',
-  '.css': 'text/css; charset=utf-8',
-  '.html': 'text/html; charset=utf-8',
-  '.svg': 'image/svg+xml',
-  '.png': 'image/png',
-  '.ico': 'image/x-icon',
-  '.json': 'application/json',
-}
-
-const isAddressInUse = (error: unknown) => (error as { code?: string } | null)?.code === 'EADDRINUSE'
-
-/** The session secret: `SESSION_SECRET`, else the one in the data folder, else a new one written there. */
-async function loadSessionSecret(
-  dataDir: string,
-  given: string | undefined,
-): Promise<{ secret: string; created: boolean }> {
-  if (given) return { secret: given, created: false }
-  const file = join(dataDir, SECRET_FILE)
-  try {
-    const stored = (await readFile(file, 'utf8')).trim()
-    if (stored) return { secret: stored, created: false }
-  } catch (error) {
-    if ((error as { code?: string }).code !== 'ENOENT') throw error
-  }
-  const secret = randomBytes(32).toString('base64url')
-  await writeFile(file, `${secret}\n`, { mode: 0o600 })
-  await chmod(file, 0o600)
-  return { secret, created: true }
-}
-
-/** People to open the page "inside DingTalk" as: members of the served corps, plus one of another corp. */
-function peopleFromFixture(fixture: EmulatorFixture, corps: DemoCorp[]): DemoPerson[] {
-  const names = new Map(fixture.corps.map((c) => [c.corpId, c.name]))
-  const served = new Set(corps.map((c) => c.corpId))
-  const people: DemoPerson[] = []
-  for (const user of fixture.users) {
-    for (const m of user.memberships) {
-      if (!served.has(m.corpId) || !m.active || m.contactType === 1) continue
-      people.push({
-        name: m.name,
-        userid: m.userid,
-        corpId: m.corpId,
-        corpName: names.get(m.corpId) ?? m.corpId,
-      })
-    }
-  }
-  return people
-}
-
-function readContainer(url: URL): DemoContainer | null {
-  const platform = url.searchParams.get('container')
-  const corpId = url.searchParams.get('corpId') ?? ''
-  const userid = url.searchParams.get('userid') ?? ''
-  const userCorpId = url.searchParams.get('userCorpId') || corpId
-  if (platform !== 'ios' && platform !== 'android') return null
-  if (![corpId, userid, userCorpId].every((value) => SAFE_PARAM.test(value))) return null
-  return { platform, corpId, userid, userCorpId }
-}
-
-/** JSON that is safe inside an inline `<script>`. */
-function inlineJson(value: unknown): string {
-  return JSON.stringify(value)
-    .replace(/</g, '\\u003c')
-    .replace(/\u2028/g, '\\u2028')
-    .replace(/\u2029/g, '\\u2029')
-}
-
-const escapeAttr = (value: string) =>
-  value.replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;')
+/** Paths answered with the page itself; the page shows the view of its path. */
+const PAGE_PATHS = new Set(['/', '/index.html', '/directory'])
 
 /**
  * Starts the whole demo in this process: the DingTalk emulator (unless real credentials are given), the server
- * adapter on a SQLite file, and a `node:http` server that serves the page (a Vite build of `demo/web`) and
- * mounts the adapter's routes under `/api/auth/dingtalk` through `dingtalk-login-server/node`.
+ * adapter on a SQLite file with directory sync over Stream mode against the emulator, and a `node:http` server that
+ * serves the page (a Vite build of `demo/web`), mounts the adapter's routes under `/api/auth/dingtalk` through
+ * `dingtalk-login-server/node`, and the directory page's demo-only routes under `/api/demo/directory`.
  */
 export async function startDemo(options: DemoOptions = {}): Promise<RunningDemo> {
   const host = options.host ?? '127.0.0.1'
@@ -188,13 +110,17 @@ export async function startDemo(options: DemoOptions = {}): Promise<RunningDemo>
     const auth = await createDingTalkAuth({
       instances,
       store: `sqlite:${databaseFile}`,
-      // Login states, used codes and logged-out sessions in the same file: a restart keeps them too.
+      // Login states, used codes, logged-out and revoked sessions, and the directory's event ids in the same file:
+      // a restart keeps them too.
       stateStore: `sqlite:${databaseFile}`,
       session: { secret },
       ...(emulator
         ? {
             dingtalk: { apiBase: emulator.url, oapiBase: emulator.url, loginBase: emulator.url },
             now: () => clock.now(),
+            // The emulator's apps subscribe to the address-book events in Stream mode; a leaver's sessions end at
+            // once. Against the real DingTalk the demo leaves the directory alone (it needs console settings).
+            directory: { events: 'stream' },
           }
         : {}),
       ...(options.logger ? { logger: options.logger } : {}),
@@ -213,100 +139,51 @@ export async function startDemo(options: DemoOptions = {}): Promise<RunningDemo>
     }))
     const people = emulator ? peopleFromFixture(emulator.fixture, corps) : []
 
+    const sync = emulator ? startDirectorySync(auth) : null
+    if (sync) cleanups.push(() => sync.stop())
+    const directoryRoutes = createDirectoryRoutes({
+      auth,
+      corps,
+      sync,
+      orgChanges: emulator ? createOrgChanges(emulator) : null,
+    })
+
     const pageDir = await buildPage()
     cleanups.push(() => rm(pageDir, { recursive: true, force: true }))
-    const template = await readFile(join(pageDir, 'index.html'), 'utf8')
+    const renderPage = createPageRenderer({
+      template: await readFile(join(pageDir, 'index.html'), 'utf8'),
+      emulator,
+      auth,
+      endpoint: BASE_PATH,
+      corps,
+      people,
+    })
     const apiListener = toNodeHandler(auth)
-
-    const renderPage = (url: URL): string => {
-      const nonce = randomBytes(16).toString('base64')
-      const container = emulator ? readContainer(url) : null
-      const info: DemoInfo = {
-        mode: emulator ? 'emulator' : 'dingtalk',
-        emulatorUrl: emulator?.url ?? null,
-        phoneUrl: emulator ? `${emulator.url}/__emulator/phone` : null,
-        endpoint: BASE_PATH,
-        nonce,
-        corps,
-        people,
-        container,
-      }
-      let head = ''
-      if (emulator && container) {
-        // The container shim must run before dingtalk-jsapi: it sets DingTalk's user agent and native bridge.
-        // Its corpId is the user's own organisation; the page asks for the workbench's (`?corpId=`).
-        const appKey = auth.service.getAuthByCorpId(container.corpId)?.getLoginConfig().appKey
-        const query = new URLSearchParams({
-          corpId: container.userCorpId,
-          userid: container.userid,
-          platform: container.platform,
-          ...(appKey ? { clientId: appKey } : {}),
-        })
-        head += `<script src="${escapeAttr(`${emulator.url}/__emulator/dd-container.js?${query}`)}"></script>`
-      }
-      head += `<script nonce="${nonce}">window.__DINGTALK_DEMO__=${inlineJson(info)}</script>`
-      return template.replace('<meta name="demo-inject" />', head).replace('<meta name="demo-inject">', head)
-    }
-
-    const csp = (nonce: string) => {
-      const emu = emulator ? ` ${emulator.url}` : ' https://g.alicdn.com'
-      const login = emulator ? emulator.url : 'https://login.dingtalk.com'
-      return [
-        "default-src 'self'",
-        `script-src 'self' 'nonce-${nonce}'${emu}`,
-        `frame-src ${login}`,
-        `connect-src 'self'${emulator ? ` ${emulator.url}` : ''}`,
-        "img-src 'self' data: https: http:",
-        "style-src 'self' 'unsafe-inline'",
-        "base-uri 'none'",
-        "object-src 'none'",
-      ].join('; ')
-    }
-
-    const serveFile = async (res: ServerResponse, pathname: string) => {
-      const file = resolve(pageDir, `.${decodeURIComponent(pathname)}`)
-      if (!file.startsWith(pageDir + sep)) return false
-      let body: Buffer
-      try {
-        body = await readFile(file)
-      } catch {
-        return false
-      }
-      res.writeHead(200, {
-        'content-type': CONTENT_TYPES[extname(file)] ?? 'application/octet-stream',
-        'content-length': body.byteLength,
-        'cache-control': pathname.startsWith('/assets/') ? 'public, max-age=31536000, immutable' : 'no-cache',
-        'x-content-type-options': 'nosniff',
-      })
-      res.end(body)
-      return true
-    }
 
     const onRequest = async (req: IncomingMessage, res: ServerResponse) => {
       const url = new URL(req.url ?? '/', 'http://demo.invalid')
       if (url.pathname === BASE_PATH || url.pathname.startsWith(`${BASE_PATH}/`)) {
         return apiListener(req, res)
       }
+      if (await directoryRoutes(req, res, url)) return
       if (req.method !== 'GET' && req.method !== 'HEAD') {
         res.writeHead(405, { allow: 'GET, HEAD' }).end()
         return
       }
-      if (url.pathname !== '/' && url.pathname !== '/index.html' && (await serveFile(res, url.pathname)))
-        return
-      if (url.pathname !== '/' && url.pathname !== '/index.html') {
+      if (!PAGE_PATHS.has(url.pathname)) {
+        if (await serveStaticFile(res, pageDir, url.pathname)) return
         res.writeHead(404, { 'content-type': 'text/plain; charset=utf-8' }).end('Not found')
         return
       }
-      const html = renderPage(url)
-      const nonce = /nonce="([^"]+)"/.exec(html)?.[1] ?? ''
+      const page = renderPage(url)
       res.writeHead(200, {
         'content-type': 'text/html; charset=utf-8',
         'cache-control': 'no-store',
-        'content-security-policy': csp(nonce),
+        'content-security-policy': page.contentSecurityPolicy,
         'x-content-type-options': 'nosniff',
         'referrer-policy': 'no-referrer',
       })
-      res.end(req.method === 'HEAD' ? undefined : html)
+      res.end(req.method === 'HEAD' ? undefined : page.html)
     }
 
     const server: Server = createServer((req, res) => {
@@ -332,13 +209,15 @@ export async function startDemo(options: DemoOptions = {}): Promise<RunningDemo>
     const address = server.address() as AddressInfo
     const shownHost =
       host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host.includes(':') ? `[${host}]` : host
+    const url = `http://${shownHost}:${address.port}`
 
     return {
-      url: `http://${shownHost}:${address.port}`,
+      url,
+      directoryUrl: `${url}/directory`,
       emulator,
       phoneUrl: emulator ? `${emulator.url}/__emulator/phone` : null,
       insideDingTalkUrl: people[0]
-        ? `http://${shownHost}:${address.port}/?${new URLSearchParams({ container: 'ios', corpId: people[0].corpId, userid: people[0].userid })}`
+        ? `${url}/?${new URLSearchParams({ container: 'ios', corpId: people[0].corpId, userid: people[0].userid })}`
         : null,
       databaseFile,
       createdSecret,

@@ -15,6 +15,7 @@ export interface Shot {
 const VIEWPORT = { width: 1200, height: 860 }
 const YUNQI = 'ding14baf2538452a2d9d39123d5899249cb'
 const XINGHE = 'dinge3e10f41714ca803e1123e3ad40948f6'
+const ZHANG_WEI_USERID = '0138261547271'
 
 /**
  * Drives the real demo (emulator + server adapter on SQLite + the built page, started in this process on free
@@ -185,6 +186,34 @@ export async function takeScreenshots(browser: Browser, outDir: string): Promise
         page,
         'demo-error-expired.png',
         'Error: the QR code expired; the server answers `invalid_state`',
+        true,
+      )
+      await context.close()
+    }
+
+    // 10. The directory page: 张伟 signs in, then presses Leave next to his own name. The leave travels the real
+    // path (emulator → Stream mode → the server's directory → his sessions revoked), last of all so that no other
+    // step meets him gone.
+    {
+      const { context, page } = await open()
+      await waitingForScan(page)
+      const phone = await phoneFor(context)
+      await scanOnPhone(phone, { unionId: FIXTURE_PEOPLE.zhangWei, origin: origin(), answer: 'approve' })
+      await page.getByRole('region', { name: /^Signed in as 张伟$/ }).waitFor()
+      await page
+        .getByRole('navigation', { name: 'Demo pages' })
+        .getByRole('link', { name: 'Directory' })
+        .click()
+      const panel = page.getByRole('region', { name: 'This browser' })
+      await panel.locator('[data-user-id]').waitFor()
+      await page.getByText('Stream mode: connected').first().waitFor()
+      await page.getByRole('button', { name: 'Leave: 张伟' }).first().click()
+      await panel.getByRole('alert').filter({ hasText: 'Your session ended: 张伟 left' }).waitFor()
+      await page.locator(`li.person[data-userid="${ZHANG_WEI_USERID}"][data-state="left"]`).first().waitFor()
+      await shoot(
+        page,
+        'demo-directory.png',
+        'The directory page, live: 张伟 pressed Leave; the tree shows him left and his own session ended',
         true,
       )
       await context.close()

@@ -67,3 +67,8 @@ export function readDemoInfo(): DemoInfo {
     }
   )
 }
+
+/** The name of a served organisation, or its corpId. */
+export function corpName(info: DemoInfo, corpId: string): string {
+  return info.corps.find((c) => c.corpId === corpId)?.name ?? corpId
+}

@@ -9,7 +9,8 @@ import { launchChromium } from '../support/chromium'
 
 // The same walk `npm run screenshots` takes, into a temporary folder: each step waits for the state it shows
 // (workbench free login through the container shim, its QR fallback, refusal, outsider, external contact,
-// expired QR), so a broken state fails here before it could reach a README picture.
+// expired QR, the directory page after a leave), so a broken state fails here before it could reach a README
+// picture.
 describe('the demo page, state by state', () => {
   let browser: Browser
   let outDir: string
@@ -35,6 +36,7 @@ describe('the demo page, state by state', () => {
       'demo-error-outside-corp.png',
       'demo-error-not-member.png',
       'demo-error-expired.png',
+      'demo-directory.png',
     ])
     for (const shot of shots) expect(existsSync(join(outDir, shot.file))).toBe(true)
   }, 240_000)

@@ -1,102 +1,13 @@
-import { spawn } from 'node:child_process'
-import type { ChildProcess } from 'node:child_process'
 import { existsSync } from 'node:fs'
 import { mkdtemp, readFile, rm } from 'node:fs/promises'
-import { createServer } from 'node:net'
-import type { AddressInfo } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { fileURLToPath } from 'node:url'
-import type { Browser, BrowserContext, Page } from 'playwright-core'
+import type { Browser } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { FIXTURE_PEOPLE, scanOnPhone } from '../../demo/support/phone'
 import { launchChromium } from '../support/chromium'
-
-const ROOT = fileURLToPath(new URL('../..', import.meta.url))
-
-/** `npm start` as a user runs it: its own process group, so a signal reaches it as Ctrl-C in a terminal does. */
-interface StartedDemo {
-  child: ChildProcess
-  stdout: () => string
-  stderr: () => string
-  /** Resolves once every process of the group closed its output: the exit code of `npx`, or its signal. */
-  exited: Promise<number | string | null>
-}
-
-function start(env: Record<string, string>): StartedDemo {
-  const child = spawn('npx', ['tsx', 'demo/start.ts'], {
-    cwd: ROOT,
-    env: { ...process.env, ...env },
-    detached: true,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  })
-  let out = ''
-  let err = ''
-  child.stdout!.on('data', (chunk: Buffer) => (out += chunk.toString()))
-  child.stderr!.on('data', (chunk: Buffer) => (err += chunk.toString()))
-  // 'close', not 'exit': npx may end before the demo process under it has finished writing and stopping.
-  const exited = new Promise<number | string | null>((resolve) =>
-    child.once('close', (code, signal) => resolve(code ?? signal)),
-  )
-  return { child, stdout: () => out, stderr: () => err, exited }
-}
-
-/** What `npm start` printed once ready: the page and the phone. */
-async function readyUrls(demo: StartedDemo): Promise<{ page: string; phone: string }> {
-  const deadline = Date.now() + 90_000
-  for (;;) {
-    const page = /Demo page:\s+(http:\S+)/.exec(demo.stdout())?.[1]
-    const phone = /Phone \(scan here\):\s+(http:\S+)/.exec(demo.stdout())?.[1]
-    if (page && phone) return { page, phone }
-    if (demo.child.exitCode !== null || demo.child.signalCode !== null || Date.now() > deadline) {
-      throw new Error(`npm start did not become ready:\n${demo.stdout()}\n${demo.stderr()}`)
-    }
-    await new Promise((resolve) => setTimeout(resolve, 100))
-  }
-}
-
-/**
- * Ctrl-C: SIGINT to the whole process group, as a terminal sends it. npm's `npx` itself dies of the signal; the demo
- * must print that it stopped and give its ports back.
- */
-async function interrupt(demo: StartedDemo, ports: number[]): Promise<void> {
-  process.kill(-demo.child.pid!, 'SIGINT')
-  expect([0, 'SIGINT']).toContain(await demo.exited)
-  expect(demo.stdout()).toContain('SIGINT: stopping')
-  expect(demo.stdout()).toContain('Stopped.')
-  for (const port of ports) expect(await isFree(port)).toBe(true)
-}
-
-async function isFree(port: number): Promise<boolean> {
-  const server = createServer()
-  return new Promise((resolve) => {
-    server.once('error', () => resolve(false))
-    server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)))
-  })
-}
-
-async function freePort(): Promise<number> {
-  const server = createServer()
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
-  const { port } = server.address() as AddressInfo
-  await new Promise((resolve) => server.close(resolve))
-  return port
-}
-
-async function loginWithPhone(context: BrowserContext, page: Page, urls: { page: string; phone: string }) {
-  await page.locator('[data-dingtalk-login="qr"][data-state="waiting-for-scan"]').waitFor()
-  // The visible link to the emulator's phone is the way a user finds it.
-  const phoneLink = page.getByRole('link', { name: /open the emulator’s phone/i })
-  expect(await phoneLink.getAttribute('href')).toBe(urls.phone)
-  const [phone] = await Promise.all([context.waitForEvent('page'), phoneLink.click()])
-  await phone.waitForLoadState()
-  await scanOnPhone(phone, {
-    unionId: FIXTURE_PEOPLE.zhangWei,
-    origin: new URL(urls.page).host,
-    answer: 'approve',
-  })
-  await phone.close()
-}
+import { freePort, interrupt, killDemo, readyUrls, startDemoProcess } from './support/demoProcess'
+import type { StartedDemo } from './support/demoProcess'
+import { loginWithPhone } from './support/loginWithPhone'
 
 describe('npm start', () => {
   let browser: Browser
@@ -108,15 +19,7 @@ describe('npm start', () => {
     dataDir = await mkdtemp(join(tmpdir(), 'dingtalk-demo-e2e-'))
   })
   afterAll(async () => {
-    for (const demo of running) {
-      if (demo.child.exitCode === null && demo.child.signalCode === null) {
-        try {
-          process.kill(-demo.child.pid!, 'SIGKILL')
-        } catch {
-          // already gone
-        }
-      }
-    }
+    for (const demo of running) killDemo(demo)
     await browser?.close()
     await rm(dataDir, { recursive: true, force: true })
   })
@@ -129,9 +32,10 @@ describe('npm start', () => {
     }
 
     // First start: creates the SQLite file and the session secret.
-    const first = start(env)
+    const first = startDemoProcess(env)
     running.push(first)
     const urls = await readyUrls(first)
+    expect(urls.directory).toBe(`http://127.0.0.1:${env.PORT}/directory`)
     expect(urls.page).toBe(`http://127.0.0.1:${env.PORT}/`)
     expect(first.stdout()).toContain('new session secret created')
     expect(existsSync(join(dataDir, 'dingtalk-login.sqlite'))).toBe(true)
@@ -161,14 +65,14 @@ describe('npm start', () => {
     await interrupt(first, ports)
 
     // Second start on the same ports and data: the session (signed with the stored secret) and the binding survive.
-    const second = start(env)
+    const second = startDemoProcess(env)
     running.push(second)
     expect(await readyUrls(second)).toEqual(urls)
     expect(second.stdout()).not.toContain('new session secret created')
     expect(await readFile(join(dataDir, 'session-secret'), 'utf8')).toMatch(/\S{43}/)
 
     // A third start while the second runs: a port clash, explained.
-    const clash = start(env)
+    const clash = startDemoProcess(env)
     running.push(clash)
     expect(await clash.exited).toBe(1)
     expect(clash.stderr()).toMatch(/port \d+ is already in use/)
