@@ -19,6 +19,7 @@ import { DD_INNER_AUTH_SVC, DDInnerAuth } from './login/DDInnerAuth'
 import { DDInnerAuthSvc } from './login/DDInnerAuthSvc'
 import type { DingTalkUser, ResolvedLocalUser } from './login/loginResult'
 import type { DingTalkAuthCore, ResolvedDingTalkSettings } from './DingTalkAuthCore'
+import { routePath } from './http/basePath'
 import { createDingTalkHandler } from './http/createDingTalkHandler'
 import type { DingTalkHandler } from './http/createDingTalkHandler'
 import type { DingTalkHttpHandler, DingTalkSessionSource } from './http/DingTalkHttpHandler'
@@ -363,7 +364,7 @@ export async function createDingTalkAuth(options: DingTalkAuthOptions): Promise<
       trustProxy: options.http?.trustProxy ?? false,
       production: process.env.NODE_ENV === 'production',
     })
-  const eventsPath = `${basePath === '/' ? '' : basePath}/events`
+  const eventsPath = routePath(basePath, '/events')
   const handler = (request: Request): Promise<Response> =>
     directory.receivesCallbacks && new URL(request.url).pathname === eventsPath
       ? directory.handleCallback(request)

@@ -98,6 +98,26 @@ describe('throttling and busy answers', () => {
     expect((await expectAuthError(qrLogin(a))).code).toBe('upstream_error')
   })
 
+  it("the organisation's monthly API quota used up (oapi 90020) is upstream_unavailable, asked once", async () => {
+    const a = await auth()
+    await addFault(emu, { endpoint: EP.userGet, kind: 'quota' })
+    const error = await expectAuthError(workbenchLogin(a))
+    expect(error).toMatchObject({ code: 'upstream_unavailable', status: 503 })
+    expect(error.message).toMatch(/90020.*monthly API quota/)
+    expect(error.requestId).toBeTruthy()
+    // Retrying cannot help before next month.
+    expect(calls(emu)[EP.userGet]).toBe(1)
+  })
+
+  it('the monthly quota on v1.0 (403 ApiCountLimitForOrg) is upstream_unavailable too, asked once', async () => {
+    const a = await auth()
+    await addFault(emu, { endpoint: EP.me, kind: 'quota' })
+    const error = await expectAuthError(qrLogin(a))
+    expect(error).toMatchObject({ code: 'upstream_unavailable', status: 503 })
+    expect(error.message).toMatch(/ApiCountLimitForOrg.*monthly API quota/)
+    expect(calls(emu)[EP.me]).toBe(1)
+  })
+
   it('an IP outside the whitelist is a config_error', async () => {
     const a = await auth()
     await addFault(emu, { endpoint: EP.getUserInfo, kind: 'ipWhitelist', count: 1 })

@@ -39,6 +39,16 @@ export function isThrottledError(error: unknown): boolean {
   return false
 }
 
+/**
+ * True when the organisation's monthly API call quota is used up: oapi `90020` ("组织的接口调用量已达本月上限"), v1.0
+ * `Forbidden.AccessDenied.ApiCountLimitForOrg`. No call succeeds until next month or an edition upgrade, so it is
+ * never retried.
+ */
+export function isQuotaExhaustedError(error: unknown): boolean {
+  if (!(error instanceof DingTalkApiError)) return false
+  return error.errcode === 90020 || error.code === 'Forbidden.AccessDenied.ApiCountLimitForOrg'
+}
+
 /** True for "try again later" answers: system busy (`-1`) or a 5xx from DingTalk. */
 export function isBusyError(error: unknown): boolean {
   if (error instanceof DingTalkApiError) return error.errcode === -1 || error.status >= 500
@@ -46,7 +56,11 @@ export function isBusyError(error: unknown): boolean {
   return false
 }
 
-/** True for failures worth retrying an idempotent call for: network errors and timeouts, throttling, busy. */
+/**
+ * True for failures worth retrying an idempotent call for: network errors and timeouts, throttling, busy; never
+ * a used-up monthly quota, whatever HTTP status it comes with.
+ */
 export function isRetryableError(error: unknown): boolean {
+  if (isQuotaExhaustedError(error)) return false
   return error instanceof DingTalkFetchError || isThrottledError(error) || isBusyError(error)
 }

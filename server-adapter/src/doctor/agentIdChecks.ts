@@ -1,7 +1,7 @@
 import type { CheckGroupResult, DoctorDingTalkSettings, DoctorInstance } from './DoctorContext'
 import { NOT_CHECKED, instanceCheck, trimSlash } from './DoctorContext'
 import type { DoctorCheck } from './DoctorReport'
-import { isIpRefused, isThrottled, probe, v1Code } from './probe'
+import { isRefusedFirst, probe, v1Code } from './probe'
 
 const ALL_INNER_APPS_PATH = '/v1.0/microApp/allInnerApps'
 const APP_LIST_SCOPE = 'qyapi_get_microapp_list'
@@ -85,7 +85,7 @@ export async function checkAgentId(
       `Compare authConfig.agentId with ${CONSOLE_AGENT_ID}, or grant ${APP_LIST_SCOPE} (权限管理) so the doctor can check it`,
     )
   }
-  if (isIpRefused(answer) || isThrottled(answer)) {
+  if (isRefusedFirst(answer)) {
     return check(
       'warn',
       `${NOT_CHECKED}DingTalk refused the call first`,

@@ -1,6 +1,7 @@
 import type { ResolvedInstance } from '../config/loadInstances'
 import type { ResolvedDingTalkSettings } from '../DingTalkAuthCore'
 import { resolveDirectorySettings } from '../directory/DirectoryOptions'
+import { routePath } from '../http/basePath'
 import type { DirectoryOptions } from '../directory/DirectoryOptions'
 import type { DoctorDirectorySettings } from './DoctorContext'
 import type { DingTalkDoctorInput } from './runDoctor'
@@ -30,10 +31,7 @@ function directoryOf(options: DirectoryOptions, instance: string): DoctorDirecto
 /** The instances, DingTalk's origins and the deployment's URLs, as the doctor asks DingTalk about them. */
 export function createDoctorInput(source: DoctorInputSource): DingTalkDoctorInput {
   const origin = source.publicOrigin ? new URL(source.publicOrigin).origin : undefined
-  const { basePath } = source
-  // As the handler builds them: the redirect URI it hands out, and the path it serves the callbacks at.
-  const eventsPath = `${basePath === '/' ? '' : basePath}/events`
-  const { directory } = source
+  const { basePath, directory } = source
   return {
     instances: source.instances.map((instance) => ({
       name: instance.name,
@@ -44,8 +42,9 @@ export function createDoctorInput(source: DoctorInputSource): DingTalkDoctorInpu
       ...source.settings,
       now: source.now,
       fetch: source.fetch ?? ((input, init) => fetch(input, init)),
-      redirectUri: origin ? `${origin}${basePath}/callback` : undefined,
-      eventsUrl: origin ? `${origin}${eventsPath}` : undefined,
+      // As the handler builds them: the redirect URI it hands out, and the URL it serves the callbacks at.
+      redirectUri: origin ? `${origin}${routePath(basePath, '/callback')}` : undefined,
+      eventsUrl: origin ? `${origin}${routePath(basePath, '/events')}` : undefined,
     },
   }
 }

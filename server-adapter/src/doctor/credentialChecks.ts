@@ -1,7 +1,7 @@
 import type { CheckGroupResult, DoctorDingTalkSettings, DoctorInstance } from './DoctorContext'
 import { NOT_CHECKED, instanceCheck, trimSlash } from './DoctorContext'
 import type { DoctorCheck } from './DoctorReport'
-import { bodyString, isIpRefused, isThrottled, probe, requiredScopesOf, v1Code } from './probe'
+import { bodyString, isRefusedFirst, probe, requiredScopesOf, v1Code } from './probe'
 import type { ProbeAnswer } from './probe'
 
 /** What the credential checks found, and the app token for the checks that need one. */
@@ -83,7 +83,7 @@ export async function checkCredentials(
         `Grant ${scopes.join(', ') || 'qyapi_base'} in the developer console (权限管理) and publish the app again`,
       ),
     )
-  } else if (isIpRefused(tokenAnswer) || isThrottled(tokenAnswer)) {
+  } else if (isRefusedFirst(tokenAnswer)) {
     checks.push(
       instanceCheck(
         instance,

@@ -2,7 +2,7 @@ import type { CheckGroupResult, DoctorDingTalkSettings, DoctorInstance } from '.
 import { NOT_CHECKED, instanceCheck, trimSlash } from './DoctorContext'
 import type { DoctorCheck } from './DoctorReport'
 import { LOOPBACK } from './localChecks'
-import { bodyString, isIpRefused, isThrottled, probe, v1Code } from './probe'
+import { bodyString, isRefusedFirst, probe, v1Code } from './probe'
 
 const OPEN_CONNECTION_PATH = '/v1.0/gateway/connections/open'
 const STREAM_CONSOLE =
@@ -43,7 +43,7 @@ export async function checkStreamTicket(
       answers: [answer],
     }
   }
-  if (isIpRefused(answer) || isThrottled(answer)) {
+  if (isRefusedFirst(answer)) {
     return {
       checks: [
         instanceCheck(

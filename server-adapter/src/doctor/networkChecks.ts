@@ -1,7 +1,7 @@
 import type { DoctorDingTalkSettings, DoctorInstance } from './DoctorContext'
 import { instanceCheck } from './DoctorContext'
 import type { DoctorCheck } from './DoctorReport'
-import { isIpRefused, isThrottled } from './probe'
+import { isIpRefused, isQuotaExhausted, isThrottled, oapiErrcode } from './probe'
 import type { ProbeAnswer } from './probe'
 
 /** Beyond this the doctor warns; beyond `CLOCK_FAIL_MS` it fails (tokens and sessions then expire at odd times). */
@@ -10,7 +10,7 @@ const CLOCK_FAIL_MS = 300_000
 
 /**
  * What every answer of one instance's probes says about the network: the server's egress IP (`60020` /
- * `IpNotInWhiteList`), the clock against DingTalk's `Date` header, and throttling.
+ * `IpNotInWhiteList`), the clock against DingTalk's `Date` header, and the monthly quota and throttling.
  */
 export function checkNetwork(
   instance: DoctorInstance,
@@ -64,22 +64,43 @@ export function checkNetwork(
       )
   }
 
-  const throttled = reached.filter(isThrottled).length
-  checks.push(
-    throttled > 0
-      ? instanceCheck(
-          instance,
-          'quota',
-          'warn',
-          `DingTalk throttled ${throttled} of ${reached.length} calls: the app, the corp or this IP is over a rate or monthly call limit`,
-          'Look at the call statistics in the developer console (调用统计); cache app tokens (a shared stateStore) and spread directory syncs',
-        )
-      : instanceCheck(
-          instance,
-          'quota',
-          'ok',
-          'no call was throttled (DingTalk has no API to read the monthly quota; the console shows it under 调用统计)',
-        ),
-  )
+  checks.push(checkQuota(instance, reached))
   return checks
+}
+
+const quotaAnswerOf = (answer: ProbeAnswer) =>
+  oapiErrcode(answer) === 90020 ? '90020' : 'Forbidden.AccessDenied.ApiCountLimitForOrg'
+
+/**
+ * The monthly quota (`90020` / `ApiCountLimitForOrg`: every login fails with `upstream_unavailable` until it
+ * resets) and throttling (a rate, over in seconds or minutes). DingTalk has no API to read how much is left.
+ */
+function checkQuota(instance: DoctorInstance, reached: readonly ProbeAnswer[]): DoctorCheck {
+  const exhausted = reached.filter(isQuotaExhausted)
+  if (exhausted.length > 0) {
+    const answers = [...new Set(exhausted.map(quotaAnswerOf))].join(' / ')
+    return instanceCheck(
+      instance,
+      'quota',
+      'fail',
+      `DingTalk refused ${exhausted.length} of ${reached.length} calls with ${answers}: the organisation's monthly API call quota is used up (组织的接口调用量已达本月上限), so logins fail with upstream_unavailable until it resets`,
+      "Upgrade the organisation's DingTalk edition for a larger monthly quota, or wait for next month; meanwhile crawl the directory rarely and prefer events (the developer console shows the use under 调用统计)",
+    )
+  }
+  const throttled = reached.filter(isThrottled).length
+  if (throttled > 0) {
+    return instanceCheck(
+      instance,
+      'quota',
+      'warn',
+      `DingTalk throttled ${throttled} of ${reached.length} calls: the app, the corp or this IP is over a rate limit`,
+      'Look at the call statistics in the developer console (调用统计); cache app tokens (a shared stateStore) and spread directory syncs',
+    )
+  }
+  return instanceCheck(
+    instance,
+    'quota',
+    'ok',
+    'no call was throttled or over the monthly quota (DingTalk has no API to read what is left; the console shows it under 调用统计)',
+  )
 }

@@ -3,8 +3,7 @@ import { NOT_CHECKED, instanceCheck, trimSlash } from './DoctorContext'
 import type { DoctorCheck } from './DoctorReport'
 import {
   bodyString,
-  isIpRefused,
-  isThrottled,
+  isRefusedFirst,
   oapiErrcode,
   oapiSubCode,
   probe,
@@ -53,7 +52,7 @@ type ProbeVerdict =
   | { kind: 'granted' }
   /** `answer` is how DingTalk said so: `60011`, or `403 Forbidden.AccessDenied.AccessTokenPermissionDenied`. */
   | { kind: 'missing'; scopes: string[]; answer: string }
-  /** The IP allow-list or throttling answered first (reported once by the network checks). */
+  /** The IP allow-list, throttling or the monthly quota answered first (reported once by the network checks). */
   | { kind: 'refused' }
   | { kind: 'unclear'; detail: string }
 
@@ -86,7 +85,7 @@ function describe(answer: ProbeAnswer, timeoutMs: number): string {
 }
 
 function verdictOf(permission: PermissionProbe, answer: ProbeAnswer, timeoutMs: number): ProbeVerdict {
-  if (isIpRefused(answer) || isThrottled(answer)) return { kind: 'refused' }
+  if (isRefusedFirst(answer)) return { kind: 'refused' }
   if (permission.family === 'oapi') {
     const errcode = oapiErrcode(answer)
     if (errcode !== undefined && permission.granted.includes(errcode)) return { kind: 'granted' }

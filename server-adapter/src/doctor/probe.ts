@@ -112,3 +112,19 @@ export function isThrottled(answer: ProbeAnswer): boolean {
   if (code && /Qp[sm]Limit|qps\.exceed|overlimit/i.test(code)) return true
   return answer.kind === 'answer' && isRecord(answer.body) && answer.body.punish === 'deny'
 }
+
+/**
+ * True when the organisation's monthly API call quota is used up (oapi `90020` "组织的接口调用量已达本月上限", v1.0
+ * `Forbidden.AccessDenied.ApiCountLimitForOrg`): no call succeeds until next month or an edition upgrade.
+ */
+export function isQuotaExhausted(answer: ProbeAnswer): boolean {
+  return oapiErrcode(answer) === 90020 || v1Code(answer) === 'Forbidden.AccessDenied.ApiCountLimitForOrg'
+}
+
+/**
+ * True when DingTalk refused a call before reading it: the IP allow-list, throttling or the monthly quota. The
+ * check that asked says "not checked"; the network checks report the cause once.
+ */
+export function isRefusedFirst(answer: ProbeAnswer): boolean {
+  return isIpRefused(answer) || isThrottled(answer) || isQuotaExhausted(answer)
+}

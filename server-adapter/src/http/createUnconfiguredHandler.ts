@@ -1,7 +1,7 @@
 import { DingTalkAuthError } from '../errors'
 import type { Logger } from '../logger'
 import type { DingTalkHttpHandler } from './DingTalkHttpHandler'
-import { DEFAULT_BASE_PATH, normalizeBasePath } from './handlerOptions'
+import { DEFAULT_BASE_PATH, normalizeBasePath } from './basePath'
 
 /** Without `session` or `onLogin` there is no safe way to finish a login over HTTP: say so on every request. */
 export function createUnconfiguredHandler(basePath: string | undefined, logger: Logger): DingTalkHttpHandler {

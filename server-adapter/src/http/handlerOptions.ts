@@ -5,13 +5,11 @@ import { DingTalkAuthError } from '../errors'
 import type { DingTalkLoginResult } from '../login/loginResult'
 import type { SessionOptions } from '../session/createSessionManager'
 import type { StateStore } from '../state/StateStore'
+import { DEFAULT_BASE_PATH, normalizeBasePath } from './basePath'
 import { MAX_BODY_BYTES } from './readJsonBody'
 
 /** The official `ddlogin.js`. */
 export const DINGTALK_LOGIN_SCRIPT_SRC = 'https://g.alicdn.com/dingding/h5-dingtalk-login/0.21.0/ddlogin.js'
-
-/** The default mount point of the HTTP routes. */
-export const DEFAULT_BASE_PATH = '/api/auth/dingtalk'
 
 /** A per-client limit on the routes that create login states (`GET /config`, `GET /authorize`). */
 export interface DingTalkRateLimitOptions {
@@ -105,12 +103,6 @@ export interface HandlerSettings {
   scriptSrc: string
   scope: string
   now: () => number
-}
-
-/** `api//auth/dingtalk/` → `/api/auth/dingtalk`. */
-export function normalizeBasePath(path: string): string {
-  const trimmed = `/${path}`.replace(/\/+/g, '/').replace(/\/$/, '')
-  return trimmed === '' ? '/' : trimmed
 }
 
 function originOf(value: string, what: string): string {

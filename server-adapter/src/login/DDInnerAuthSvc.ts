@@ -1,14 +1,16 @@
 import { randomUUID } from 'node:crypto'
-import { DingTalkApiError } from '../dingtalk/DingTalkApiError'
-import type { DDInnerClient } from '../dingtalk/DingTalkClient'
-import type { DingTalkCurrentUser, DingTalkUserDetail } from '../dingtalk/wireTypes'
+import type { DingTalkUserDetail } from '../dingtalk/wireTypes'
 import type { Awaitable } from '../dingtalk/tokenCache'
 import { DingTalkAuthError } from '../errors'
 import type { Logger } from '../logger'
-import type { BindingProfile, BindingStore, DDInnerAuthModel, LocalUser } from '../store/BindingStore'
+import type { BindingStore } from '../store/BindingStore'
+import { BindingSync, contactTypeOf, toLoginResult } from './BindingSync'
+import { CorpIdMismatchWarnings } from './CorpIdMismatchWarnings'
 import type { DDInnerAuth } from './DDInnerAuth'
+import type { LoginCallOptions, QrLoginParams, WorkbenchLoginParams } from './loginParams'
+import { optionalName, optionalPlatform, requireCode } from './loginParams'
 import type { DingTalkLoginFlow, DingTalkLoginResult, DingTalkUser, ResolvedLocalUser } from './loginResult'
-import { toBindingView } from './toBindingView'
+import { requireCorpMember } from './requireCorpMember'
 import { toDingTalkAuthError } from './toDingTalkAuthError'
 
 export type {
@@ -18,33 +20,7 @@ export type {
   DingTalkUser,
   ResolvedLocalUser,
 } from './loginResult'
-
-/** Per-call options of the login methods. */
-export interface LoginCallOptions {
-  /** Aborts the DingTalk calls of this login. */
-  signal?: AbortSignal
-}
-
-/** Parameters of {@link DDInnerAuthSvc.loginByWorkbench}. */
-export interface WorkbenchLoginParams extends LoginCallOptions {
-  corpId: string
-  /** The free-login code from `dd.requestAuthCode`. */
-  authCode: string
-  /** The client platform (`ios`, `android`, `pc`, …), for logs. */
-  platform?: string
-}
-
-/** Parameters of {@link DDInnerAuthSvc.loginByQrCode}. */
-export interface QrLoginParams extends LoginCallOptions {
-  /** The OAuth authCode from the QR / login page. */
-  code: string
-  /** `web` or `mobile`, for logs. */
-  platform?: string
-  /** Picks the instance by corp (needed when several instances exist and `instance` is not given). */
-  corpId?: string
-  /** Picks the instance by name. */
-  instance?: string
-}
+export type { LoginCallOptions, QrLoginParams, WorkbenchLoginParams } from './loginParams'
 
 /** Settings of the login service. */
 export interface DDInnerAuthSvcOptions {
@@ -61,69 +37,6 @@ export interface DDInnerAuthSvcOptions {
   generateId?: () => string
 }
 
-/** `contact_type` of `getbyunionid`: 1 is an external contact, never a member. */
-const EXTERNAL_CONTACT = 1
-/** getuserinfo: "不存在的临时授权码", the code is unknown (used, expired, or of another corp). */
-const UNKNOWN_FREE_LOGIN_CODE = 40078
-
-/** What a profile sync needs: the person as DingTalk described them in this login. */
-interface SyncInput {
-  instance: DDInnerAuth
-  flow: DingTalkLoginFlow
-  existing: DDInnerAuthModel | null
-  detail: DingTalkUserDetail
-  me: DingTalkCurrentUser | null
-  knownUnionId: string | undefined
-  /** From `getbyunionid` in this login or recorded with the binding: kept with the profile. */
-  contactType: number
-}
-
-/**
- * The contact type recorded with a binding when DingTalk confirmed it (`getbyunionid`), or `null` when the
- * binding predates the record: then the login asks DingTalk again.
- */
-function contactTypeOf(binding: DDInnerAuthModel | null): number | null {
-  if (!binding?.rawProfile) return null
-  try {
-    const recorded = (JSON.parse(binding.rawProfile) as { contactType?: unknown }).contactType
-    return typeof recorded === 'number' && recorded !== EXTERNAL_CONTACT ? recorded : null
-  } catch {
-    return null
-  }
-}
-
-const CODE_PATTERN = /^[\x21-\x7e]{1,512}$/
-const PLATFORM_PATTERN = /^[A-Za-z][A-Za-z0-9_-]{0,31}$/
-
-function requireCode(value: unknown, field: string): string {
-  if (typeof value !== 'string' || !CODE_PATTERN.test(value)) {
-    throw new DingTalkAuthError('invalid_request', {
-      field,
-      detail: `${field} must be a non-empty code of printable ASCII`,
-    })
-  }
-  return value
-}
-
-function optionalPlatform(value: unknown): string {
-  if (value === undefined || value === null) return 'unknown'
-  if (typeof value !== 'string' || !PLATFORM_PATTERN.test(value)) {
-    throw new DingTalkAuthError('invalid_request', {
-      field: 'platform',
-      detail: 'platform must be a short name such as "web"',
-    })
-  }
-  return value
-}
-
-function optionalName(value: unknown, field: string): string | undefined {
-  if (value === undefined || value === null || value === '') return undefined
-  if (typeof value !== 'string' || value.length > 128) {
-    throw new DingTalkAuthError('invalid_request', { field, detail: `${field} must be a string` })
-  }
-  return value
-}
-
 /**
  * The login service (`auths.loginTypes.DDInnerType.services.DDInnerAuthSvc`): finds instances by corp and runs
  * both login flows to a bound, synced local user.
@@ -135,12 +48,8 @@ export class DDInnerAuthSvc {
   readonly #store: BindingStore
   readonly #logger: Logger
   readonly #now: () => number
-  readonly #profileMaxAgeMs: number
-  readonly #onUnbound: 'create' | 'reject'
-  readonly #resolveUser: DDInnerAuthSvcOptions['resolveUser']
-  readonly #generateId: () => string
-  /** Configuration warnings already logged, so a wrong corpId is said once, not on every login. */
-  readonly #warned = new Set<string>()
+  readonly #sync: BindingSync
+  readonly #corpIdWarnings: CorpIdMismatchWarnings
 
   constructor(instances: readonly DDInnerAuth[], options: DDInnerAuthSvcOptions) {
     this.#instances = instances
@@ -149,10 +58,15 @@ export class DDInnerAuthSvc {
     this.#store = options.store
     this.#logger = options.logger
     this.#now = options.now
-    this.#profileMaxAgeMs = options.profileMaxAgeMs ?? 0
-    this.#onUnbound = options.onUnbound ?? 'create'
-    this.#resolveUser = options.resolveUser
-    this.#generateId = options.generateId ?? randomUUID
+    this.#sync = new BindingSync({
+      store: options.store,
+      now: options.now,
+      profileMaxAgeMs: options.profileMaxAgeMs ?? 0,
+      onUnbound: options.onUnbound ?? 'create',
+      resolveUser: options.resolveUser,
+      generateId: options.generateId ?? randomUUID,
+    })
+    this.#corpIdWarnings = new CorpIdMismatchWarnings(options.logger, (corpId) => this.#byCorp.has(corpId))
   }
 
   /** The instance serving a corp, or `null`. */
@@ -238,17 +152,17 @@ export class DDInnerAuthSvc {
         if (!unionId)
           throw new DingTalkAuthError('upstream_error', { detail: 'DingTalk gave no unionId for the person' })
         // Both are needed for a first login: asked side by side, the login waits for one round trip, not two.
-        const [checked, fetched] = await Promise.all([
-          this.#requireInternal(client, unionId, call),
+        const [member, fetched] = await Promise.all([
+          requireCorpMember(client, unionId, call),
           detail ?? client.getUser(info.userid, call),
         ])
-        contactType = checked
+        contactType = member.contactType
         detail = fetched
       }
       const result =
-        existing && this.#isFresh(existing)
-          ? this.#resultFor(instance, existing, false)
-          : await this.#bindAndSync({
+        existing && this.#sync.isFresh(existing)
+          ? toLoginResult(instance, existing, false)
+          : await this.#sync.bindAndSync({
               instance,
               flow: 'workbench',
               existing,
@@ -294,7 +208,7 @@ export class DDInnerAuthSvc {
       const userToken = await client.getUserAccessToken(code, call)
       // DingTalk: corpId is only in the answer when the login scope had `corpid`; then it is the corp the user chose.
       if (userToken.corpId && userToken.corpId !== corpId) {
-        this.#warnForeignCorp(instance, userToken.corpId)
+        this.#corpIdWarnings.foreignCorp(instance, userToken.corpId)
         throw new DingTalkAuthError('corp_mismatch', {
           detail: 'the user chose another organisation than the instance corp',
         })
@@ -305,14 +219,14 @@ export class DDInnerAuthSvc {
       let userid = existing?.thirdUserId
       // The chosen corp proves membership; the contact type of a known binding was recorded when it was made.
       if (userToken.corpId !== corpId || contactType === null || !userid) {
-        const found = await this.#requireMember(client, me.unionId, call)
+        const found = await requireCorpMember(client, me.unionId, call)
         contactType = found.contactType
         userid = found.userid
       }
       const result =
-        existing && this.#isFresh(existing)
-          ? this.#resultFor(instance, existing, false)
-          : await this.#bindAndSync({
+        existing && this.#sync.isFresh(existing)
+          ? toLoginResult(instance, existing, false)
+          : await this.#sync.bindAndSync({
               instance,
               flow: 'qr',
               existing,
@@ -328,136 +242,13 @@ export class DDInnerAuthSvc {
     }
   }
 
-  /** `getbyunionid`: the person's userid in the instance corp; not a member (60121) or external: `not_corp_member`. */
-  async #requireMember(
-    client: DDInnerClient,
-    unionId: string,
-    call: LoginCallOptions,
-  ): Promise<{ userid: string; contactType: number }> {
-    const found = await client.getUserIdByUnionId(unionId, call)
-    if (found.contactType === EXTERNAL_CONTACT) {
-      throw new DingTalkAuthError('not_corp_member', {
-        detail: 'the person is an external contact of the corp',
-      })
-    }
-    return { userid: found.userid, contactType: found.contactType }
-  }
-
-  async #requireInternal(client: DDInnerClient, unionId: string, call: LoginCallOptions): Promise<number> {
-    return (await this.#requireMember(client, unionId, call)).contactType
-  }
-
   /** `getuserinfo`; a code DingTalk does not know for this corp gets one warning naming the configuration. */
   async #getUserInfo(instance: DDInnerAuth, authCode: string, call: LoginCallOptions) {
     try {
       return await instance.getClient().getUserInfoByCode(authCode, call)
     } catch (error) {
-      if (error instanceof DingTalkApiError && error.errcode === UNKNOWN_FREE_LOGIN_CODE) {
-        this.#warnOnce(`workbench:${instance.name}`, {
-          instance: instance.name,
-          configuredCorpId: instance.corpId,
-          dingtalkReported: `errcode ${UNKNOWN_FREE_LOGIN_CODE}: the free-login code is unknown in this corp`,
-          fix: 'if every workbench login fails like this, the code comes from another corp: make the page call requestAuthCode({ corpId }) with the corpId of this instance, or set authConfig.corpId to the corp whose workbench opens the app',
-        })
-      }
+      this.#corpIdWarnings.getUserInfoFailed(instance, error)
       throw error
-    }
-  }
-
-  #warnForeignCorp(instance: DDInnerAuth, reportedCorpId: string): void {
-    if (this.#byCorp.has(reportedCorpId)) return
-    this.#warnOnce(`qr:${instance.name}:${reportedCorpId}`, {
-      instance: instance.name,
-      configuredCorpId: instance.corpId,
-      dingtalkReported: reportedCorpId,
-      fix: `if people of your organisation are refused with corp_mismatch, the configured corpId is wrong: set authConfig.corpId of "${instance.name}" to the corpId DingTalk reported`,
-    })
-  }
-
-  #warnOnce(key: string, entry: Record<string, unknown>): void {
-    if (this.#warned.has(key)) return
-    if (this.#warned.size < 1_000) this.#warned.add(key)
-    this.#logger.warn(entry, 'dingtalk login: the configured corpId does not match what DingTalk reported')
-  }
-
-  #isFresh(binding: DDInnerAuthModel): boolean {
-    return this.#profileMaxAgeMs > 0 && this.#now() - binding.updateTime < this.#profileMaxAgeMs
-  }
-
-  async #bindAndSync({
-    instance,
-    flow,
-    existing,
-    detail,
-    me,
-    knownUnionId,
-    contactType,
-  }: SyncInput): Promise<DingTalkLoginResult> {
-    const now = this.#now()
-    const person = toDingTalkUser(instance, flow, detail, me, knownUnionId ?? existing?.unionId)
-    const profile = toProfile(person, contactType)
-    if (existing) {
-      const updated = (await this.#store.updateBinding(existing.id, profile, now)) ?? {
-        ...existing,
-        ...profile,
-      }
-      await this.#store.updateUser(updated.userId, {
-        name: person.name,
-        avatar: person.avatar,
-        updateTime: now,
-      })
-      return this.#resultFor(instance, updated, false)
-    }
-    const resolved = await this.#resolveLocalUser(person)
-    const binding: DDInnerAuthModel = {
-      id: randomUUID(),
-      userId: resolved.id,
-      thirdCorpId: person.corpId,
-      thirdUserId: person.userid,
-      unionId: person.unionId,
-      ...profile,
-      createTime: now,
-      updateTime: now,
-    }
-    const newUser: LocalUser | undefined = resolved.create
-      ? { id: resolved.id, name: person.name, avatar: person.avatar, createTime: now, updateTime: now }
-      : undefined
-    const { binding: stored, created } = await this.#store.createBinding(binding, newUser)
-    if (!created) {
-      // A concurrent first login of the same person won: use its binding, and keep its profile current.
-      const updated = (await this.#store.updateBinding(stored.id, profile, now)) ?? stored
-      return this.#resultFor(instance, updated, false)
-    }
-    return this.#resultFor(instance, stored, resolved.isNew)
-  }
-
-  async #resolveLocalUser(person: DingTalkUser): Promise<{ id: string; create: boolean; isNew: boolean }> {
-    if (this.#resolveUser) {
-      const found = await this.#resolveUser(person)
-      const resolved = typeof found === 'string' ? { id: found } : found
-      if (resolved) {
-        if (typeof resolved.id !== 'string' || resolved.id === '' || resolved.id.length > 191) {
-          throw new DingTalkAuthError('server_error', { detail: 'resolveUser returned an invalid id' })
-        }
-        return { id: resolved.id, create: false, isNew: resolved.isNew === true }
-      }
-    }
-    if (this.#onUnbound === 'reject') {
-      throw new DingTalkAuthError('user_not_bound', {
-        detail: 'no local user is bound to this DingTalk person',
-      })
-    }
-    return { id: this.#generateId(), create: true, isNew: true }
-  }
-
-  // The users table is only written by this sync, so the binding's name and photo are the local user's: no read.
-  #resultFor(instance: DDInnerAuth, binding: DDInnerAuthModel, isNewUser: boolean): DingTalkLoginResult {
-    return {
-      userId: binding.userId,
-      isNewUser,
-      instance: instance.name,
-      binding: toBindingView(binding),
-      user: { id: binding.userId, name: binding.name, avatar: binding.photo },
     }
   }
 
@@ -500,49 +291,5 @@ export class DDInnerAuthSvc {
     if (mapped.status >= 500) this.#logger.error(entry, 'dingtalk login failed')
     else this.#logger.warn(entry, 'dingtalk login rejected')
     return mapped
-  }
-}
-
-function toDingTalkUser(
-  instance: DDInnerAuth,
-  flow: DingTalkLoginFlow,
-  detail: DingTalkUserDetail,
-  me: DingTalkCurrentUser | null,
-  knownUnionId: string | undefined,
-): DingTalkUser {
-  const unionId = knownUnionId ?? detail.unionid ?? me?.unionId
-  if (!unionId)
-    throw new DingTalkAuthError('upstream_error', { detail: 'DingTalk gave no unionId for the person' })
-  return {
-    instance: instance.name,
-    flow,
-    corpId: instance.corpId,
-    userid: detail.userid,
-    unionId,
-    name: detail.name ?? me?.nick ?? null,
-    avatar: detail.avatar ?? me?.avatarUrl ?? null,
-    mobile: detail.mobile ?? me?.mobile ?? null,
-    stateCode: detail.stateCode ?? me?.stateCode ?? null,
-    email: detail.orgEmail ?? detail.email ?? me?.email ?? null,
-    jobNumber: detail.jobNumber ?? null,
-    title: detail.title ?? null,
-    hiredDate: detail.hiredDate ?? null,
-    active: detail.active ?? null,
-    admin: detail.admin ?? null,
-    deptIdList: detail.deptIdList,
-    detail: detail.raw,
-    me: me?.raw ?? null,
-  }
-}
-
-function toProfile(person: DingTalkUser, contactType: number): BindingProfile {
-  return {
-    name: person.name,
-    jobNumber: person.jobNumber,
-    phone: person.mobile,
-    email: person.email,
-    hiredDate: person.hiredDate,
-    photo: person.avatar,
-    rawProfile: JSON.stringify({ detail: person.detail, me: person.me, contactType }),
   }
 }

@@ -1,6 +1,6 @@
 import { DingTalkApiError } from '../dingtalk/DingTalkApiError'
 import { DingTalkFetchError } from '../dingtalk/DingTalkFetchError'
-import { isBusyError, isThrottledError } from '../dingtalk/errorPredicates'
+import { isBusyError, isQuotaExhaustedError, isThrottledError } from '../dingtalk/errorPredicates'
 import { UnexpectedResponseError } from '../dingtalk/UnexpectedResponseError'
 import { DingTalkAuthError, isDingTalkAuthError } from '../errors'
 
@@ -54,6 +54,14 @@ export function toDingTalkAuthError(error: unknown): DingTalkAuthError {
       error.code === 'invalidParameter.user.notFound'
     ) {
       return new DingTalkAuthError('not_corp_member', { ...base, detail })
+    }
+    // Not `rate_limited`: neither the user nor the app is too fast, DingTalk serves the organisation nothing more
+    // this month. The operator reads why in the log.
+    if (isQuotaExhaustedError(error)) {
+      return new DingTalkAuthError('upstream_unavailable', {
+        ...base,
+        detail: `${detail}: the organisation's monthly API quota is used up (upgrade its DingTalk edition or wait for next month)`,
+      })
     }
     if (isThrottledError(error)) return new DingTalkAuthError('rate_limited', { ...base, detail })
     if (isBusyError(error)) return new DingTalkAuthError('upstream_unavailable', { ...base, detail })

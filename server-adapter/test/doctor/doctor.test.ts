@@ -186,6 +186,36 @@ describe('doctor against the emulator', () => {
     expect(find(report, 'quota').status).toBe('warn')
   })
 
+  it("the organisation's monthly API quota used up (oapi 90020) fails the quota check with the fix", async () => {
+    emu.addFault({ endpoint: '/topapi/v2/user/getuserinfo', kind: 'quota' })
+    const report = await doctorOf(emu)
+    expect(report.ok).toBe(false)
+    const quota = find(report, 'quota')
+    expect(quota.status).toBe('fail')
+    expect(quota.message).toContain('90020')
+    expect(quota.message).toContain('monthly')
+    expect(quota.fix).toMatch(/upgrade the organisation's DingTalk edition/i)
+    expect(quota.fix).toContain('next month')
+    // The permission behind the refused call is not known missing: it could not be asked.
+    expect(find(report, 'permission:topapi/v2/user/getuserinfo')).toMatchObject({
+      status: 'warn',
+      message: expect.stringMatching(/^not checked: /),
+    })
+  })
+
+  it('the monthly quota on every call (v1.0 ApiCountLimitForOrg): the credentials are not blamed', async () => {
+    emu.addFault({ kind: 'quota' })
+    const report = await doctorOf(emu)
+    const quota = find(report, 'quota')
+    expect(quota.status).toBe('fail')
+    expect(quota.message).toContain('Forbidden.AccessDenied.ApiCountLimitForOrg')
+    expect(quota.fix).toContain('next month')
+    expect(find(report, 'credentials')).toMatchObject({
+      status: 'warn',
+      message: expect.stringMatching(/^not checked: /),
+    })
+  })
+
   it('DingTalk unreachable: one failing check that names the origin', async () => {
     const report = await doctorOf(emu, { dingtalk: { apiBase: 'http://127.0.0.1:1', timeoutMs: 500 } })
     expect(find(report, 'dingtalk-reachable')).toMatchObject({ status: 'fail' })

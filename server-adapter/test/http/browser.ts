@@ -18,10 +18,11 @@ export class TestBrowser {
     readonly basePath = '/api/auth/dingtalk',
   ) {}
 
+  /** An absolute URL as is, `/path` on the origin, `path` under the base path (`/` mounts at the root). */
   url(path: string): string {
-    return path.startsWith('http')
-      ? path
-      : `${this.origin}${path.startsWith('/') ? '' : `${this.basePath}/`}${path}`
+    if (path.startsWith('http')) return path
+    if (path.startsWith('/')) return `${this.origin}${path}`
+    return `${this.origin}${this.basePath.replace(/\/+$/, '')}/${path}`
   }
 
   async request(

@@ -1,3 +1,4 @@
+import { routePath } from '../basePath'
 import type { Route } from '../HttpRuntime'
 import { pickInstance } from '../pickInstance'
 import { resolveReturnTo } from '../returnTo'
@@ -11,7 +12,7 @@ export const getAuthorize: Route = async (runtime, ctx) => {
   const { state, cookie } = await runtime.loginStates.issue(ctx, { instance: instance.name, returnTo })
   const scope = runtime.settings.scope
   const location = instance.getClient().createAuthorizationUrl({
-    redirectUri: `${ctx.origin}${runtime.settings.basePath}/callback`,
+    redirectUri: `${ctx.origin}${routePath(runtime.settings.basePath, '/callback')}`,
     state,
     scope,
     ...(scope.split(/\s+/).includes('corpid') ? { corpId: instance.corpId } : {}),

@@ -1,3 +1,4 @@
+import { routePath } from '../basePath'
 import type { Route } from '../HttpRuntime'
 import { pickInstance } from '../pickInstance'
 import type { DingTalkPublicLoginConfig } from '../wire'
@@ -7,7 +8,7 @@ export const getConfig: Route = async (runtime, ctx) => {
   const instance = pickInstance(runtime, ctx.url.searchParams)
   runtime.rateLimiter.take(ctx.request)
   const { state, cookie } = await runtime.loginStates.issue(ctx, { instance: instance.name })
-  const redirectUri = `${ctx.origin}${runtime.settings.basePath}/callback`
+  const redirectUri = `${ctx.origin}${routePath(runtime.settings.basePath, '/callback')}`
   runtime.warnOriginMismatch(ctx, redirectUri)
   const config: DingTalkPublicLoginConfig = {
     appKey: instance.getLoginConfig().appKey,

@@ -1,0 +1,205 @@
+import { randomUUID } from 'node:crypto'
+import type { DingTalkCurrentUser, DingTalkUserDetail } from '../dingtalk/wireTypes'
+import type { Awaitable } from '../dingtalk/tokenCache'
+import { DingTalkAuthError } from '../errors'
+import type { BindingProfile, BindingStore, DDInnerAuthModel, LocalUser } from '../store/BindingStore'
+import type { DDInnerAuth } from './DDInnerAuth'
+import type { DingTalkLoginFlow, DingTalkLoginResult, DingTalkUser, ResolvedLocalUser } from './loginResult'
+import { EXTERNAL_CONTACT } from './requireCorpMember'
+import { toBindingView } from './toBindingView'
+
+/** What a profile sync needs: the person as DingTalk described them in this login. */
+export interface BindingSyncInput {
+  instance: DDInnerAuth
+  flow: DingTalkLoginFlow
+  existing: DDInnerAuthModel | null
+  detail: DingTalkUserDetail
+  me: DingTalkCurrentUser | null
+  knownUnionId: string | undefined
+  /** From `getbyunionid` in this login or recorded with the binding: kept with the profile. */
+  contactType: number
+}
+
+/** The login service's settings the sync follows, with their defaults applied. */
+export interface BindingSyncOptions {
+  store: BindingStore
+  now: () => number
+  /** Refresh the stored profile when it is at least this old; 0 = every login. */
+  profileMaxAgeMs: number
+  /** What to do when a person has no binding and `resolveUser` gives none. */
+  onUnbound: 'create' | 'reject'
+  resolveUser: ((user: DingTalkUser) => Awaitable<ResolvedLocalUser | string>) | undefined
+  /** New local user ids. */
+  generateId: () => string
+}
+
+/**
+ * The contact type recorded with a binding when DingTalk confirmed it (`getbyunionid`), or `null` when the
+ * binding predates the record: then the login asks DingTalk again.
+ */
+export function contactTypeOf(binding: DDInnerAuthModel | null): number | null {
+  if (!binding?.rawProfile) return null
+  try {
+    const recorded = (JSON.parse(binding.rawProfile) as { contactType?: unknown }).contactType
+    return typeof recorded === 'number' && recorded !== EXTERNAL_CONTACT ? recorded : null
+  } catch {
+    return null
+  }
+}
+
+/**
+ * The login result for a stored binding. The users table is only written by this sync, so the binding's name and
+ * photo are the local user's: no read.
+ */
+export function toLoginResult(
+  instance: DDInnerAuth,
+  binding: DDInnerAuthModel,
+  isNewUser: boolean,
+): DingTalkLoginResult {
+  return {
+    userId: binding.userId,
+    isNewUser,
+    instance: instance.name,
+    binding: toBindingView(binding),
+    user: { id: binding.userId, name: binding.name, avatar: binding.photo },
+  }
+}
+
+/**
+ * Binds a DingTalk person to a local user and keeps the stored profile current: the binding and the local user
+ * are created on a first login (through `resolveUser`, else a new user unless `onUnbound` is `'reject'`), and
+ * updated on later ones.
+ */
+export class BindingSync {
+  readonly #store: BindingStore
+  readonly #now: () => number
+  readonly #profileMaxAgeMs: number
+  readonly #onUnbound: 'create' | 'reject'
+  readonly #resolveUser: BindingSyncOptions['resolveUser']
+  readonly #generateId: () => string
+
+  constructor(options: BindingSyncOptions) {
+    this.#store = options.store
+    this.#now = options.now
+    this.#profileMaxAgeMs = options.profileMaxAgeMs
+    this.#onUnbound = options.onUnbound
+    this.#resolveUser = options.resolveUser
+    this.#generateId = options.generateId
+  }
+
+  /** True when the stored profile is young enough (`profileMaxAgeMs`) to skip asking DingTalk for it. */
+  isFresh(binding: DDInnerAuthModel): boolean {
+    return this.#profileMaxAgeMs > 0 && this.#now() - binding.updateTime < this.#profileMaxAgeMs
+  }
+
+  /** Creates or updates the binding (and the local user) from what DingTalk said in this login. */
+  async bindAndSync({
+    instance,
+    flow,
+    existing,
+    detail,
+    me,
+    knownUnionId,
+    contactType,
+  }: BindingSyncInput): Promise<DingTalkLoginResult> {
+    const now = this.#now()
+    const person = toDingTalkUser(instance, flow, detail, me, knownUnionId ?? existing?.unionId)
+    const profile = toProfile(person, contactType)
+    if (existing) {
+      const updated = (await this.#store.updateBinding(existing.id, profile, now)) ?? {
+        ...existing,
+        ...profile,
+      }
+      await this.#store.updateUser(updated.userId, {
+        name: person.name,
+        avatar: person.avatar,
+        updateTime: now,
+      })
+      return toLoginResult(instance, updated, false)
+    }
+    const resolved = await this.#resolveLocalUser(person)
+    const binding: DDInnerAuthModel = {
+      id: randomUUID(),
+      userId: resolved.id,
+      thirdCorpId: person.corpId,
+      thirdUserId: person.userid,
+      unionId: person.unionId,
+      ...profile,
+      createTime: now,
+      updateTime: now,
+    }
+    const newUser: LocalUser | undefined = resolved.create
+      ? { id: resolved.id, name: person.name, avatar: person.avatar, createTime: now, updateTime: now }
+      : undefined
+    const { binding: stored, created } = await this.#store.createBinding(binding, newUser)
+    if (!created) {
+      // A concurrent first login of the same person won: use its binding, and keep its profile current.
+      const updated = (await this.#store.updateBinding(stored.id, profile, now)) ?? stored
+      return toLoginResult(instance, updated, false)
+    }
+    return toLoginResult(instance, stored, resolved.isNew)
+  }
+
+  async #resolveLocalUser(person: DingTalkUser): Promise<{ id: string; create: boolean; isNew: boolean }> {
+    if (this.#resolveUser) {
+      const found = await this.#resolveUser(person)
+      const resolved = typeof found === 'string' ? { id: found } : found
+      if (resolved) {
+        if (typeof resolved.id !== 'string' || resolved.id === '' || resolved.id.length > 191) {
+          throw new DingTalkAuthError('server_error', { detail: 'resolveUser returned an invalid id' })
+        }
+        return { id: resolved.id, create: false, isNew: resolved.isNew === true }
+      }
+    }
+    if (this.#onUnbound === 'reject') {
+      throw new DingTalkAuthError('user_not_bound', {
+        detail: 'no local user is bound to this DingTalk person',
+      })
+    }
+    return { id: this.#generateId(), create: true, isNew: true }
+  }
+}
+
+function toDingTalkUser(
+  instance: DDInnerAuth,
+  flow: DingTalkLoginFlow,
+  detail: DingTalkUserDetail,
+  me: DingTalkCurrentUser | null,
+  knownUnionId: string | undefined,
+): DingTalkUser {
+  const unionId = knownUnionId ?? detail.unionid ?? me?.unionId
+  if (!unionId)
+    throw new DingTalkAuthError('upstream_error', { detail: 'DingTalk gave no unionId for the person' })
+  return {
+    instance: instance.name,
+    flow,
+    corpId: instance.corpId,
+    userid: detail.userid,
+    unionId,
+    name: detail.name ?? me?.nick ?? null,
+    avatar: detail.avatar ?? me?.avatarUrl ?? null,
+    mobile: detail.mobile ?? me?.mobile ?? null,
+    stateCode: detail.stateCode ?? me?.stateCode ?? null,
+    email: detail.orgEmail ?? detail.email ?? me?.email ?? null,
+    jobNumber: detail.jobNumber ?? null,
+    title: detail.title ?? null,
+    hiredDate: detail.hiredDate ?? null,
+    active: detail.active ?? null,
+    admin: detail.admin ?? null,
+    deptIdList: detail.deptIdList,
+    detail: detail.raw,
+    me: me?.raw ?? null,
+  }
+}
+
+function toProfile(person: DingTalkUser, contactType: number): BindingProfile {
+  return {
+    name: person.name,
+    jobNumber: person.jobNumber,
+    phone: person.mobile,
+    email: person.email,
+    hiredDate: person.hiredDate,
+    photo: person.avatar,
+    rawProfile: JSON.stringify({ detail: person.detail, me: person.me, contactType }),
+  }
+}
