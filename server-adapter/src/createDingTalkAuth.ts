@@ -126,14 +126,16 @@ export interface DingTalkAuthOptions {
 /** HTTP settings of {@link DingTalkAuthOptions.http}. */
 export type DingTalkHttpOptions = Omit<
   DingTalkHandlerOptions,
-  'basePath' | 'session' | 'onLogin' | 'stateStore' | 'now'
+  'basePath' | 'session' | 'onLogin' | 'stateStore' | 'directory' | 'now'
 >
 
 /** What {@link createDingTalkAuth} returns: the login core plus its web-standard HTTP handler. */
 export interface DingTalkAuth extends DingTalkAuthCore, DingTalkHttpHandler {
   /**
-   * Serves the login HTTP routes (`/config`, `/login/qr`, `/login/workbench`, `/authorize`, `/callback`, `/session`, `/logout`) under `basePath` (`Request` → `Response`, never throws). Without `session` or
-   * `onLogin` in the options it answers every request with `config_error`.
+   * Serves the login HTTP routes (`/config`, `/login/qr`, `/login/workbench`, `/authorize`, `/callback`,
+   * `/session`, `/logout`) and, with `directory.events: 'callback'`, DingTalk's callbacks (`POST /events`) under
+   * `basePath` (`Request` → `Response`, never throws). Without `session` or `onLogin` in the options the login
+   * routes answer `config_error`.
    */
   handler(request: Request): Promise<Response>
   /** The state store in use. */
@@ -284,13 +286,19 @@ export async function createDingTalkAuth(options: DingTalkAuthOptions): Promise<
       if (ownsStateStore) await stateStore.close?.()
     },
   }
+  // A leaver's sessions end through the session index, which exists even where this process issues no
+  // sessions itself (the sync CLI): the revocation lands in the shared state store the servers read.
+  let revoker: SessionRevoker | null = null
+  let directory: DingTalkDirectory
   let http: DingTalkHttpHandler & Partial<Pick<DingTalkHandler, 'getSession' | 'sessions'>>
   try {
+    directory = createAuthDirectory(options.directory, options.fetch, core, stateStore, () => revoker)
     http =
-      options.session || options.onLogin
+      options.session || options.onLogin || directory.receivesCallbacks
         ? createDingTalkHandler(core, {
             ...options.http,
             stateStore,
+            directory,
             ...(options.basePath !== undefined ? { basePath: options.basePath } : {}),
             ...(options.session ? { session: options.session } : {}),
             ...(options.onLogin ? { onLogin: options.onLogin } : {}),
@@ -350,25 +358,11 @@ export async function createDingTalkAuth(options: DingTalkAuthOptions): Promise<
     },
   }
   const getSession = http.getSession ?? (async () => null)
-  // A leaver's sessions end through the session index, which exists even where this process issues no
-  // sessions itself (the sync CLI): the revocation lands in the shared state store the servers read.
-  const revoker: SessionRevoker = { revokeBinding: (bindingId) => index.revoke({ bindingId }) }
-  let directory: DingTalkDirectory
-  try {
-    directory = createAuthDirectory(options.directory, options.fetch, core, stateStore, () => revoker)
-  } catch (error) {
-    await core.close()
-    throw error
-  }
-  const eventsPath = `${basePath === '/' ? '' : basePath}/events`
-  const handler = (request: Request): Promise<Response> =>
-    directory.receivesCallbacks && new URL(request.url).pathname === eventsPath
-      ? directory.handleCallback(request)
-      : http.handler(request)
+  revoker = { revokeBinding: (bindingId) => index.revoke({ bindingId }) }
   return {
     ...core,
     getElement,
-    handler,
+    handler: (request) => http.handler(request),
     basePath,
     stateStore,
     sessions,

@@ -41,6 +41,14 @@ export interface DirectorySettings {
   leavers?: 'disable' | 'keep'
   /** Keys of the HTTP callbacks (needed with `events: 'callback'`). */
   callback?: DirectoryCallbackKeys
+  /**
+   * How far the signed `timestamp` (ms) of an HTTP callback may be from this server's clock, either way, before
+   * the callback is refused like a bad signature (401 `invalid_signature`, nothing applied): `'5m'`, `'90s'` or ms.
+   * The signature proves who sealed a push, not when: without a window, anyone who once saw a signed push (a proxy
+   * log, a capture) could send it again at any later time, once its `eventId` is forgotten. Leave room for the
+   * clock skew between DingTalk and this server. @default '5m'
+   */
+  callbackReplayWindow?: string | number
   /** How often leave records are read to catch leaves missed while disconnected: ms, `'5m'`, or `false`. @default '5m' */
   leaveRecordsEvery?: string | number | false
 }
@@ -65,12 +73,15 @@ export interface ResolvedDirectorySettings {
   fullSyncEveryMs: number | false
   leavers: 'disable' | 'keep'
   callback: DirectoryCallbackKeys | undefined
+  callbackReplayWindowMs: number
   leaveRecordsEveryMs: number | false
 }
 
 const UNITS: Record<string, number> = { ms: 1, s: 1_000, m: 60_000, h: 3_600_000, d: 86_400_000 }
 
 /** `'24h'`, `'90m'`, `'30s'`, `'1d'`, `'500ms'` or a number of ms → ms; `false` stays `false`. */
+export function parseInterval(value: string | number, field: string): number
+export function parseInterval(value: string | number | false, field: string): number | false
 export function parseInterval(value: string | number | false, field: string): number | false {
   if (value === false) return false
   if (typeof value === 'number' && Number.isFinite(value) && value > 0) return value
@@ -130,6 +141,10 @@ export function resolveDirectorySettings(
     leaveRecordsEveryMs: parseInterval(
       own.leaveRecordsEvery ?? options.leaveRecordsEvery ?? '5m',
       `${where}leaveRecordsEvery`,
+    ),
+    callbackReplayWindowMs: parseInterval(
+      own.callbackReplayWindow ?? options.callbackReplayWindow ?? '5m',
+      `${where}callbackReplayWindow`,
     ),
   }
 }

@@ -12,7 +12,8 @@ import type {
 import { applyDirectoryEvent } from './applyDirectoryEvent'
 import type { DirectoryEvent, EventOutcome } from './applyDirectoryEvent'
 import type { CrawlProgress } from './crawlDirectory'
-import { createEventCallbackHandler } from './createEventCallbackHandler'
+import { createCallbackReceiver } from './createCallbackReceiver'
+import type { DirectoryCallbackReceiver } from './createCallbackReceiver'
 import { createLeaderLock } from './createLeaderLock'
 import type { LeaderLock } from './createLeaderLock'
 import { createPeopleLifecycle } from './createPeopleLifecycle'
@@ -46,7 +47,7 @@ export interface DirectoryPersonRecord {
 }
 
 /** `auth.directory`: the organisation as the server knows it, kept current by crawls and events. */
-export interface DingTalkDirectory {
+export interface DingTalkDirectory extends DirectoryCallbackReceiver {
   /** One full crawl of every corp (or one), applied unless `dryRun`. Never marks anyone left after an incomplete crawl. */
   sync(options?: DirectorySyncOptions): Promise<DirectorySyncReport>
   /** A person by corp + unionId or corp + userid (with their binding), or `null`. */
@@ -64,10 +65,6 @@ export interface DingTalkDirectory {
   start(): Promise<void>
   /** Stops events and the schedule, and gives the lease up. */
   stop(): Promise<void>
-  /** Serves DingTalk's HTTP callbacks (`POST {basePath}/events`); `auth.handler` routes to it. */
-  handleCallback(request: Request): Promise<Response>
-  /** Whether any instance receives HTTP callbacks. */
-  readonly receivesCallbacks: boolean
   /** Per instance: whether this process leads it and whether its Stream connection is open. */
   status(): { instance: string; leader: boolean; streamConnected: boolean }[]
 }
@@ -96,13 +93,13 @@ interface Runner {
   busy: Promise<unknown> | null
 }
 
-const toFrameEvent = (corpId: string, frame: StreamEventFrame): DirectoryEvent => {
+const toFrameEvent = (corpId: string, frame: StreamEventFrame, now: () => number): DirectoryEvent => {
   const ids = (value: unknown) => (Array.isArray(value) ? value : value === undefined ? [] : [value])
   return {
     eventId: frame.headers.eventId ?? frame.headers.messageId ?? '',
     eventType: frame.headers.eventType ?? '',
     corpId: frame.headers.eventCorpId ?? corpId,
-    bornTime: Number(frame.headers.eventBornTime ?? frame.data.timeStamp ?? Date.now()),
+    bornTime: Number(frame.headers.eventBornTime ?? frame.data.timeStamp ?? now()),
     userIds: ids(frame.data.userId).map(String),
     deptIds: ids(frame.data.deptId)
       .map(Number)
@@ -138,7 +135,7 @@ export function createDirectory(config: CreateDirectoryOptions): DingTalkDirecto
   const apply = (runner: Runner, event: DirectoryEvent): Promise<EventOutcome> =>
     applyDirectoryEvent(eventContext, runner.instance, scopeOf(runner), event)
   const callbackRunners = runners.filter((runner) => runner.settings.events === 'callback')
-  const handleCallback = createEventCallbackHandler({
+  const callbacks = createCallbackReceiver({
     receivers: callbackRunners,
     apply: (receiver, event) => apply(receiver as Runner, event),
     logger,
@@ -213,7 +210,7 @@ export function createDirectory(config: CreateDirectoryOptions): DingTalkDirecto
         logger,
         ...(config.fetch ? { fetch: config.fetch } : {}),
         onEvent: async (frame) =>
-          (await apply(runner, toFrameEvent(instance.corpId, frame))) === 'busy' ? 'LATER' : 'SUCCESS',
+          (await apply(runner, toFrameEvent(instance.corpId, frame, now))) === 'busy' ? 'LATER' : 'SUCCESS',
         onStateChange: (connected) => {
           // Back after a gap: leaves that happened meanwhile may have no event left to deliver.
           if (connected && wasConnected && settings.leaveRecordsEveryMs !== false)
@@ -269,8 +266,8 @@ export function createDirectory(config: CreateDirectoryOptions): DingTalkDirecto
   }
 
   return {
-    receivesCallbacks: callbackRunners.length > 0,
-    handleCallback,
+    receivesCallbacks: callbacks.receivesCallbacks,
+    receiveCallback: (callback) => callbacks.receiveCallback(callback),
     async sync(sync = {}) {
       const started = now()
       const chosen =
@@ -336,7 +333,7 @@ export function createUnavailableDirectory(): DingTalkDirectory {
     people: unavailable,
     start: unavailable,
     async stop() {},
-    handleCallback: unavailable,
+    receiveCallback: unavailable,
     receivesCallbacks: false,
     status: () => [],
   }
