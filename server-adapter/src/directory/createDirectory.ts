@@ -145,7 +145,8 @@ export function createDirectory(config: CreateDirectoryOptions): DingTalkDirecto
   let ticking: Promise<void> | null = null
 
   async function syncOne(runner: Runner, sync: DirectorySyncOptions): Promise<CorpSyncReport> {
-    const report = await syncCorp(runner.instance, runner.settings, store, lifecycle, now, {
+    const corp = { instance: runner.instance, settings: runner.settings, store, lifecycle, logger, now }
+    const report = await syncCorp(corp, {
       dryRun: sync.dryRun === true,
       concurrency,
       ...(sync.onProgress ? { onProgress: sync.onProgress } : {}),
