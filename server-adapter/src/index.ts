@@ -103,7 +103,9 @@ export type {
   DirectoryPersonRecord,
   DirectorySyncOptions,
 } from './directory/createDirectory'
-export { parseInterval, resolveDirectorySettings } from './directory/DirectoryOptions'
+export { resolveDirectorySettings } from './directory/DirectoryOptions'
+export { parseInterval } from './directory/parseInterval'
+export { resolveDirectoryTiming } from './directory/DirectoryTiming'
 export type {
   DirectoryCallbackKeys,
   DirectoryOptions,
@@ -111,6 +113,11 @@ export type {
   DirectorySettings,
   ResolvedDirectorySettings,
 } from './directory/DirectoryOptions'
+export type {
+  DirectoryLeaderOptions,
+  DirectoryStreamOptions,
+  ResolvedDirectoryTiming,
+} from './directory/DirectoryTiming'
 export type { DirectorySyncReport } from './directory/DirectorySyncReport'
 export type { CorpSyncReport } from './directory/syncCorp'
 export type { CrawlFailure, CrawlProgress } from './directory/crawlDirectory'

@@ -21,6 +21,7 @@ import { createStreamClient } from './createStreamClient'
 import type { StreamClient, StreamEventFrame } from './createStreamClient'
 import { resolveDirectorySettings } from './DirectoryOptions'
 import type { DirectoryOptions, ResolvedDirectorySettings } from './DirectoryOptions'
+import { resolveDirectoryTiming } from './DirectoryTiming'
 import { combineReports } from './DirectorySyncReport'
 import type { DirectorySyncReport } from './DirectorySyncReport'
 import { pollLeaveRecords } from './pollLeaveRecords'
@@ -81,8 +82,6 @@ export interface CreateDirectoryOptions {
   apiBase: string
   fetch?: typeof fetch
   options: DirectoryOptions
-  /** Lease of the leader lock. @default 15_000 */
-  leaseMs?: number
 }
 
 interface Runner {
@@ -110,7 +109,7 @@ const toFrameEvent = (corpId: string, frame: StreamEventFrame, now: () => number
 /** Builds `auth.directory`. Throws `config_error` for bad settings. */
 export function createDirectory(config: CreateDirectoryOptions): DingTalkDirectory {
   const { instances, store, stateStore, logger, now, options } = config
-  const leaseMs = config.leaseMs ?? 15_000
+  const timing = resolveDirectoryTiming(options.leader, options.stream)
   const concurrency = options.concurrency ?? 4
   const lifecycle = createPeopleLifecycle({
     store,
@@ -122,7 +121,12 @@ export function createDirectory(config: CreateDirectoryOptions): DingTalkDirecto
   const runners: Runner[] = instances.map((instance) => ({
     instance,
     settings: resolveDirectorySettings(options, instance.name),
-    lock: createLeaderLock(stateStore, `directory:leader:${instance.authConfig.appKey}`, leaseMs),
+    lock: createLeaderLock({
+      stateStore,
+      key: `directory:leader:${instance.authConfig.appKey}`,
+      ttlMs: timing.leaseMs,
+      now,
+    }),
     stream: null,
     busy: null,
   }))
@@ -194,7 +198,13 @@ export function createDirectory(config: CreateDirectoryOptions): DingTalkDirecto
 
   async function tickRunner(runner: Runner): Promise<void> {
     const { settings, instance } = runner
-    const leader = await runner.lock.acquire()
+    const leader = await runner.lock.acquire().catch((error: unknown) => {
+      logger.warn(
+        { instance: instance.name, err: error },
+        'directory: the leader lease could not be taken or renewed; a leader leads on until its lease runs out',
+      )
+      return runner.lock.held
+    })
     if (!leader) {
       if (runner.stream) {
         await runner.stream.stop()
@@ -209,6 +219,9 @@ export function createDirectory(config: CreateDirectoryOptions): DingTalkDirecto
         clientId: instance.authConfig.appKey,
         clientSecret: instance.authConfig.appSecret,
         logger,
+        heartbeatMs: timing.heartbeatMs,
+        reconnectBaseMs: timing.reconnectMinMs,
+        reconnectMaxMs: timing.reconnectMaxMs,
         ...(config.fetch ? { fetch: config.fetch } : {}),
         onEvent: async (frame) =>
           (await apply(runner, toFrameEvent(instance.corpId, frame, now))) === 'busy' ? 'LATER' : 'SUCCESS',
@@ -294,7 +307,7 @@ export function createDirectory(config: CreateDirectoryOptions): DingTalkDirecto
     people: async (corpId, filter) => store.listPeople(corpId, filter),
     async start() {
       if (timer) return
-      timer = setInterval(() => void tick(), Math.max(1_000, Math.floor(leaseMs / 3)))
+      timer = setInterval(() => void tick(), timing.renewEveryMs)
       timer.unref()
       await tick()
     },

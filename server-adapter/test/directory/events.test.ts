@@ -1,7 +1,7 @@
-import type { DingTalkAuth } from 'dingtalk-login-server'
+import type { DingTalkAuth, DirectoryStreamOptions } from 'dingtalk-login-server'
 import type { EmulatorOptions } from 'dingtalk-emulator'
 import { afterEach, describe, expect, it } from 'vitest'
-import { APP_A, CORP_A, ZHANG_WEI, createTestAuth, startTestEmulator } from '../support/emulator'
+import { APP_A, CORP_A, ZHANG_WEI, addFault, createTestAuth, startTestEmulator } from '../support/emulator'
 import type { RunningEmulator } from '../support/emulator'
 
 let emu: RunningEmulator | undefined
@@ -26,13 +26,17 @@ async function until<T>(
   }
 }
 
+/** Quick to notice a dead connection and to reopen it, so the tests need not wait production's seconds. */
+const FAST_STREAM = { heartbeatEvery: '100ms', reconnectMin: '10ms', reconnectMax: '40ms' }
+
 async function startStream(
   options: EmulatorOptions = {},
+  stream: DirectoryStreamOptions = FAST_STREAM,
 ): Promise<{ emu: RunningEmulator; auth: DingTalkAuth }> {
   emu = await startTestEmulator(options)
   auth = await createTestAuth(emu, {
     clientIds: [APP_A],
-    directory: { events: 'stream', fullSyncEvery: false, leaveRecordsEvery: false },
+    directory: { events: 'stream', fullSyncEvery: false, leaveRecordsEvery: false, stream },
   })
   await auth.directory.sync()
   await auth.directory.start()
@@ -111,7 +115,7 @@ describe('directory events in Stream mode', () => {
     emu = await startTestEmulator({ stream: { offlineEvents: 'drop' } })
     const current = await createTestAuth(emu, {
       clientIds: [APP_A],
-      directory: { events: 'stream', fullSyncEvery: false, leaveRecordsEvery: '1h' },
+      directory: { events: 'stream', fullSyncEvery: false, leaveRecordsEvery: '1h', stream: FAST_STREAM },
     })
     auth = current
     await current.directory.sync()
@@ -127,5 +131,46 @@ describe('directory events in Stream mode', () => {
       (p) => p?.person?.state === 'left',
     )
     expect(gone?.person?.state).toBe('left')
+  })
+
+  it('finds a half-open connection by its heartbeat and opens a new one, losing no event', async () => {
+    const { emu, auth } = await startStream()
+    const [before] = emu.stream.connections(APP_A)
+    emu.stream.stall({ clientId: APP_A })
+    const stalledAt = Date.now()
+    // Published while the connection is silent: DingTalk pushes it on the next connection.
+    const hired = emu.hire({ corpId: CORP_A, name: '半开连接', deptIds: [20] })
+    const reopened = await until(
+      () => emu.stream.connections(APP_A).filter((c) => !c.stalled),
+      (open) => open.length === 1 && open[0]!.connectionId !== before!.connectionId,
+      5_000,
+    )
+    expect(reopened).toHaveLength(1)
+    // A 100 ms heartbeat finds it in two beats, not the default ten seconds.
+    expect(Date.now() - stalledAt).toBeLessThan(2_000)
+    const found = await until(
+      () => auth.directory.findPerson({ corpId: CORP_A, dingUserId: hired.userid }),
+      (p) => p?.person?.state === 'active',
+    )
+    expect(found?.person?.name).toBe('半开连接')
+  })
+
+  it('keeps reopening a lost connection with the configured backoff while the gateway refuses', async () => {
+    const { emu, auth } = await startStream({}, { reconnectMin: '10ms', reconnectMax: '20ms' })
+    // Twenty-five refusals: capped at 20 ms they pass in well under a second; the defaults (1 s doubling to 30 s)
+    // would take minutes.
+    await addFault(emu, { endpoint: 'POST /v1.0/gateway/connections/open', kind: 'busy', count: 25 })
+    const droppedAt = Date.now()
+    const [before] = emu.stream.connections(APP_A)
+    emu.stream.drop({ clientId: APP_A })
+    const reopened = await until(
+      () => emu.stream.connections(APP_A),
+      (open) => open.length === 1 && open[0]!.connectionId !== before!.connectionId,
+      8_000,
+    )
+    expect(reopened).toHaveLength(1)
+    expect(auth.directory.status()[0]!.streamConnected).toBe(true)
+    expect(Date.now() - droppedAt).toBeLessThan(4_000)
+    expect(emu.stats().byEndpoint['POST /v1.0/gateway/connections/open']).toBeGreaterThanOrEqual(27)
   })
 })
