@@ -44,6 +44,7 @@ export {
   DINGTALK_OAPI_BASE,
   DingTalkClient,
 } from './dingtalk/DingTalkClient'
+export type { DingTalkDirectoryClient } from './dingtalk/DingTalkDirectoryClient'
 export type {
   DDInnerClientCredentials,
   DDInnerClientOptions,

@@ -104,7 +104,7 @@ async function applyPerson(ctx: EventContext, instance: DDInnerAuth, scope: Life
 async function applyDepartment(ctx: EventContext, instance: DDInnerAuth, deptId: number) {
   const corpId = instance.corpId
   try {
-    const department = await instance.getClient().getDepartment(deptId)
+    const department = await instance.getClient().directory.getDepartment(deptId)
     await ctx.store.upsertDepartments([{ corpId, ...department, updateTime: ctx.now() }])
   } catch (error) {
     if (!isGone(error, 60003)) throw error

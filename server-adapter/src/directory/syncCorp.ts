@@ -55,7 +55,7 @@ export async function syncCorp(ctx: SyncCorpContext, options: SyncCorpOptions): 
   const { instance, settings, store, lifecycle, now } = ctx
   const started = now()
   const corpId = instance.corpId
-  const crawl = await crawlDirectory(instance.getClient(), {
+  const crawl = await crawlDirectory(instance.getClient().directory, {
     concurrency: options.concurrency,
     ...(options.onProgress
       ? { onProgress: (progress) => options.onProgress?.({ ...progress, instance: instance.name }) }
