@@ -97,13 +97,14 @@ export {
 } from './logger'
 export type { LogFn, LogLevel, Logger } from './logger'
 
-export { createDirectory, createUnavailableDirectory } from './directory/createDirectory'
+export { createDirectory } from './directory/createDirectory'
+export type { CreateDirectoryOptions } from './directory/createDirectory'
+export { createUnavailableDirectory } from './directory/createUnavailableDirectory'
 export type {
-  CreateDirectoryOptions,
   DingTalkDirectory,
   DirectoryPersonRecord,
   DirectorySyncOptions,
-} from './directory/createDirectory'
+} from './directory/DingTalkDirectory'
 export { resolveDirectorySettings } from './directory/DirectoryOptions'
 export { parseInterval } from './directory/parseInterval'
 export { resolveDirectoryTiming } from './directory/DirectoryTiming'
