@@ -271,6 +271,56 @@ describe('the official dingtalk-stream DWClient against the emulator', () => {
     await expect.poll(() => e.stream.connections()).toEqual([])
   })
 
+  it('stall: a connection goes silent without closing; pings go unanswered and events go elsewhere', async () => {
+    const e = await streamEmulator({ stream: { pingIntervalMs: 100 } })
+    async function open(): Promise<{ socket: WebSocket; eventIds: string[] }> {
+      const ticket = (
+        await postJson(
+          `${e.url}/v1.0/gateway/connections/open`,
+          {
+            clientId: yunqiApp.clientId,
+            clientSecret: yunqiApp.clientSecret,
+            subscriptions: [{ type: 'EVENT', topic: '*' }],
+          },
+          { accept: 'application/json' },
+        )
+      ).body as { endpoint: string; ticket: string }
+      const socket = new WebSocket(`${ticket.endpoint}?ticket=${ticket.ticket}`)
+      const eventIds: string[] = []
+      socket.on('message', (data) => {
+        const frame = JSON.parse(String(data)) as { type: string; headers: Record<string, string> }
+        if (frame.type === 'EVENT') eventIds.push(frame.headers.eventId!)
+      })
+      await new Promise((resolve) => socket.once('open', resolve))
+      return { socket, eventIds }
+    }
+    const pong = (socket: WebSocket) =>
+      new Promise<boolean>((resolve) => {
+        socket.once('pong', () => resolve(true))
+        setTimeout(() => resolve(false), 400)
+        socket.ping()
+      })
+    const first = await open()
+    expect(await pong(first.socket)).toBe(true)
+
+    const stalled = await postJson(`${e.url}/__emulator/stream/stall`, { clientId: yunqiApp.clientId })
+    expect(stalled.body).toEqual({ stalled: 1 })
+    expect(await pong(first.socket)).toBe(false)
+    // Neither closed by the emulator's own (unanswered) SYSTEM pings nor fed: a black hole.
+    await sleep(300)
+    expect(first.socket.readyState).toBe(WebSocket.OPEN)
+    expect(e.stream.connections(yunqiApp.clientId)).toEqual([expect.objectContaining({ stalled: true })])
+    const event = e.publishEvent(leave('01214738'))
+    await sleep(100)
+    expect(first.eventIds).toEqual([])
+    // The next connection of the app gets what the stalled one would have.
+    const second = await open()
+    await expect.poll(() => second.eventIds).toEqual([event.eventId])
+    expect(e.stream.stall({ clientId: yunqiApp.clientId })).toBe(1)
+    first.socket.terminate()
+    second.socket.terminate()
+  })
+
   it('with several connections of one app, pushes each event on one of them; duplicates on demand', async () => {
     const e = await streamEmulator()
     const first = track(recordingClient(yunqiApp))

@@ -19,7 +19,6 @@ import { DD_INNER_AUTH_SVC, DDInnerAuth } from './login/DDInnerAuth'
 import { DDInnerAuthSvc } from './login/DDInnerAuthSvc'
 import type { DingTalkUser, ResolvedLocalUser } from './login/loginResult'
 import type { DingTalkAuthCore, ResolvedDingTalkSettings } from './DingTalkAuthCore'
-import { routePath } from './http/basePath'
 import { createDingTalkHandler } from './http/createDingTalkHandler'
 import type { DingTalkHandler } from './http/createDingTalkHandler'
 import type { DingTalkHttpHandler, DingTalkSessionSource } from './http/DingTalkHttpHandler'
@@ -35,7 +34,7 @@ import { toTokenCache } from './state/toTokenCache'
 import type { BindingStore } from './store/BindingStore'
 import { createBindingStore } from './store/createBindingStore'
 import type { BindingStoreSpec } from './store/createBindingStore'
-import type { DingTalkDirectory } from './directory/createDirectory'
+import type { DingTalkDirectory } from './directory/DingTalkDirectory'
 import type { DirectoryOptions } from './directory/DirectoryOptions'
 import type { SessionRevoker } from './directory/SessionRevoker'
 import { createAuthDirectory } from './directory/createAuthDirectory'
@@ -128,14 +127,16 @@ export interface DingTalkAuthOptions {
 /** HTTP settings of {@link DingTalkAuthOptions.http}. */
 export type DingTalkHttpOptions = Omit<
   DingTalkHandlerOptions,
-  'basePath' | 'session' | 'onLogin' | 'stateStore' | 'now'
+  'basePath' | 'session' | 'onLogin' | 'stateStore' | 'directory' | 'now'
 >
 
 /** What {@link createDingTalkAuth} returns: the login core plus its web-standard HTTP handler. */
 export interface DingTalkAuth extends DingTalkAuthCore, DingTalkHttpHandler {
   /**
-   * Serves the login HTTP routes (`/config`, `/login/qr`, `/login/workbench`, `/authorize`, `/callback`, `/session`, `/logout`) under `basePath` (`Request` → `Response`, never throws). Without `session` or
-   * `onLogin` in the options it answers every request with `config_error`.
+   * Serves the login HTTP routes (`/config`, `/login/qr`, `/login/workbench`, `/authorize`, `/callback`,
+   * `/session`, `/logout`) and, with `directory.events: 'callback'`, DingTalk's callbacks (`POST /events`) under
+   * `basePath` (`Request` → `Response`, never throws). Without `session` or `onLogin` in the options the login
+   * routes answer `config_error`.
    */
   handler(request: Request): Promise<Response>
   /** The state store in use. */
@@ -288,13 +289,19 @@ export async function createDingTalkAuth(options: DingTalkAuthOptions): Promise<
       if (ownsStateStore) await stateStore.close?.()
     },
   }
+  // A leaver's sessions end through the session index, which exists even where this process issues no
+  // sessions itself (the sync CLI): the revocation lands in the shared state store the servers read.
+  let revoker: SessionRevoker | null = null
+  let directory: DingTalkDirectory
   let http: DingTalkHttpHandler & Partial<Pick<DingTalkHandler, 'getSession' | 'sessions'>>
   try {
+    directory = createAuthDirectory(options.directory, options.fetch, core, stateStore, () => revoker)
     http =
-      options.session || options.onLogin
+      options.session || options.onLogin || directory.receivesCallbacks
         ? createDingTalkHandler(core, {
             ...options.http,
             stateStore,
+            directory,
             ...(options.basePath !== undefined ? { basePath: options.basePath } : {}),
             ...(options.session ? { session: options.session } : {}),
             ...(options.onLogin ? { onLogin: options.onLogin } : {}),
@@ -332,16 +339,7 @@ export async function createDingTalkAuth(options: DingTalkAuthOptions): Promise<
     },
   }
   const getSession = http.getSession ?? (async () => null)
-  // A leaver's sessions end through the session index, which exists even where this process issues no
-  // sessions itself (the sync CLI): the revocation lands in the shared state store the servers read.
-  const revoker: SessionRevoker = { revokeBinding: (bindingId) => index.revoke({ bindingId }) }
-  let directory: DingTalkDirectory
-  try {
-    directory = createAuthDirectory(options.directory, options.fetch, core, stateStore, () => revoker)
-  } catch (error) {
-    await core.close()
-    throw error
-  }
+  revoker = { revokeBinding: (bindingId) => index.revoke({ bindingId }) }
   const doctorInput = createDoctorInput({
     instances: resolved,
     settings,
@@ -364,15 +362,10 @@ export async function createDingTalkAuth(options: DingTalkAuthOptions): Promise<
       trustProxy: options.http?.trustProxy ?? false,
       production: process.env.NODE_ENV === 'production',
     })
-  const eventsPath = routePath(basePath, '/events')
-  const handler = (request: Request): Promise<Response> =>
-    directory.receivesCallbacks && new URL(request.url).pathname === eventsPath
-      ? directory.handleCallback(request)
-      : http.handler(request)
   return {
     ...core,
     getElement,
-    handler,
+    handler: (request) => http.handler(request),
     basePath,
     stateStore,
     sessions,

@@ -7,6 +7,7 @@ export const DingTalkAuthErrorCode = {
   InvalidState: 'invalid_state',
   CodeInvalid: 'code_invalid',
   Unauthenticated: 'unauthenticated',
+  InvalidSignature: 'invalid_signature',
   CorpMismatch: 'corp_mismatch',
   NotCorpMember: 'not_corp_member',
   UserNotBound: 'user_not_bound',
@@ -31,6 +32,7 @@ export const DINGTALK_AUTH_ERROR_STATUS: Readonly<Record<DingTalkAuthErrorCode, 
   invalid_state: 400,
   code_invalid: 401,
   unauthenticated: 401,
+  invalid_signature: 401,
   corp_mismatch: 403,
   not_corp_member: 403,
   user_not_bound: 403,
@@ -65,6 +67,10 @@ export const DINGTALK_AUTH_ERROR_MESSAGES: Readonly<
   unauthenticated: {
     'zh-CN': '未登录或登录已失效，请重新登录',
     en: 'You are not signed in, or your session has ended; please sign in',
+  },
+  invalid_signature: {
+    'zh-CN': '回调签名无效或已过期',
+    en: 'The callback signature is invalid or expired',
   },
   corp_mismatch: {
     'zh-CN': '所选组织与本应用的组织不一致',

@@ -44,6 +44,7 @@ export {
   DINGTALK_OAPI_BASE,
   DingTalkClient,
 } from './dingtalk/DingTalkClient'
+export type { DingTalkDirectoryClient } from './dingtalk/DingTalkDirectoryClient'
 export type {
   DDInnerClientCredentials,
   DDInnerClientOptions,
@@ -96,14 +97,17 @@ export {
 } from './logger'
 export type { LogFn, LogLevel, Logger } from './logger'
 
-export { createDirectory, createUnavailableDirectory } from './directory/createDirectory'
+export { createDirectory } from './directory/createDirectory'
+export type { CreateDirectoryOptions } from './directory/createDirectory'
+export { createUnavailableDirectory } from './directory/createUnavailableDirectory'
 export type {
-  CreateDirectoryOptions,
   DingTalkDirectory,
   DirectoryPersonRecord,
   DirectorySyncOptions,
-} from './directory/createDirectory'
-export { parseInterval, resolveDirectorySettings } from './directory/DirectoryOptions'
+} from './directory/DingTalkDirectory'
+export { resolveDirectorySettings } from './directory/DirectoryOptions'
+export { parseInterval } from './directory/parseInterval'
+export { resolveDirectoryTiming } from './directory/DirectoryTiming'
 export type {
   DirectoryCallbackKeys,
   DirectoryOptions,
@@ -111,6 +115,11 @@ export type {
   DirectorySettings,
   ResolvedDirectorySettings,
 } from './directory/DirectoryOptions'
+export type {
+  DirectoryLeaderOptions,
+  DirectoryStreamOptions,
+  ResolvedDirectoryTiming,
+} from './directory/DirectoryTiming'
 export type { DirectorySyncReport } from './directory/DirectorySyncReport'
 export type { CorpSyncReport } from './directory/syncCorp'
 export type { CrawlFailure, CrawlProgress } from './directory/crawlDirectory'

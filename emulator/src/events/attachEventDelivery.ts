@@ -26,6 +26,11 @@ export interface StreamControls {
   disconnect(target?: StreamTarget & { closeAfterMs?: number }): number
   /** Same as `POST /__emulator/stream/drop`: cuts connections without a close frame. */
   drop(target?: StreamTarget): number
+  /**
+   * Same as `POST /__emulator/stream/stall`: the connections go silent without closing (half-open, as after a
+   * network change): nothing read from them or sent to them; only the client's heartbeat finds them.
+   */
+  stall(target?: StreamTarget): number
   /** Same as `POST /__emulator/stream/ping`: a SYSTEM `ping` now. */
   ping(target?: StreamTarget): number
   /** Same as `POST /__emulator/stream/duplicate`: pushes an event again, acked or not. */
@@ -94,6 +99,7 @@ export function attachEventDelivery(
     connections: (clientId) => gateway.connections(clientId),
     disconnect: (input = {}) => gateway.disconnect(input, input.closeAfterMs),
     drop: (input) => gateway.drop(input),
+    stall: (input) => gateway.stall(input),
     ping: (input) => gateway.ping(input),
     duplicate: ({ eventId, clientId }) => gateway.resend(eventId, clientId),
   }
@@ -112,6 +118,8 @@ export function attachEventDelivery(
     }
     if (req.method === 'POST' && route === '/stream/drop')
       return jsonReply(200, { dropped: gateway.drop(target(body)) })
+    if (req.method === 'POST' && route === '/stream/stall')
+      return jsonReply(200, { stalled: gateway.stall(target(body)) })
     if (req.method === 'POST' && route === '/stream/ping')
       return jsonReply(200, { pinged: gateway.ping(target(body)) })
     if (req.method === 'POST' && route === '/stream/duplicate') {

@@ -19,6 +19,8 @@ export interface StreamConnectionView {
   events: boolean
   /** A SYSTEM `disconnect` was sent: no new event goes to it, it closes soon. */
   draining: boolean
+  /** Gone silent ({@link StreamGateway.stall}): open, but nothing is read from it or sent to it. */
+  stalled: boolean
   pingsSent: number
   pingsAnswered: number
   ua: string | undefined
@@ -39,6 +41,13 @@ export interface StreamGateway {
   disconnect(target?: StreamTarget, closeAfterMs?: number): number
   /** Cuts each connection without a close frame (a network failure); returns how many. */
   drop(target?: StreamTarget): number
+  /**
+   * Makes each connection go silent without closing, like one a network change left half-open: the emulator stops
+   * reading it (WebSocket pings go unanswered, acks unread) and sends it nothing more, events included (those in
+   * flight on it go to another connection of the app, or wait for the next one). Only the client's own heartbeat
+   * can find it. Returns how many.
+   */
+  stall(target?: StreamTarget): number
   /** Sends a SYSTEM `ping` now; returns how many. */
   ping(target?: StreamTarget): number
   /** Pushes an event once more to each app that got it, acked or not (DingTalk's duplicates); returns how many frames. */
@@ -72,7 +81,11 @@ export function createStreamGateway(
   function pickSocket(clientId: string): Connection | undefined {
     const usable = [...connections.values()].filter(
       (c) =>
-        c.clientId === clientId && c.view.events && !c.view.draining && c.socket.readyState === c.socket.OPEN,
+        c.clientId === clientId &&
+        c.view.events &&
+        !c.view.draining &&
+        !c.view.stalled &&
+        c.socket.readyState === c.socket.OPEN,
     )
     // With several connections of one app, DingTalk picks one.
     return usable[Math.floor(Math.random() * usable.length)]
@@ -112,6 +125,7 @@ export function createStreamGateway(
         openedAt: now(),
         events: ticket.events,
         draining: false,
+        stalled: false,
         pingsSent: 0,
         pingsAnswered: 0,
         ua: ticket.ua,
@@ -182,8 +196,20 @@ export function createStreamGateway(
       for (const connection of chosen) connection.socket.terminate()
       return chosen.length
     },
+    stall(target) {
+      const chosen = matching(target).filter((c) => !c.view.stalled)
+      for (const connection of chosen) {
+        connection.view.stalled = true
+        // Its own SYSTEM pings would find it unanswered and close it: a black hole closes nothing.
+        for (const timer of connection.timers) clearTimeout(timer)
+        connection.timers = []
+        connection.socket.pause()
+        delivery.onConnectionGone(connection.connectionId, connection.clientId)
+      }
+      return chosen.length
+    },
     ping(target) {
-      const chosen = matching(target)
+      const chosen = matching(target).filter((c) => !c.view.stalled)
       for (const connection of chosen) sendPing(connection)
       return chosen.length
     },

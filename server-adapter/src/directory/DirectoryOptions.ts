@@ -2,6 +2,8 @@ import type { Awaitable } from '../dingtalk/tokenCache'
 import { DingTalkAuthError } from '../errors'
 import type { DDInnerAuthModel, LocalUser } from '../store/BindingStore'
 import type { DirectoryPerson } from '../store/DirectoryStore'
+import type { DirectoryLeaderOptions, DirectoryStreamOptions } from './DirectoryTiming'
+import { parseInterval } from './parseInterval'
 
 /** Keys of DingTalk's encrypted HTTP callbacks (事件订阅 → HTTP 推送), as set in the developer console. */
 export interface DirectoryCallbackKeys {
@@ -41,6 +43,14 @@ export interface DirectorySettings {
   leavers?: 'disable' | 'keep'
   /** Keys of the HTTP callbacks (needed with `events: 'callback'`). */
   callback?: DirectoryCallbackKeys
+  /**
+   * How far the signed `timestamp` (ms) of an HTTP callback may be from this server's clock, either way, before
+   * the callback is refused like a bad signature (401 `invalid_signature`, nothing applied): `'5m'`, `'90s'` or ms.
+   * The signature proves who sealed a push, not when: without a window, anyone who once saw a signed push (a proxy
+   * log, a capture) could send it again at any later time, once its `eventId` is forgotten. Leave room for the
+   * clock skew between DingTalk and this server. @default '5m'
+   */
+  callbackReplayWindow?: string | number
   /** How often leave records are read to catch leaves missed while disconnected: ms, `'5m'`, or `false`. @default '5m' */
   leaveRecordsEvery?: string | number | false
 }
@@ -51,6 +61,10 @@ export interface DirectoryOptions extends DirectorySettings {
   instances?: Readonly<Record<string, DirectorySettings>>
   /** DingTalk calls a crawl keeps in flight at once. @default 4 */
   concurrency?: number
+  /** The leader lease: how long it lasts and how often it is renewed. Defaults suit production. */
+  leader?: DirectoryLeaderOptions
+  /** The Stream connection's heartbeat and reconnect backoff. Defaults suit production. */
+  stream?: DirectoryStreamOptions
   /** Someone joined (or was first seen by a sync), or came back (same unionId). */
   onPersonJoined?: (event: DirectoryPersonEvent) => Awaitable<void>
   /** Someone's departments, title or other listed fields changed. */
@@ -65,20 +79,8 @@ export interface ResolvedDirectorySettings {
   fullSyncEveryMs: number | false
   leavers: 'disable' | 'keep'
   callback: DirectoryCallbackKeys | undefined
+  callbackReplayWindowMs: number
   leaveRecordsEveryMs: number | false
-}
-
-const UNITS: Record<string, number> = { ms: 1, s: 1_000, m: 60_000, h: 3_600_000, d: 86_400_000 }
-
-/** `'24h'`, `'90m'`, `'30s'`, `'1d'`, `'500ms'` or a number of ms → ms; `false` stays `false`. */
-export function parseInterval(value: string | number | false, field: string): number | false {
-  if (value === false) return false
-  if (typeof value === 'number' && Number.isFinite(value) && value > 0) return value
-  const match = typeof value === 'string' ? /^(\d+(?:\.\d+)?)\s*(ms|s|m|h|d)$/.exec(value.trim()) : null
-  if (match) return Number(match[1]) * UNITS[match[2]!]!
-  throw new DingTalkAuthError('config_error', {
-    detail: `directory: ${field} must be like '24h', '30m', '45s', a number of ms > 0, or false; found ${JSON.stringify(value)}`,
-  })
 }
 
 function checkCallbackKeys(keys: DirectoryCallbackKeys | undefined, where: string): void {
@@ -130,6 +132,10 @@ export function resolveDirectorySettings(
     leaveRecordsEveryMs: parseInterval(
       own.leaveRecordsEvery ?? options.leaveRecordsEvery ?? '5m',
       `${where}leaveRecordsEvery`,
+    ),
+    callbackReplayWindowMs: parseInterval(
+      own.callbackReplayWindow ?? options.callbackReplayWindow ?? '5m',
+      `${where}callbackReplayWindow`,
     ),
   }
 }

@@ -8,6 +8,7 @@ import type { DirectoryStore } from '../store/DirectoryStore'
 import type { LifecycleScope, PeopleLifecycle } from './createPeopleLifecycle'
 import type { CrawledPerson } from './crawlDirectory'
 import { personChanged, toDirectoryPerson } from './directoryPerson'
+import { followNewUserIds } from './followNewUserIds'
 
 /** An address-book event, whichever way it came (Stream frame or HTTP callback). */
 export interface DirectoryEvent {
@@ -90,6 +91,11 @@ async function applyPerson(ctx: EventContext, instance: DDInnerAuth, scope: Life
   const corpId = instance.corpId
   const before = await ctx.store.findPerson({ corpId, unionId: detail.unionid })
   const person = toDirectoryPerson(corpId, fromDetail(detail, detail.unionid), before, ctx.now())
+  const binding = await ctx.store.findBinding({ corpId, unionId: person.unionId })
+  if (binding) {
+    const bound = { bindingId: binding.id, dingUserId: binding.thirdUserId, unionId: binding.unionId }
+    await followNewUserIds(ctx, corpId, [person], [bound])
+  }
   if (before && before.state === 'active' && !personChanged(before, person)) return
   await ctx.store.upsertPeople([person])
   await ctx.lifecycle.notify(scope, before?.state === 'active' ? 'changed' : 'joined', person)
@@ -98,7 +104,7 @@ async function applyPerson(ctx: EventContext, instance: DDInnerAuth, scope: Life
 async function applyDepartment(ctx: EventContext, instance: DDInnerAuth, deptId: number) {
   const corpId = instance.corpId
   try {
-    const department = await instance.getClient().getDepartment(deptId)
+    const department = await instance.getClient().directory.getDepartment(deptId)
     await ctx.store.upsertDepartments([{ corpId, ...department, updateTime: ctx.now() }])
   } catch (error) {
     if (!isGone(error, 60003)) throw error

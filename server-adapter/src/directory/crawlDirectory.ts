@@ -2,7 +2,7 @@ import { DingTalkApiError } from '../dingtalk/DingTalkApiError'
 import { DingTalkFetchError } from '../dingtalk/DingTalkFetchError'
 import { isThrottledError } from '../dingtalk/errorPredicates'
 import { UnexpectedResponseError } from '../dingtalk/UnexpectedResponseError'
-import type { DDInnerClient } from '../dingtalk/DingTalkClient'
+import type { DingTalkDirectoryClient } from '../dingtalk/DingTalkDirectoryClient'
 import type { DingTalkDepartment, DingTalkDepartmentUser } from '../dingtalk/directoryApi'
 
 /** A person as the crawl found them, merged over every department that lists them. */
@@ -120,7 +120,7 @@ function mergePerson(people: Map<string, CrawledPerson>, row: DingTalkDepartment
  * call. Failed parts are listed in `failures` and make the result incomplete; a used-up quota stops the crawl.
  */
 export async function crawlDirectory(
-  client: DDInnerClient,
+  client: DingTalkDirectoryClient,
   options: CrawlOptions = {},
 ): Promise<CrawlResult> {
   const concurrency = Math.max(1, options.concurrency ?? 4)

@@ -1,76 +1,22 @@
-import { DingTalkAuthError } from '../errors'
 import type { Logger } from '../logger'
 import type { DDInnerAuth } from '../login/DDInnerAuth'
 import type { StateStore } from '../state/StateStore'
-import type { BindingStore, DDInnerAuthModel } from '../store/BindingStore'
-import type {
-  DirectoryDepartment,
-  DirectoryPerson,
-  DirectoryStore,
-  MembershipState,
-} from '../store/DirectoryStore'
+import type { BindingStore } from '../store/BindingStore'
+import type { DirectoryStore } from '../store/DirectoryStore'
 import { applyDirectoryEvent } from './applyDirectoryEvent'
-import type { DirectoryEvent, EventOutcome } from './applyDirectoryEvent'
-import type { CrawlProgress } from './crawlDirectory'
-import { createEventCallbackHandler } from './createEventCallbackHandler'
-import { createLeaderLock } from './createLeaderLock'
-import type { LeaderLock } from './createLeaderLock'
+import type { DirectoryEvent } from './applyDirectoryEvent'
+import { createCallbackReceiver } from './createCallbackReceiver'
+import { createInstanceLeader, recordCompleteSync } from './createInstanceLeader'
+import type { InstanceLeader } from './createInstanceLeader'
 import { createPeopleLifecycle } from './createPeopleLifecycle'
-import { createStreamClient } from './createStreamClient'
-import type { StreamClient, StreamEventFrame } from './createStreamClient'
+import type { DingTalkDirectory, DirectorySyncOptions } from './DingTalkDirectory'
 import { resolveDirectorySettings } from './DirectoryOptions'
 import type { DirectoryOptions, ResolvedDirectorySettings } from './DirectoryOptions'
 import { combineReports } from './DirectorySyncReport'
-import type { DirectorySyncReport } from './DirectorySyncReport'
-import { pollLeaveRecords } from './pollLeaveRecords'
+import { resolveDirectoryTiming } from './DirectoryTiming'
 import type { SessionRevoker } from './SessionRevoker'
 import { syncCorp } from './syncCorp'
 import type { CorpSyncReport } from './syncCorp'
-
-/** Options of {@link DingTalkDirectory.sync}. */
-export interface DirectorySyncOptions {
-  /** Only this corp. @default every instance's corp */
-  corpId?: string
-  /** Crawl and report, write nothing, revoke nothing, call no hook. @default false */
-  dryRun?: boolean
-  /** Progress of the crawl (departments and people done so far), e.g. for a progress bar. */
-  onProgress?: (progress: CrawlProgress & { instance: string }) => void
-  signal?: AbortSignal
-}
-
-/** A person with their binding (when they ever logged in). */
-export interface DirectoryPersonRecord {
-  /** The directory's record; `null` for someone bound but not synced yet. */
-  person: DirectoryPerson | null
-  binding: DDInnerAuthModel | null
-}
-
-/** `auth.directory`: the organisation as the server knows it, kept current by crawls and events. */
-export interface DingTalkDirectory {
-  /** One full crawl of every corp (or one), applied unless `dryRun`. Never marks anyone left after an incomplete crawl. */
-  sync(options?: DirectorySyncOptions): Promise<DirectorySyncReport>
-  /** A person by corp + unionId or corp + userid (with their binding), or `null`. */
-  findPerson(
-    key: { corpId: string; unionId: string } | { corpId: string; dingUserId: string },
-  ): Promise<DirectoryPersonRecord | null>
-  /** The corp's departments as last synced (the tree: follow `parentId`; the root has `null`). */
-  departments(corpId: string): Promise<DirectoryDepartment[]>
-  /** The corp's people as last synced, optionally only active or only left ones. */
-  people(corpId: string, filter?: { state?: MembershipState }): Promise<DirectoryPerson[]>
-  /**
-   * Starts events and the schedule: in one process per app (a lease in the state store) the Stream connection,
-   * full crawls every `fullSyncEvery` and leave-record reads every `leaveRecordsEvery`.
-   */
-  start(): Promise<void>
-  /** Stops events and the schedule, and gives the lease up. */
-  stop(): Promise<void>
-  /** Serves DingTalk's HTTP callbacks (`POST {basePath}/events`); `auth.handler` routes to it. */
-  handleCallback(request: Request): Promise<Response>
-  /** Whether any instance receives HTTP callbacks. */
-  readonly receivesCallbacks: boolean
-  /** Per instance: whether this process leads it and whether its Stream connection is open. */
-  status(): { instance: string; leader: boolean; streamConnected: boolean }[]
-}
 
 /** What {@link createDirectory} works with. */
 export interface CreateDirectoryOptions {
@@ -84,76 +30,41 @@ export interface CreateDirectoryOptions {
   apiBase: string
   fetch?: typeof fetch
   options: DirectoryOptions
-  /** Lease of the leader lock. @default 15_000 */
-  leaseMs?: number
 }
 
-interface Runner {
+/** One instance (login type) of the directory: its corp, settings and leadership. */
+interface DirectoryInstance {
   instance: DDInnerAuth
   settings: ResolvedDirectorySettings
-  lock: LeaderLock
-  stream: StreamClient | null
-  busy: Promise<unknown> | null
-}
-
-const toFrameEvent = (corpId: string, frame: StreamEventFrame): DirectoryEvent => {
-  const ids = (value: unknown) => (Array.isArray(value) ? value : value === undefined ? [] : [value])
-  return {
-    eventId: frame.headers.eventId ?? frame.headers.messageId ?? '',
-    eventType: frame.headers.eventType ?? '',
-    corpId: frame.headers.eventCorpId ?? corpId,
-    bornTime: Number(frame.headers.eventBornTime ?? frame.data.timeStamp ?? Date.now()),
-    userIds: ids(frame.data.userId).map(String),
-    deptIds: ids(frame.data.deptId)
-      .map(Number)
-      .filter((id) => Number.isSafeInteger(id)),
-  }
+  leader: InstanceLeader
 }
 
 /** Builds `auth.directory`. Throws `config_error` for bad settings. */
 export function createDirectory(config: CreateDirectoryOptions): DingTalkDirectory {
   const { instances, store, stateStore, logger, now, options } = config
-  const leaseMs = config.leaseMs ?? 15_000
+  const timing = resolveDirectoryTiming(options.leader, options.stream)
   const concurrency = options.concurrency ?? 4
-  const lifecycle = createPeopleLifecycle({
-    store,
-    revoker: config.revoker,
-    hooks: options,
-    logger,
-    now,
-  })
-  const runners: Runner[] = instances.map((instance) => ({
-    instance,
-    settings: resolveDirectorySettings(options, instance.name),
-    lock: createLeaderLock(stateStore, `directory:leader:${instance.authConfig.appKey}`, leaseMs),
-    stream: null,
-    busy: null,
-  }))
-  const scopeOf = (runner: Runner) => ({
-    instance: runner.instance.name,
-    corpId: runner.instance.corpId,
-    settings: runner.settings,
-  })
+  const lifecycle = createPeopleLifecycle({ store, revoker: config.revoker, hooks: options, logger, now })
   const eventContext = { store, stateStore, lifecycle, logger, now }
-  const apply = (runner: Runner, event: DirectoryEvent): Promise<EventOutcome> =>
-    applyDirectoryEvent(eventContext, runner.instance, scopeOf(runner), event)
-  const callbackRunners = runners.filter((runner) => runner.settings.events === 'callback')
-  const handleCallback = createEventCallbackHandler({
-    receivers: callbackRunners,
-    apply: (receiver, event) => apply(receiver as Runner, event),
-    logger,
-    now,
-  })
-  let timer: NodeJS.Timeout | undefined
-  let ticking: Promise<void> | null = null
 
-  async function syncOne(runner: Runner, sync: DirectorySyncOptions): Promise<CorpSyncReport> {
-    const report = await syncCorp(runner.instance, runner.settings, store, lifecycle, now, {
-      dryRun: sync.dryRun === true,
-      concurrency,
-      ...(sync.onProgress ? { onProgress: sync.onProgress } : {}),
-      ...(sync.signal ? { signal: sync.signal } : {}),
-    })
+  function apply(instance: DDInnerAuth, settings: ResolvedDirectorySettings, event: DirectoryEvent) {
+    const scope = { instance: instance.name, corpId: instance.corpId, settings }
+    return applyDirectoryEvent(eventContext, instance, scope, event)
+  }
+
+  async function syncOne(
+    { instance, settings }: Omit<DirectoryInstance, 'leader'>,
+    sync: DirectorySyncOptions,
+  ): Promise<CorpSyncReport> {
+    const report = await syncCorp(
+      { instance, settings, store, lifecycle, logger, now },
+      {
+        dryRun: sync.dryRun === true,
+        concurrency,
+        ...(sync.onProgress ? { onProgress: sync.onProgress } : {}),
+        ...(sync.signal ? { signal: sync.signal } : {}),
+      },
+    )
     logger[report.complete ? 'info' : 'warn'](
       {
         instance: report.instance,
@@ -168,99 +79,44 @@ export function createDirectory(config: CreateDirectoryOptions): DingTalkDirecto
       },
       report.complete ? 'directory: sync done' : 'directory: sync incomplete; nobody was marked left',
     )
-    if (!report.dryRun && report.complete)
-      await stateStore.set(
-        `directory:last-full-sync:${runner.instance.corpId}`,
-        String(now()),
-        400 * 86_400_000,
-      )
+    if (!report.dryRun && report.complete) await recordCompleteSync(stateStore, instance.corpId, now())
     return report
   }
 
-  function background(runner: Runner, label: string, work: () => Promise<unknown>): void {
-    if (runner.busy) return
-    runner.busy = work()
-      .catch((error: unknown) =>
-        logger.error({ instance: runner.instance.name, err: error }, `directory: ${label} failed`),
-      )
-      .finally(() => {
-        runner.busy = null
-      })
-  }
-
-  async function due(key: string, everyMs: number | false): Promise<boolean> {
-    if (everyMs === false) return false
-    const last = Number((await stateStore.get(key)) ?? NaN)
-    return !Number.isFinite(last) || now() - last >= everyMs
-  }
-
-  async function tickRunner(runner: Runner): Promise<void> {
-    const { settings, instance } = runner
-    const leader = await runner.lock.acquire()
-    if (!leader) {
-      if (runner.stream) {
-        await runner.stream.stop()
-        runner.stream = null
-      }
-      return
-    }
-    if (settings.events === 'stream' && !runner.stream) {
-      let wasConnected = false
-      runner.stream = createStreamClient({
-        apiBase: config.apiBase,
-        clientId: instance.authConfig.appKey,
-        clientSecret: instance.authConfig.appSecret,
-        logger,
-        ...(config.fetch ? { fetch: config.fetch } : {}),
-        onEvent: async (frame) =>
-          (await apply(runner, toFrameEvent(instance.corpId, frame))) === 'busy' ? 'LATER' : 'SUCCESS',
-        onStateChange: (connected) => {
-          // Back after a gap: leaves that happened meanwhile may have no event left to deliver.
-          if (connected && wasConnected && settings.leaveRecordsEveryMs !== false)
-            background(runner, 'reading leave records', () =>
-              pollLeaveRecords(
-                instance,
-                { ...scopeOf(runner), source: 'leave-records' },
-                lifecycle,
-                stateStore,
-                now,
-              ),
-            )
-          wasConnected ||= connected
-        },
-      })
-      runner.stream
-        .start()
-        .catch((error: unknown) =>
-          logger.warn({ instance: instance.name, err: error }, 'Stream mode: could not connect; retrying'),
-        )
-    }
-    if (await due(`directory:last-full-sync:${instance.corpId}`, settings.fullSyncEveryMs)) {
-      background(runner, 'scheduled sync', () => syncOne(runner, {}))
-    } else if (await due(`directory:last-leave-records:${instance.corpId}`, settings.leaveRecordsEveryMs)) {
-      background(runner, 'reading leave records', async () => {
-        await pollLeaveRecords(
-          instance,
-          { ...scopeOf(runner), source: 'leave-records' },
-          lifecycle,
-          stateStore,
-          now,
-        )
-        await stateStore.set(
-          `directory:last-leave-records:${instance.corpId}`,
-          String(now()),
-          400 * 86_400_000,
-        )
-      })
-    }
-  }
+  const members: DirectoryInstance[] = instances.map((instance) => {
+    const settings = resolveDirectorySettings(options, instance.name)
+    const leader = createInstanceLeader({
+      instance,
+      settings,
+      stateStore,
+      lifecycle,
+      logger,
+      now,
+      timing,
+      apiBase: config.apiBase,
+      ...(config.fetch ? { fetch: config.fetch } : {}),
+      apply: (event) => apply(instance, settings, event),
+      sync: () => syncOne({ instance, settings }, {}),
+    })
+    return { instance, settings, leader }
+  })
+  const callbacks = createCallbackReceiver({
+    receivers: members.filter((member) => member.settings.events === 'callback'),
+    apply: (receiver, event) => apply(receiver.instance, receiver.settings, event),
+    logger,
+    now,
+  })
+  let timer: NodeJS.Timeout | undefined
+  let ticking: Promise<void> | null = null
 
   function tick(): Promise<void> {
     ticking ??= Promise.all(
-      runners.map((runner) =>
-        tickRunner(runner).catch((error: unknown) =>
-          logger.warn({ instance: runner.instance.name, err: error }, 'directory: leader check failed'),
-        ),
+      members.map(({ instance, leader }) =>
+        leader
+          .tick()
+          .catch((error: unknown) =>
+            logger.warn({ instance: instance.name, err: error }, 'directory: leader check failed'),
+          ),
       ),
     ).then(() => {
       ticking = null
@@ -269,16 +125,16 @@ export function createDirectory(config: CreateDirectoryOptions): DingTalkDirecto
   }
 
   return {
-    receivesCallbacks: callbackRunners.length > 0,
-    handleCallback,
+    receivesCallbacks: callbacks.receivesCallbacks,
+    receiveCallback: (callback) => callbacks.receiveCallback(callback),
     async sync(sync = {}) {
       const started = now()
       const chosen =
-        sync.corpId === undefined ? runners : runners.filter((r) => r.instance.corpId === sync.corpId)
+        sync.corpId === undefined ? members : members.filter((m) => m.instance.corpId === sync.corpId)
       if (sync.corpId !== undefined && chosen.length === 0)
         throw new TypeError(`directory.sync: no instance serves corp ${sync.corpId}`)
       const reports: CorpSyncReport[] = []
-      for (const runner of chosen) reports.push(await syncOne(runner, sync))
+      for (const member of chosen) reports.push(await syncOne(member, sync))
       return combineReports(reports, now() - started, sync.dryRun === true)
     },
     async findPerson(key) {
@@ -296,7 +152,7 @@ export function createDirectory(config: CreateDirectoryOptions): DingTalkDirecto
     people: async (corpId, filter) => store.listPeople(corpId, filter),
     async start() {
       if (timer) return
-      timer = setInterval(() => void tick(), Math.max(1_000, Math.floor(leaseMs / 3)))
+      timer = setInterval(() => void tick(), timing.renewEveryMs)
       timer.unref()
       await tick()
     },
@@ -304,40 +160,13 @@ export function createDirectory(config: CreateDirectoryOptions): DingTalkDirecto
       clearInterval(timer)
       timer = undefined
       await ticking
-      await Promise.all(
-        runners.map(async (runner) => {
-          await runner.stream?.stop()
-          runner.stream = null
-          await runner.busy
-          await runner.lock.release()
-        }),
-      )
+      await Promise.all(members.map(({ leader }) => leader.stop()))
     },
     status: () =>
-      runners.map((runner) => ({
-        instance: runner.instance.name,
-        leader: runner.lock.held,
-        streamConnected: runner.stream?.connected ?? false,
+      members.map(({ instance, leader }) => ({
+        instance: instance.name,
+        leader: leader.leader,
+        streamConnected: leader.streamConnected,
       })),
-  }
-}
-
-/** `auth.directory` of a store that keeps no directory: every call says why. */
-export function createUnavailableDirectory(): DingTalkDirectory {
-  const unavailable = async (): Promise<never> => {
-    throw new DingTalkAuthError('config_error', {
-      detail: 'directory: the store keeps no directory; use a built-in store or implement DirectoryStore',
-    })
-  }
-  return {
-    sync: unavailable,
-    findPerson: unavailable,
-    departments: unavailable,
-    people: unavailable,
-    start: unavailable,
-    async stop() {},
-    handleCallback: unavailable,
-    receivesCallbacks: false,
-    status: () => [],
   }
 }

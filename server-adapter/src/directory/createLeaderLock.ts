@@ -7,33 +7,49 @@ export interface LeaderLock {
   acquire(): Promise<boolean>
   /** Gives the lock up (only if still held by this process). */
   release(): Promise<void>
+  /** Whether this process holds the lock: taken or renewed less than the lease ago, on its own clock. */
   readonly held: boolean
+}
+
+/** Options of {@link createLeaderLock}. */
+export interface LeaderLockOptions {
+  stateStore: StateStore
+  key: string
+  /** How long the lease lasts unless renewed. */
+  ttlMs: number
+  now: () => number
 }
 
 /**
  * A lease in the state store: `set nx` takes it, the holder renews it before `ttlMs` runs out, and a crashed
- * holder's lease expires so another process takes over.
+ * holder's lease expires so another process takes over. A holder that cannot renew (the state store out of reach)
+ * stops counting itself the leader when its lease runs out, the moment another process may take it.
  */
-export function createLeaderLock(stateStore: StateStore, key: string, ttlMs: number): LeaderLock {
+export function createLeaderLock({ stateStore, key, ttlMs, now }: LeaderLockOptions): LeaderLock {
   const me = randomUUID()
-  let held = false
+  // Measured from the start of the last successful take or renewal: never later than the lease ends in the store.
+  let heldUntil = 0
+  const holds = () => heldUntil > now()
   return {
     get held() {
-      return held
+      return holds()
     },
     async acquire() {
-      if (held && (await stateStore.get(key)) === me) {
-        held = await stateStore.set(key, me, ttlMs, 'xx')
+      const attempt = now()
+      let taken: boolean
+      if (holds() && (await stateStore.get(key)) === me) {
+        taken = await stateStore.set(key, me, ttlMs, 'xx')
         // Renewed someone else's lease in the gap between the read and the write: give it back.
-        if (held && (await stateStore.get(key)) !== me) held = false
-        return held
+        if (taken && (await stateStore.get(key)) !== me) taken = false
+      } else {
+        taken = await stateStore.set(key, me, ttlMs, 'nx')
       }
-      held = await stateStore.set(key, me, ttlMs, 'nx')
-      return held
+      heldUntil = taken ? attempt + ttlMs : 0
+      return taken
     },
     async release() {
-      if (held) await stateStore.delete(key, me)
-      held = false
+      if (heldUntil > 0) await stateStore.delete(key, me)
+      heldUntil = 0
     },
   }
 }

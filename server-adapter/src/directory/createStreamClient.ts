@@ -46,6 +46,8 @@ interface DownstreamFrame {
 }
 
 const OPEN_PATH = '/v1.0/gateway/connections/open'
+/** How long opening a ticket or a WebSocket may take before the attempt counts as failed. */
+const HANDSHAKE_TIMEOUT_MS = 10_000
 
 function headersOf(frame: DownstreamFrame): Record<string, string> {
   const out: Record<string, string> = {}
@@ -102,7 +104,7 @@ export function createStreamClient(options: StreamClientOptions): StreamClient {
         subscriptions: [{ type: 'EVENT', topic: '*' }],
         ua: 'dingtalk-login-server',
       }),
-      signal: AbortSignal.timeout(10_000),
+      signal: AbortSignal.timeout(HANDSHAKE_TIMEOUT_MS),
     })
     const body = (await response.json().catch(() => null)) as {
       endpoint?: unknown
@@ -173,7 +175,7 @@ export function createStreamClient(options: StreamClientOptions): StreamClient {
     const url = new URL(endpoint)
     url.searchParams.set('ticket', ticket)
     // A gateway that never finishes the handshake must not leave start() waiting for ever.
-    const socket = new wsModule.WebSocket(url.href, { handshakeTimeout: heartbeatMs })
+    const socket = new wsModule.WebSocket(url.href, { handshakeTimeout: HANDSHAKE_TIMEOUT_MS })
     sockets.add(socket)
     let alive = true
     const heartbeat = setInterval(() => {

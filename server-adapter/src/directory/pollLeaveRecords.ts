@@ -35,7 +35,7 @@ export async function pollLeaveRecords(
   do {
     const page = await instance
       .getClient()
-      .listLeaveRecords(
+      .directory.listLeaveRecords(
         { startTime: start, endTime: end, maxResults: 50, ...(nextToken ? { nextToken } : {}) },
         signal ? { signal } : {},
       )

@@ -1,3 +1,4 @@
+import type { Logger } from '../logger'
 import type { DDInnerAuth } from '../login/DDInnerAuth'
 import type { BindingStore } from '../store/BindingStore'
 import type { DirectoryDepartment, DirectoryPerson, DirectoryStore } from '../store/DirectoryStore'
@@ -6,6 +7,7 @@ import type { CrawlFailure, CrawlProgress } from './crawlDirectory'
 import type { PeopleLifecycle } from './createPeopleLifecycle'
 import type { ResolvedDirectorySettings } from './DirectoryOptions'
 import { personChanged, toDirectoryPerson } from './directoryPerson'
+import { followNewUserIds } from './followNewUserIds'
 
 /** What a full sync of one corp found and did (with `dryRun`, what it would do). */
 export interface CorpSyncReport {
@@ -21,6 +23,16 @@ export interface CorpSyncReport {
   /** Why the crawl is incomplete (empty when complete). */
   failures: CrawlFailure[]
   dryRun: boolean
+}
+
+/** The corp a sync works on, and what it writes with. */
+export interface SyncCorpContext {
+  instance: DDInnerAuth
+  settings: ResolvedDirectorySettings
+  store: BindingStore & DirectoryStore
+  lifecycle: PeopleLifecycle
+  logger: Logger
+  now: () => number
 }
 
 /** Options of {@link syncCorp}. */
@@ -39,17 +51,11 @@ const sameDepartment = (a: DirectoryDepartment, b: DirectoryDepartment) =>
  * crawl was complete — remove vanished departments and mark every stored or bound person it did not find as left
  * (revoking their sessions). An incomplete crawl disables nobody.
  */
-export async function syncCorp(
-  instance: DDInnerAuth,
-  settings: ResolvedDirectorySettings,
-  store: BindingStore & DirectoryStore,
-  lifecycle: PeopleLifecycle,
-  now: () => number,
-  options: SyncCorpOptions,
-): Promise<CorpSyncReport> {
+export async function syncCorp(ctx: SyncCorpContext, options: SyncCorpOptions): Promise<CorpSyncReport> {
+  const { instance, settings, store, lifecycle, now } = ctx
   const started = now()
   const corpId = instance.corpId
-  const crawl = await crawlDirectory(instance.getClient(), {
+  const crawl = await crawlDirectory(instance.getClient().directory, {
     concurrency: options.concurrency,
     ...(options.onProgress
       ? { onProgress: (progress) => options.onProgress?.({ ...progress, instance: instance.name }) }
@@ -97,12 +103,13 @@ export async function syncCorp(
     changes.push({ change: before && before.state === 'active' ? 'changed' : 'joined', person })
   }
 
+  const bindings = await store.listBoundPeople(corpId)
   const leavers: { unionId: string }[] = []
   if (crawl.complete) {
     for (const before of storedPeople.values())
       if (before.state === 'active' && !crawl.people.has(before.unionId))
         leavers.push({ unionId: before.unionId })
-    for (const bound of await store.listBoundPeople(corpId))
+    for (const bound of bindings)
       if (!storedPeople.has(bound.unionId) && !crawl.people.has(bound.unionId))
         leavers.push({ unionId: bound.unionId })
   }
@@ -112,6 +119,8 @@ export async function syncCorp(
     await store.upsertDepartments(departmentWrites)
     await store.removeDepartments(corpId, removedDeptIds)
     await store.upsertPeople(writes)
+    const seen = [...crawl.people.values()].map((p) => ({ unionId: p.unionId, dingUserId: p.userid }))
+    await followNewUserIds(ctx, corpId, seen, bindings)
     const scope = { instance: instance.name, corpId, settings, source: 'crawl' as const }
     for (const leaver of leavers) await lifecycle.leave(scope, leaver, at)
     if (lifecycle.hasHooks)

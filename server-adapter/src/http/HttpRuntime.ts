@@ -1,4 +1,5 @@
 import type { DingTalkAuthCore } from '../DingTalkAuthCore'
+import type { DirectoryCallbackReceiver } from '../directory/createCallbackReceiver'
 import type { Awaitable } from '../dingtalk/tokenCache'
 import type { DingTalkLoginResult } from '../login/loginResult'
 import type { SessionManager } from '../session/createSessionManager'
@@ -16,6 +17,8 @@ export interface HttpRuntime {
   /** Built-in sessions, or `null` when the host takes logins with `onLogin`. */
   sessions: SessionManager | null
   onLogin: ((result: DingTalkLoginResult, request: Request) => Awaitable<Response | void>) | null
+  /** DingTalk's HTTP callbacks of the directory (`POST /events`), or `null` when nothing receives them. */
+  callbacks: DirectoryCallbackReceiver | null
   loginStates: LoginStates
   rateLimiter: RateLimiter
   /** Warns (once per pair) when the calling page is on another origin than the `redirectUri`. */

@@ -21,6 +21,7 @@ import { getAuthorize } from './routes/getAuthorize'
 import { getCallback } from './routes/getCallback'
 import { getConfig } from './routes/getConfig'
 import { getSession } from './routes/getSession'
+import { postEvents } from './routes/postEvents'
 import { postLogout } from './routes/postLogout'
 import { postQrLogin } from './routes/postQrLogin'
 import { postWorkbenchLogin } from './routes/postWorkbenchLogin'
@@ -35,7 +36,11 @@ const ROUTES: Readonly<Record<string, Route>> = {
   'GET /callback': getCallback,
   'GET /session': getSession,
   'POST /logout': postLogout,
+  'POST /events': postEvents,
 }
+
+/** The routes that finish no login, served without `session` or `onLogin` too. */
+const ROUTES_WITHOUT_LOGIN: ReadonlySet<Route> = new Set([postEvents])
 
 /** The handler plus what it owns. */
 export interface DingTalkHandler extends DingTalkHttpHandler, DingTalkSessionSource {
@@ -64,7 +69,9 @@ export function createDingTalkHandler(
   const sessions = options.session
     ? createSessionManager({ ...options.session, stateStore, now: settings.now })
     : null
-  if (!sessions && !options.onLogin) {
+  const servesLogins = Boolean(sessions || options.onLogin)
+  const callbacks = options.directory?.receivesCallbacks ? options.directory : null
+  if (!servesLogins && !callbacks) {
     throw new DingTalkAuthError('config_error', { detail: 'give `session: { secret }` or `onLogin`' })
   }
   const runtime: HttpRuntime = {
@@ -73,6 +80,7 @@ export function createDingTalkHandler(
     stateStore,
     sessions,
     onLogin: options.onLogin ?? null,
+    callbacks,
     loginStates: createLoginStates(stateStore, settings),
     rateLimiter: createRateLimiter(options.rateLimit, { now: settings.now, trustProxy: settings.trustProxy }),
     warnOriginMismatch: createOriginWarning(core.logger, settings.allowedOrigins),
@@ -88,6 +96,11 @@ export function createDingTalkHandler(
     if (!handle) {
       const known = sub !== null && Object.keys(ROUTES).some((r) => r.endsWith(` ${sub}`))
       throw known ? badField('method', `${method} is not allowed here`) : badField('path', 'no such route')
+    }
+    if (!servesLogins && !ROUTES_WITHOUT_LOGIN.has(handle)) {
+      throw new DingTalkAuthError('config_error', {
+        detail: 'the login routes need `session: { secret }` or `onLogin` in the options',
+      })
     }
     return handle(runtime, ctx)
   }

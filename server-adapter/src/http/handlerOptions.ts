@@ -1,4 +1,5 @@
 import type { DingTalkAuthCore } from '../DingTalkAuthCore'
+import type { DirectoryCallbackReceiver } from '../directory/createCallbackReceiver'
 import { DINGTALK_LOGIN_BASE } from '../dingtalk/DingTalkClient'
 import type { Awaitable } from '../dingtalk/tokenCache'
 import { DingTalkAuthError } from '../errors'
@@ -47,6 +48,12 @@ export interface DingTalkHandlerOptions {
    * handler adds `Cache-Control: no-store`); return nothing to answer the login result as JSON (no `session`).
    */
   onLogin?: (result: DingTalkLoginResult, request: Request) => Awaitable<Response | void>
+  /**
+   * The directory whose encrypted DingTalk HTTP callbacks `POST /events` receives (`auth.directory` with
+   * `events: 'callback'`). With callbacks, the handler may serve them without `session` or `onLogin`; its login
+   * routes then answer `config_error`.
+   */
+  directory?: DirectoryCallbackReceiver
   /**
    * The app's public origin (`https://app.example.com`), used for `redirectUri`, same-origin checks and secure
    * cookies. Set it behind a dev proxy or a reverse proxy. @default the origin of each request (see `trustProxy`)

@@ -20,11 +20,18 @@ export function badField(field: string, detail: string): DingTalkAuthError {
 export async function readPost(
   ctx: RequestContext,
   settings: HandlerSettings,
-  { allowEmpty = false }: { allowEmpty?: boolean } = {},
+  {
+    allowEmpty = false,
+    limit = settings.maxBodyBytes,
+  }: {
+    allowEmpty?: boolean
+    /** Largest body, bytes. @default settings.maxBodyBytes */
+    limit?: number
+  } = {},
 ): Promise<Record<string, unknown>> {
   const origin = ctx.request.headers.get('origin')
   const body = await readJsonBody(ctx.request, {
-    limit: settings.maxBodyBytes,
+    limit,
     allowEmpty,
     beforeRead: () => {
       if (origin !== null && origin !== ctx.origin && !settings.allowedOrigins.has(origin)) {

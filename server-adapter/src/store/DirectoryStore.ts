@@ -1,4 +1,5 @@
 import type { Awaitable } from '../dingtalk/tokenCache'
+import type { DDInnerAuthModel } from './BindingStore'
 
 /** Whether a person is in the corp now (`active`) or has left it (`left`). */
 export type MembershipState = 'active' | 'left'
@@ -74,6 +75,16 @@ export interface DirectoryStore {
   upsertPeople(people: readonly DirectoryPerson[]): Awaitable<void>
   /** The identities of every binding of a corp. */
   listBoundPeople(corpId: string): Awaitable<BoundPersonKey[]>
+  /**
+   * Points a binding at the person's new userid (`thirdUserId`) and sets its `updateTime`: DingTalk may give a
+   * rehired person a new userid while the unionId stays. Returns the updated binding, `null` if it is gone; throws
+   * when another binding of the corp holds that userid (bindings are unique on corp + userid).
+   */
+  updateBindingUserId(
+    bindingId: string,
+    dingUserId: string,
+    updateTime: number,
+  ): Awaitable<DDInnerAuthModel | null>
 }
 
 const DIRECTORY_METHODS = [
@@ -84,6 +95,7 @@ const DIRECTORY_METHODS = [
   'listPeople',
   'upsertPeople',
   'listBoundPeople',
+  'updateBindingUserId',
 ] as const
 
 /** Whether a store keeps the directory too (every built-in store does). */

@@ -41,6 +41,18 @@ export function createMemoryBindingStore(): BindingStore & DirectoryStore {
       bindings.set(id, next)
       return { ...next }
     },
+    updateBindingUserId(id, dingUserId, updateTime) {
+      const current = bindings.get(id)
+      if (!current) return null
+      const holder = byCorpUser.get(k(current.thirdCorpId, dingUserId))
+      if (holder !== undefined && holder !== id)
+        throw new Error(`another binding of corp ${current.thirdCorpId} holds userid ${dingUserId}`)
+      const next = { ...current, thirdUserId: dingUserId, updateTime }
+      byCorpUser.delete(k(current.thirdCorpId, current.thirdUserId))
+      byCorpUser.set(k(current.thirdCorpId, dingUserId), id)
+      bindings.set(id, next)
+      return { ...next }
+    },
     findUser: (id) => {
       const user = users.get(id)
       return user ? { ...user } : null

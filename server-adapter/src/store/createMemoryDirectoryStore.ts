@@ -11,9 +11,11 @@ const copyPerson = (person: DirectoryPerson): DirectoryPerson => ({
 
 /**
  * The directory half of the memory store. `bindings` is the memory store's own map, read for
- * {@link DirectoryStore.listBoundPeople}.
+ * {@link DirectoryStore.listBoundPeople}; `updateBindingUserId` is the binding store's, which owns its indexes.
  */
-export function createMemoryDirectoryStore(bindings: ReadonlyMap<string, DDInnerAuthModel>): DirectoryStore {
+export function createMemoryDirectoryStore(
+  bindings: ReadonlyMap<string, DDInnerAuthModel>,
+): Omit<DirectoryStore, 'updateBindingUserId'> {
   const departments = new Map<string, DirectoryDepartment>()
   const people = new Map<string, DirectoryPerson>()
 

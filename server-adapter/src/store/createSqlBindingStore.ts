@@ -261,6 +261,14 @@ export async function createSqlBindingStore(options: SqlBindingStoreOptions): Pr
         .execute()
       return findBinding({ id })
     },
+    async updateBindingUserId(id, dingUserId, updateTime) {
+      await db
+        .updateTable(B)
+        .set({ third_user_id: dingUserId, update_time: updateTime } as Partial<BindingRow>)
+        .where('id', '=', id)
+        .execute()
+      return findBinding({ id })
+    },
     async findUser(id) {
       const row = (await db.selectFrom(U).selectAll().where('id', '=', id).executeTakeFirst()) as
         Selectable<UserRow> | undefined

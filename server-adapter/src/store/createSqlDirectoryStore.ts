@@ -151,12 +151,15 @@ async function upsertRows(
   }
 }
 
-/** The directory half of a SQL binding store, on the store's Kysely instance. */
+/**
+ * The directory half of a SQL binding store, on the store's Kysely instance (`updateBindingUserId` is the binding
+ * store's: it writes a binding).
+ */
 export function createSqlDirectoryStore(
   db: Kysely<SqlTables>,
   flavor: SqlFlavor,
   tables: SqlDirectoryTables,
-): DirectoryStore {
+): Omit<DirectoryStore, 'updateBindingUserId'> {
   const D = tables.departments
   const P = tables.people
   return {

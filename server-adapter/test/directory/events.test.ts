@@ -1,25 +1,16 @@
-import { createServer } from 'node:http'
-import type { Server } from 'node:http'
-import type { AddressInfo } from 'node:net'
-import { randomBytes } from 'node:crypto'
-import { createCallbackCrypto } from 'dingtalk-login-server'
-import type { DingTalkAuth } from 'dingtalk-login-server'
-import { toNodeHandler } from 'dingtalk-login-server/node'
-import { defaultFixture } from 'dingtalk-emulator'
+import type { DingTalkAuth, DirectoryStreamOptions } from 'dingtalk-login-server'
 import type { EmulatorOptions } from 'dingtalk-emulator'
 import { afterEach, describe, expect, it } from 'vitest'
-import { APP_A, CORP_A, ZHANG_WEI, createTestAuth, startTestEmulator } from '../support/emulator'
+import { APP_A, CORP_A, ZHANG_WEI, addFault, createTestAuth, startTestEmulator } from '../support/emulator'
 import type { RunningEmulator } from '../support/emulator'
 
 let emu: RunningEmulator | undefined
 let auth: DingTalkAuth | undefined
-let server: Server | undefined
 
 afterEach(async () => {
   await auth?.close()
   await emu?.close()
-  if (server) await new Promise((resolve) => server!.close(resolve))
-  emu = auth = server = undefined
+  emu = auth = undefined
 })
 
 async function until<T>(
@@ -35,13 +26,17 @@ async function until<T>(
   }
 }
 
+/** Quick to notice a dead connection and to reopen it, so the tests need not wait production's seconds. */
+const FAST_STREAM = { heartbeatEvery: '100ms', reconnectMin: '10ms', reconnectMax: '40ms' }
+
 async function startStream(
   options: EmulatorOptions = {},
+  stream: DirectoryStreamOptions = FAST_STREAM,
 ): Promise<{ emu: RunningEmulator; auth: DingTalkAuth }> {
   emu = await startTestEmulator(options)
   auth = await createTestAuth(emu, {
     clientIds: [APP_A],
-    directory: { events: 'stream', fullSyncEvery: false, leaveRecordsEvery: false },
+    directory: { events: 'stream', fullSyncEvery: false, leaveRecordsEvery: false, stream },
   })
   await auth.directory.sync()
   await auth.directory.start()
@@ -120,7 +115,7 @@ describe('directory events in Stream mode', () => {
     emu = await startTestEmulator({ stream: { offlineEvents: 'drop' } })
     const current = await createTestAuth(emu, {
       clientIds: [APP_A],
-      directory: { events: 'stream', fullSyncEvery: false, leaveRecordsEvery: '1h' },
+      directory: { events: 'stream', fullSyncEvery: false, leaveRecordsEvery: '1h', stream: FAST_STREAM },
     })
     auth = current
     await current.directory.sync()
@@ -137,102 +132,45 @@ describe('directory events in Stream mode', () => {
     )
     expect(gone?.person?.state).toBe('left')
   })
-})
 
-describe('directory events as HTTP callbacks', () => {
-  const token = 'callbackToken123'
-  const aesKey = randomBytes(32).toString('base64').slice(0, 43)
-
-  async function startCallbacks(): Promise<{ emu: RunningEmulator; auth: DingTalkAuth; url: string }> {
-    // The server listens first: its URL goes into the emulator's fixture; the handler comes once auth exists.
-    const late: { handle?: ReturnType<typeof toNodeHandler> } = {}
-    server = createServer((req, res) => {
-      if (late.handle) void late.handle(req, res)
-      else res.writeHead(503).end()
-    })
-    await new Promise<void>((resolve) => server!.listen(0, '127.0.0.1', resolve))
-    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/api/auth/dingtalk/events`
-    const fixture = structuredClone(defaultFixture)
-    fixture.apps[0]!.callback = { url, token, aesKey }
-    fixture.apps[0]!.stream = false
-    emu = await startTestEmulator({ fixture, callbacks: { checkOnStart: false, retryDelaysMs: [200, 500] } })
-    auth = await createTestAuth(emu, {
-      clientIds: [APP_A],
-      session: { secret: randomBytes(32).toString('base64url') },
-      directory: { events: 'callback', callback: { token, aesKey }, fullSyncEvery: false },
-    })
-    late.handle = toNodeHandler(auth)
-    await auth.directory.sync()
-    return { emu, auth, url }
-  }
-
-  it('answers the check_url handshake and applies pushed events once', async () => {
-    const { emu, auth } = await startCallbacks()
-    expect(await emu.callbacks.check(APP_A)).toMatchObject({ ok: true })
-    const hired = emu.hire({ corpId: CORP_A, name: '回调同事', deptIds: [10] })
+  it('finds a half-open connection by its heartbeat and opens a new one, losing no event', async () => {
+    const { emu, auth } = await startStream()
+    const [before] = emu.stream.connections(APP_A)
+    emu.stream.stall({ clientId: APP_A })
+    const stalledAt = Date.now()
+    // Published while the connection is silent: DingTalk pushes it on the next connection.
+    const hired = emu.hire({ corpId: CORP_A, name: '半开连接', deptIds: [20] })
+    const reopened = await until(
+      () => emu.stream.connections(APP_A).filter((c) => !c.stalled),
+      (open) => open.length === 1 && open[0]!.connectionId !== before!.connectionId,
+      5_000,
+    )
+    expect(reopened).toHaveLength(1)
+    // A 100 ms heartbeat finds it in two beats, not the default ten seconds.
+    expect(Date.now() - stalledAt).toBeLessThan(2_000)
     const found = await until(
       () => auth.directory.findPerson({ corpId: CORP_A, dingUserId: hired.userid }),
       (p) => p?.person?.state === 'active',
     )
-    expect(found?.person?.name).toBe('回调同事')
-    emu.leave({ corpId: CORP_A, userid: hired.userid })
-    expect(
-      (
-        await until(
-          () => auth.directory.findPerson({ corpId: CORP_A, dingUserId: hired.userid }),
-          (p) => p?.person?.state === 'left',
-        )
-      )?.person?.state,
-    ).toBe('left')
-    const deliveries = emu
-      .events(APP_A)
-      .flatMap((e) => e.deliveries)
-      .filter((d) => d.clientId === APP_A)
-    expect(deliveries).toEqual(deliveries.map(() => expect.objectContaining({ status: 'acked' })))
+    expect(found?.person?.name).toBe('半开连接')
   })
 
-  it('refuses a callback with a bad signature with 401 and applies nothing', async () => {
-    const { auth, url } = await startCallbacks()
-    const crypto = createCallbackCrypto(token, aesKey, APP_A)
-    const payload = JSON.stringify({
-      EventType: 'user_leave_org',
-      CorpId: CORP_A,
-      eventId: 'forged-1',
-      timeStamp: String(Date.now()),
-      userId: [ZHANG_WEI.userid],
-    })
-    const encrypt = crypto.encrypt(payload)
-    const timestamp = String(Date.now())
-    const nonce = 'abcdefgh'
-    const forged = createCallbackCrypto('not-the-token', aesKey, APP_A).sign(timestamp, nonce, encrypt)
-    const response = await fetch(`${url}?signature=${forged}&timestamp=${timestamp}&nonce=${nonce}`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ encrypt }),
-    })
-    expect(response.status).toBe(401)
-    expect(((await response.json()) as { error: { code: string } }).error.code).toBe('invalid_signature')
-    const person = await auth.directory.findPerson({ corpId: CORP_A, unionId: ZHANG_WEI.unionId })
-    expect(person?.person?.state).toBe('active')
-
-    // The same body signed with the right token is applied: the refusal was the signature's doing.
-    const signature = crypto.sign(timestamp, nonce, encrypt)
-    const accepted = await fetch(`${url}?signature=${signature}&timestamp=${timestamp}&nonce=${nonce}`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ encrypt }),
-    })
-    expect(accepted.status).toBe(200)
-    const answer = (await accepted.json()) as {
-      msg_signature: string
-      timeStamp: string
-      nonce: string
-      encrypt: string
-    }
-    expect(crypto.decrypt(answer.encrypt)).toBe('success')
-    expect(crypto.verify(answer.msg_signature, answer.timeStamp, answer.nonce, answer.encrypt)).toBe(true)
-    expect(
-      (await auth.directory.findPerson({ corpId: CORP_A, unionId: ZHANG_WEI.unionId }))?.person?.state,
-    ).toBe('left')
+  it('keeps reopening a lost connection with the configured backoff while the gateway refuses', async () => {
+    const { emu, auth } = await startStream({}, { reconnectMin: '10ms', reconnectMax: '20ms' })
+    // Twenty-five refusals: capped at 20 ms they pass in well under a second; the defaults (1 s doubling to 30 s)
+    // would take minutes.
+    await addFault(emu, { endpoint: 'POST /v1.0/gateway/connections/open', kind: 'busy', count: 25 })
+    const droppedAt = Date.now()
+    const [before] = emu.stream.connections(APP_A)
+    emu.stream.drop({ clientId: APP_A })
+    const reopened = await until(
+      () => emu.stream.connections(APP_A),
+      (open) => open.length === 1 && open[0]!.connectionId !== before!.connectionId,
+      8_000,
+    )
+    expect(reopened).toHaveLength(1)
+    expect(auth.directory.status()[0]!.streamConnected).toBe(true)
+    expect(Date.now() - droppedAt).toBeLessThan(4_000)
+    expect(emu.stats().byEndpoint['POST /v1.0/gateway/connections/open']).toBeGreaterThanOrEqual(27)
   })
 })

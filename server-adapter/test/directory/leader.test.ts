@@ -1,5 +1,5 @@
 import { createMemoryStateStore } from 'dingtalk-login-server'
-import type { DingTalkAuth } from 'dingtalk-login-server'
+import type { DingTalkAuth, StateStore } from 'dingtalk-login-server'
 import { afterEach, expect, it } from 'vitest'
 import { APP_A, CORP_A, createTestAuth, startTestEmulator } from '../support/emulator'
 import type { RunningEmulator } from '../support/emulator'
@@ -8,46 +8,61 @@ let emu: RunningEmulator | undefined
 const auths: DingTalkAuth[] = []
 
 afterEach(async () => {
-  for (const auth of auths.splice(0)) await auth.close()
+  for (const auth of auths.splice(0)) await auth.close().catch(() => undefined)
   await emu?.close()
 })
 
 async function until(check: () => boolean, timeoutMs = 10_000): Promise<boolean> {
   const deadline = Date.now() + timeoutMs
-  while (!check() && Date.now() < deadline) await new Promise((r) => setTimeout(r, 25))
+  while (!check() && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10))
   return check()
 }
 
-it('keeps one leader per app among processes sharing a state store, and hands over when it stops', async () => {
+/** Several processes of one app sharing a state store, as a deployment shares Redis: the lease lives there. */
+async function startProcesses(
+  count: number,
+  stateStoreOf: (index: number) => StateStore,
+  leader = { lease: '600ms', renewEvery: '100ms' },
+): Promise<DingTalkAuth[]> {
   emu = await startTestEmulator()
-  // One state store shared as a deployment shares Redis: the lease lives there.
-  const stateStore = createMemoryStateStore()
-  for (let i = 0; i < 3; i++) {
+  for (let i = 0; i < count; i++) {
     const auth = await createTestAuth(emu, {
       clientIds: [APP_A],
-      stateStore,
-      directory: { events: 'stream', fullSyncEvery: false, leaveRecordsEvery: false },
+      stateStore: stateStoreOf(i),
+      directory: {
+        events: 'stream',
+        fullSyncEvery: false,
+        leaveRecordsEvery: false,
+        leader,
+        stream: { reconnectMin: '10ms', reconnectMax: '50ms' },
+      },
     })
     auths.push(auth)
     await auth.directory.start()
   }
-  const leaders = () => auths.filter((auth) => auth.directory.status()[0]!.leader)
-  expect(
-    await until(() => leaders().length === 1 && leaders()[0]!.directory.status()[0]!.streamConnected),
-  ).toBe(true)
-  expect(auths.filter((auth) => auth.directory.status()[0]!.streamConnected)).toHaveLength(1)
-  expect(emu.stream.connections(APP_A)).toHaveLength(1)
+  return auths
+}
+
+const leaders = () => auths.filter((auth) => auth.directory.status()[0]!.leader)
+const connected = (auth: DingTalkAuth) => auth.directory.status()[0]!.streamConnected
+
+it('keeps one leader per app among processes sharing a state store, and hands over when it stops', async () => {
+  const stateStore = createMemoryStateStore()
+  await startProcesses(3, () => stateStore)
+  expect(await until(() => leaders().length === 1 && connected(leaders()[0]!))).toBe(true)
+  expect(auths.filter(connected)).toHaveLength(1)
+  expect(emu!.stream.connections(APP_A)).toHaveLength(1)
 
   const first = leaders()[0]!
   await first.directory.stop()
   expect(
     await until(() => {
       const now = leaders()
-      return now.length === 1 && now[0] !== first && now[0]!.directory.status()[0]!.streamConnected
+      return now.length === 1 && now[0] !== first && connected(now[0]!)
     }),
   ).toBe(true)
   // The new leader applies events: a new department reaches the store.
-  const { deptId } = emu.createDepartment({ corpId: CORP_A, name: '接班部' })
+  const { deptId } = emu!.createDepartment({ corpId: CORP_A, name: '接班部' })
   const next = leaders()[0]!
   let found = false
   const deadline = Date.now() + 5_000
@@ -56,4 +71,34 @@ it('keeps one leader per app among processes sharing a state store, and hands ov
     if (!found) await new Promise((r) => setTimeout(r, 25))
   }
   expect(found).toBe(true)
+})
+
+it('hands the lease over within leader.lease when the leader loses the state store, and the old one steps down', async () => {
+  const shared = createMemoryStateStore()
+  let severed = false
+  // The first process reaches the shared store through a link the test can cut (a network partition).
+  const cut = <T>(call: () => T): T => {
+    if (severed) throw new Error('the state store is unreachable')
+    return call()
+  }
+  const partitioned: StateStore = {
+    set: (key, value, ttlMs, mode) => cut(() => shared.set(key, value, ttlMs, mode)),
+    get: (key) => cut(() => shared.get(key)),
+    take: (key) => cut(() => shared.take(key)),
+    delete: (key, expected) => cut(() => shared.delete(key, expected)),
+    addToSet: (key, member, ttlMs) => cut(() => shared.addToSet(key, member, ttlMs)),
+    setMembers: (key) => cut(() => shared.setMembers(key)),
+    removeFromSet: (key, member) => cut(() => shared.removeFromSet(key, member)),
+  }
+  const [first, second] = await startProcesses(2, (index) => (index === 0 ? partitioned : shared))
+  expect(await until(() => leaders().length === 1 && connected(leaders()[0]!))).toBe(true)
+  expect(leaders()[0]).toBe(first)
+
+  severed = true
+  const cutAt = Date.now()
+  expect(await until(() => connected(second!) && !connected(first!), 5_000)).toBe(true)
+  // The lease is 600 ms, renewed every 100 ms: the handover takes about that, not the default 15 s.
+  expect(Date.now() - cutAt).toBeLessThan(2_500)
+  expect(leaders()).toEqual([second])
+  expect(await until(() => emu!.stream.connections(APP_A).length === 1)).toBe(true)
 })

@@ -137,15 +137,20 @@ describe.skipIf(!postgres || !redis)(
       await emu?.close()
     }, 30_000)
 
-    async function loginThroughOtherProcess(): Promise<{
+    async function loginThroughOtherProcess({ corpChosen = false }: { corpChosen?: boolean } = {}): Promise<{
       status: number
       body: Record<string, unknown>
       browser: TestBrowser
     }> {
       const browser = new TestBrowser(other.origin, sendOverNetwork)
       const config = (await (await browser.get(`config?corpId=${CORP_A}`)).json()) as { state: string }
-      // Scope `openid`: DingTalk lets a leaver authorise, and the server must be the one that refuses.
-      const { code } = emu.mintOAuthCode({ clientId: APP_A, unionId: ZHANG_WEI.unionId, scope: 'openid' })
+      // Scope `openid`: DingTalk lets a leaver authorise, and the server must be the one that refuses. With
+      // `openid corpid` the person chose the corp on the phone, which only a member can: the server trusts it.
+      const { code } = emu.mintOAuthCode({
+        clientId: APP_A,
+        unionId: ZHANG_WEI.unionId,
+        ...(corpChosen ? { scope: 'openid corpid', corpId: CORP_A } : { scope: 'openid' }),
+      })
       const response = await browser.post('login/qr', { code, state: config.state, platform: 'web' })
       return {
         status: response.status,
@@ -214,6 +219,43 @@ describe.skipIf(!postgres || !redis)(
       expect(login.body.userId).toBe(before?.binding?.userId)
       expect((await login.browser.get('session')).status).toBe(200)
       expect(hooks.filter((h) => h.kind === 'joined').at(-1)?.event.person.unionId).toBe(ZHANG_WEI.unionId)
+    })
+
+    it('follows a rehire under a new userid: the login works, and a leave of the new userid ends the session', async () => {
+      const before = await leader.directory.findPerson({ corpId: CORP_A, unionId: ZHANG_WEI.unionId })
+      emu.leave({ corpId: CORP_A, userid: ZHANG_WEI.userid })
+      await until(
+        () => leader.directory.findPerson({ corpId: CORP_A, unionId: ZHANG_WEI.unionId }),
+        (found) => found?.person?.state === 'left',
+      )
+      const { userid } = emu.hire({
+        corpId: CORP_A,
+        unionId: ZHANG_WEI.unionId,
+        userid: 'zhangwei.rehired',
+        name: '张伟',
+        deptIds: [10],
+      })
+      const back = await until(
+        () => leader.directory.findPerson({ corpId: CORP_A, dingUserId: userid }),
+        (found) => found?.binding?.thirdUserId === userid,
+      )
+      expect(back?.binding).toMatchObject({ id: before?.binding?.id, thirdUserId: userid })
+
+      const login = await loginThroughOtherProcess({ corpChosen: true })
+      expect(login.status).toBe(200)
+      expect(login.body).toMatchObject({
+        userId: before?.binding?.userId,
+        binding: { dingUserId: userid, unionId: ZHANG_WEI.unionId },
+      })
+      expect((await login.browser.get('session')).status).toBe(200)
+      expect(await leader.sessions.list({ corpId: CORP_A, dingUserId: userid })).toHaveLength(1)
+
+      emu.leave({ corpId: CORP_A, userid })
+      const refused = await until(
+        async () => (await login.browser.get('session')).status,
+        (status) => status === 401,
+      )
+      expect(refused).toBe(401)
     })
   },
 )

@@ -127,6 +127,44 @@ describe('auth.directory.sync against the emulator', () => {
     expect((await loginByQr(ZHANG_WEI.unionId)).userId).toBe(first.userId)
   })
 
+  it('points the binding at the new userid of a rehire a crawl finds, so the corp-chosen login keeps working', async () => {
+    const first = await loginByQr(ZHANG_WEI.unionId)
+    await auth.directory.sync()
+    emu.leave({ corpId: CORP_A, userid: ZHANG_WEI.userid })
+    await auth.directory.sync()
+    const { userid } = emu.hire({
+      corpId: CORP_A,
+      unionId: ZHANG_WEI.unionId,
+      userid: 'zhangwei.back',
+      name: '张伟',
+      deptIds: [10],
+    })
+    expect((await auth.directory.sync()).people).toMatchObject({ rehired: 1 })
+    const binding = await auth.store.findBinding({ corpId: CORP_A, dingUserId: userid })
+    expect(binding).toMatchObject({ userId: first.userId, unionId: ZHANG_WEI.unionId, thirdUserId: userid })
+    expect(await auth.store.findBinding({ corpId: CORP_A, dingUserId: ZHANG_WEI.userid })).toBeNull()
+    // The person chose the corp on the phone: the login reads them by the binding's userid.
+    const code = await mintOAuthCode(emu, {
+      clientId: APP_A,
+      unionId: ZHANG_WEI.unionId,
+      scope: 'openid corpid',
+      corpId: CORP_A,
+    })
+    const again = await auth.service.loginByQrCode({ code, platform: 'web' })
+    expect(again).toMatchObject({ userId: first.userId, binding: { dingUserId: userid } })
+    // Nothing moves on a dry run.
+    emu.leave({ corpId: CORP_A, userid })
+    emu.hire({
+      corpId: CORP_A,
+      unionId: ZHANG_WEI.unionId,
+      userid: 'zhangwei.third',
+      name: '张伟',
+      deptIds: [10],
+    })
+    await auth.directory.sync({ dryRun: true })
+    expect((await auth.store.findBinding({ id: binding!.id }))?.thirdUserId).toBe(userid)
+  })
+
   it('disables nobody when a department fails even after retries, and says why', async () => {
     await loginByQr(ZHANG_WEI.unionId)
     await auth.directory.sync()

@@ -3,6 +3,7 @@ import {
   createDingTalkAuth,
   parseInterval,
   resolveDirectorySettings,
+  resolveDirectoryTiming,
 } from 'dingtalk-login-server'
 import { describe, expect, it } from 'vitest'
 
@@ -60,6 +61,31 @@ describe('directory settings', () => {
       leavers: 'disable',
       fullSyncEveryMs: 86_400_000,
     })
+  })
+
+  it('reads the lease and Stream timings, with production defaults, and refuses ones that cannot work', () => {
+    expect(resolveDirectoryTiming()).toEqual({
+      leaseMs: 15_000,
+      renewEveryMs: 5_000,
+      heartbeatMs: 10_000,
+      reconnectMinMs: 1_000,
+      reconnectMaxMs: 30_000,
+    })
+    expect(
+      resolveDirectoryTiming(
+        { lease: '900ms' },
+        { heartbeatEvery: 50, reconnectMin: '5ms', reconnectMax: '1s' },
+      ),
+    ).toEqual({ leaseMs: 900, renewEveryMs: 300, heartbeatMs: 50, reconnectMinMs: 5, reconnectMaxMs: 1_000 })
+    expect(() => resolveDirectoryTiming({ lease: '10s', renewEvery: '10s' })).toThrow(
+      /leader\.renewEvery \(10000 ms\) must be less than leader\.lease/,
+    )
+    expect(() => resolveDirectoryTiming({}, { reconnectMin: '1m', reconnectMax: '30s' })).toThrow(
+      /stream\.reconnectMin .* must not be more than stream\.reconnectMax/,
+    )
+    expect(() => resolveDirectoryTiming({}, { heartbeatEvery: '0s' })).toThrow(
+      /stream\.heartbeatEvery must be like/,
+    )
   })
 
   it('refuses callbacks without keys, naming the fix, when the auth is created', async () => {

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto'
-import type { BindingStore, DirectoryPerson, DirectoryStore } from 'dingtalk-login-server'
+import type { BindingStore, DDInnerAuthModel, DirectoryPerson, DirectoryStore } from 'dingtalk-login-server'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 
 const corp = () => `dingcorp${randomUUID().replace(/-/g, '').slice(0, 20)}`
@@ -156,5 +156,48 @@ export function directoryStoreContract(
       ])
       expect(await store.listBoundPeople(corp())).toEqual([])
     })
+
+    it('points a binding at a new userid (a rehire under another userid), refusing one another binding holds', async () => {
+      const c = corp()
+      const first = binding(c, '0120001', 'reboundUnionIdiE')
+      const other = binding(c, '0120009', 'otherUnionIdiE')
+      await store.createBinding(first)
+      await store.createBinding(other)
+      const moved = await store.updateBindingUserId(first.id, '0120002', 50)
+      expect(moved).toEqual({ ...first, thirdUserId: '0120002', updateTime: 50 })
+      expect(await store.findBinding({ corpId: c, dingUserId: '0120002' })).toEqual(moved)
+      expect(await store.findBinding({ corpId: c, unionId: 'reboundUnionIdiE' })).toEqual(moved)
+      expect(await store.findBinding({ corpId: c, dingUserId: '0120001' })).toBeNull()
+      expect(await store.listBoundPeople(c)).toContainEqual({
+        bindingId: first.id,
+        dingUserId: '0120002',
+        unionId: 'reboundUnionIdiE',
+      })
+      await expect(
+        Promise.resolve().then(() => store.updateBindingUserId(first.id, '0120009', 60)),
+      ).rejects.toThrow()
+      expect(await store.findBinding({ corpId: c, dingUserId: '0120009' })).toEqual(other)
+      expect(await store.findBinding({ id: first.id })).toEqual(moved)
+      expect(await store.updateBindingUserId(randomUUID(), '0120003', 70)).toBeNull()
+    })
   })
+}
+
+function binding(corpId: string, dingUserId: string, unionId: string): DDInnerAuthModel {
+  return {
+    id: randomUUID(),
+    userId: randomUUID(),
+    thirdCorpId: corpId,
+    thirdUserId: dingUserId,
+    unionId,
+    name: '李娜',
+    jobNumber: null,
+    phone: null,
+    email: null,
+    hiredDate: null,
+    photo: null,
+    createTime: 1,
+    updateTime: 1,
+    rawProfile: null,
+  }
 }

@@ -1,0 +1,209 @@
+import { createHash, randomBytes } from 'node:crypto'
+import { DingTalkAuthError } from '../errors'
+import type { Logger } from '../logger'
+import type { DDInnerAuth } from '../login/DDInnerAuth'
+import type { DirectoryEvent, EventOutcome } from './applyDirectoryEvent'
+import { createCallbackCrypto } from './callbackCrypto'
+import type { CallbackCrypto } from './callbackCrypto'
+import type { ResolvedDirectorySettings } from './DirectoryOptions'
+
+/** One DingTalk HTTP callback as it arrived: the signature, timestamp and nonce of its query, its body's `encrypt`. */
+export interface DirectoryCallback {
+  signature: string
+  timestamp: string
+  nonce: string
+  encrypt: string
+}
+
+/** The answer DingTalk waits for: the string `success`, sealed and signed with the app's callback keys. */
+export interface DirectoryCallbackAnswer {
+  msg_signature: string
+  timeStamp: string
+  nonce: string
+  encrypt: string
+}
+
+/** What serves `POST {basePath}/events`: the instances' HTTP callbacks. */
+export interface DirectoryCallbackReceiver {
+  /** Whether any instance receives HTTP callbacks (`events: 'callback'`). */
+  readonly receivesCallbacks: boolean
+  /**
+   * Checks the signature and that it was made within `callbackReplayWindow` (else `invalid_signature`, nothing
+   * applied), opens the message (`invalid_request` when it
+   * does not decrypt), answers the `check_url` handshake, applies an address-book event once, and resolves the
+   * encrypted `success` in time (work still running then finishes in the background). Throws
+   * `DingTalkAuthError` for every refusal; DingTalk pushes a refused callback again.
+   */
+  receiveCallback(callback: DirectoryCallback): Promise<DirectoryCallbackAnswer>
+}
+
+/** One instance that receives HTTP callbacks. */
+export interface CallbackInstance {
+  instance: DDInnerAuth
+  settings: ResolvedDirectorySettings
+}
+
+/** Options of {@link createCallbackReceiver}. */
+export interface CallbackReceiverOptions {
+  receivers: readonly CallbackInstance[]
+  apply: (receiver: CallbackInstance, event: DirectoryEvent) => Promise<EventOutcome>
+  logger: Logger
+  now: () => number
+  /** DingTalk counts an answer later than 1500 ms as a failure: answer `success` by then and finish in the background. @default 1_000 */
+  answerWithinMs?: number
+}
+
+const text = (value: unknown): string | undefined =>
+  typeof value === 'string' && value !== '' ? value : undefined
+
+function list(value: unknown): unknown[] {
+  return Array.isArray(value) ? value : value === undefined || value === null ? [] : [value]
+}
+
+/** The event in a callback payload, in the current spelling or the older one (`UserId`, `DeptId`, `TimeStamp`). */
+function toEvent(payload: Record<string, unknown>, corpId: string, now: () => number): DirectoryEvent {
+  const time = Number(payload.timeStamp ?? payload.TimeStamp ?? payload.EventTime)
+  return {
+    // DingTalk: older payloads carry no eventId; the sealed text of a retried push is not the same either, so
+    // derive an id from what the event says.
+    eventId:
+      text(payload.eventId) ??
+      createHash('sha1')
+        .update(
+          JSON.stringify([
+            payload.EventType,
+            time,
+            payload.userId ?? payload.UserId,
+            payload.deptId ?? payload.DeptId,
+          ]),
+        )
+        .digest('hex'),
+    eventType: String(payload.EventType ?? ''),
+    corpId,
+    bornTime: Number.isFinite(time) ? time : now(),
+    userIds: list(payload.userId ?? payload.UserId).map(String),
+    deptIds: list(payload.deptId ?? payload.DeptId)
+      .map(Number)
+      .filter((id) => Number.isSafeInteger(id)),
+  }
+}
+
+/** DingTalk's encrypted HTTP callbacks of every instance with `events: 'callback'`. */
+export function createCallbackReceiver(options: CallbackReceiverOptions): DirectoryCallbackReceiver {
+  const { logger, now } = options
+  const answerWithinMs = options.answerWithinMs ?? 1_000
+  const cryptos = new Map<CallbackInstance, CallbackCrypto>(
+    options.receivers.map((receiver) => {
+      const keys = receiver.settings.callback!
+      return [
+        receiver,
+        createCallbackCrypto(keys.token, keys.aesKey, keys.key ?? receiver.instance.authConfig.appKey),
+      ]
+    }),
+  )
+
+  function answer(crypto: CallbackCrypto): DirectoryCallbackAnswer {
+    const timeStamp = String(now())
+    const nonce = randomBytes(6).toString('hex')
+    const encrypt = crypto.encrypt('success')
+    return { msg_signature: crypto.sign(timeStamp, nonce, encrypt), timeStamp, nonce, encrypt }
+  }
+
+  function open(
+    receiver: CallbackInstance,
+    crypto: CallbackCrypto,
+    encrypt: string,
+  ): Record<string, unknown> {
+    try {
+      const payload = JSON.parse(crypto.decrypt(encrypt)) as unknown
+      if (typeof payload !== 'object' || payload === null) throw new TypeError('not an object')
+      return payload as Record<string, unknown>
+    } catch (cause) {
+      logger.warn(
+        { instance: receiver.instance.name },
+        'directory: a signed callback did not decrypt to JSON',
+      )
+      throw new DingTalkAuthError('invalid_request', {
+        cause,
+        field: 'encrypt',
+        detail: 'the callback does not decrypt with the configured aesKey and key',
+      })
+    }
+  }
+
+  async function apply(receiver: CallbackInstance, event: DirectoryEvent): Promise<void> {
+    const work = options.apply(receiver, event)
+    let timer: NodeJS.Timeout | undefined
+    const deadline = new Promise<'late'>((resolve) => {
+      timer = setTimeout(() => resolve('late'), answerWithinMs)
+    })
+    let outcome: EventOutcome | 'late'
+    try {
+      outcome = await Promise.race([work, deadline])
+    } catch (cause) {
+      throw new DingTalkAuthError('server_error', {
+        cause,
+        detail: `directory: applying a ${event.eventType} callback failed; DingTalk will push it again`,
+      })
+    } finally {
+      clearTimeout(timer)
+    }
+    if (outcome === 'late') {
+      // Still working: answer in time and finish in the background (the leave-records read is the safety net).
+      work.catch((error: unknown) =>
+        logger.error(
+          { instance: receiver.instance.name, eventType: event.eventType, err: error },
+          'directory: applying a callback event failed',
+        ),
+      )
+    } else if (outcome === 'busy') {
+      // Another process is applying it: have DingTalk push it again rather than risk losing it.
+      throw new DingTalkAuthError('upstream_unavailable', {
+        detail: 'directory: another process is applying this event; DingTalk will push it again',
+      })
+    }
+  }
+
+  return {
+    receivesCallbacks: options.receivers.length > 0,
+    async receiveCallback(callback) {
+      const { signature, timestamp, nonce, encrypt } = callback
+      const receiver = options.receivers.find((r) =>
+        cryptos.get(r)!.verify(signature, timestamp, nonce, encrypt),
+      )
+      if (!receiver) {
+        // Warned, not only refused: a wrong token in the configuration refuses every push DingTalk makes.
+        logger.warn(
+          { route: 'POST /events' },
+          'directory: a callback with a bad signature was refused (check directory.callback.token)',
+        )
+        throw new DingTalkAuthError('invalid_signature', {
+          detail: 'no instance with events: callback signs this callback with its token',
+        })
+      }
+      const skewMs = Math.abs(now() - Number(timestamp))
+      if (!(skewMs <= receiver.settings.callbackReplayWindowMs)) {
+        logger.warn(
+          { instance: receiver.instance.name, skewMs: Number.isFinite(skewMs) ? skewMs : null },
+          'directory: a callback signed too long ago or ahead was refused (a replay, or a clock off: check NTP)',
+        )
+        throw new DingTalkAuthError('invalid_signature', {
+          detail: `the callback's timestamp is outside directory.callbackReplayWindow of this server's clock`,
+        })
+      }
+      const crypto = cryptos.get(receiver)!
+      const payload = open(receiver, crypto, encrypt)
+      if (payload.EventType === 'check_url') return answer(crypto)
+      const corpId = text(payload.CorpId) ?? receiver.instance.corpId
+      if (corpId !== receiver.instance.corpId) {
+        logger.warn(
+          { instance: receiver.instance.name },
+          'directory: a callback for another corp was ignored',
+        )
+        return answer(crypto)
+      }
+      await apply(receiver, toEvent(payload, corpId, now))
+      return answer(crypto)
+    },
+  }
+}

@@ -1,0 +1,176 @@
+import type { Logger } from '../logger'
+import type { DDInnerAuth } from '../login/DDInnerAuth'
+import type { StateStore } from '../state/StateStore'
+import type { DirectoryEvent, EventOutcome } from './applyDirectoryEvent'
+import { createLeaderLock } from './createLeaderLock'
+import type { LifecycleScope, PeopleLifecycle } from './createPeopleLifecycle'
+import { createStreamClient } from './createStreamClient'
+import type { StreamClient, StreamEventFrame } from './createStreamClient'
+import type { ResolvedDirectorySettings } from './DirectoryOptions'
+import type { ResolvedDirectoryTiming } from './DirectoryTiming'
+import { pollLeaveRecords } from './pollLeaveRecords'
+
+// Schedule stamps outlive any sensible interval (a year of `fullSyncEvery`).
+const STAMP_TTL_MS = 400 * 86_400_000
+
+const lastFullSyncKey = (corpId: string) => `directory:last-full-sync:${corpId}`
+
+/** Records a complete crawl of the corp, whoever ran it: the schedule of every process counts from it. */
+export async function recordCompleteSync(stateStore: StateStore, corpId: string, at: number): Promise<void> {
+  await stateStore.set(lastFullSyncKey(corpId), String(at), STAMP_TTL_MS)
+}
+
+const lastLeaveRecordsKey = (corpId: string) => `directory:last-leave-records:${corpId}`
+
+/** What {@link createInstanceLeader} works with. */
+export interface InstanceLeaderOptions {
+  instance: DDInnerAuth
+  settings: ResolvedDirectorySettings
+  stateStore: StateStore
+  lifecycle: PeopleLifecycle
+  logger: Logger
+  now: () => number
+  timing: ResolvedDirectoryTiming
+  /** v1.0 API origin, where Stream mode opens its connections. */
+  apiBase: string
+  fetch?: typeof fetch
+  /** Applies one event of the Stream connection once. */
+  apply: (event: DirectoryEvent) => Promise<EventOutcome>
+  /** One full crawl of the instance's corp, as `directory.sync` runs it. */
+  sync: () => Promise<unknown>
+}
+
+/** The leadership of one instance in this process: the lease, and what the leader does. */
+export interface InstanceLeader {
+  /**
+   * One round, every `leader.renewEvery`: takes or renews the lease; the leader keeps the Stream connection open
+   * and starts the crawl or leave-records read that is due; a process that is not (or no longer) the leader
+   * closes its connection.
+   */
+  tick(): Promise<void>
+  /** Closes the connection, waits for running work and gives the lease up. */
+  stop(): Promise<void>
+  readonly leader: boolean
+  readonly streamConnected: boolean
+}
+
+/** A Stream EVENT frame as a directory event. */
+function toFrameEvent(corpId: string, frame: StreamEventFrame, now: () => number): DirectoryEvent {
+  const ids = (value: unknown) => (Array.isArray(value) ? value : value === undefined ? [] : [value])
+  return {
+    eventId: frame.headers.eventId ?? frame.headers.messageId ?? '',
+    eventType: frame.headers.eventType ?? '',
+    corpId: frame.headers.eventCorpId ?? corpId,
+    bornTime: Number(frame.headers.eventBornTime ?? frame.data.timeStamp ?? now()),
+    userIds: ids(frame.data.userId).map(String),
+    deptIds: ids(frame.data.deptId)
+      .map(Number)
+      .filter((id) => Number.isSafeInteger(id)),
+  }
+}
+
+/** One instance's lease (one leader per app across processes), Stream connection and schedule. */
+export function createInstanceLeader(options: InstanceLeaderOptions): InstanceLeader {
+  const { instance, settings, stateStore, lifecycle, logger, now, timing } = options
+  const lock = createLeaderLock({
+    stateStore,
+    key: `directory:leader:${instance.authConfig.appKey}`,
+    ttlMs: timing.leaseMs,
+    now,
+  })
+  const scope: LifecycleScope = {
+    instance: instance.name,
+    corpId: instance.corpId,
+    settings,
+    source: 'leave-records',
+  }
+  let stream: StreamClient | null = null
+  // One crawl or leave-records read at a time; a round that finds one running starts nothing.
+  let busy: Promise<unknown> | null = null
+
+  function background(label: string, work: () => Promise<unknown>): void {
+    if (busy) return
+    busy = work()
+      .catch((error: unknown) =>
+        logger.error({ instance: instance.name, err: error }, `directory: ${label} failed`),
+      )
+      .finally(() => {
+        busy = null
+      })
+  }
+
+  const readLeaveRecords = () => pollLeaveRecords(instance, scope, lifecycle, stateStore, now)
+
+  async function due(key: string, everyMs: number | false): Promise<boolean> {
+    if (everyMs === false) return false
+    const last = Number((await stateStore.get(key)) ?? NaN)
+    return !Number.isFinite(last) || now() - last >= everyMs
+  }
+
+  function openStream(): StreamClient {
+    let wasConnected = false
+    const client = createStreamClient({
+      apiBase: options.apiBase,
+      clientId: instance.authConfig.appKey,
+      clientSecret: instance.authConfig.appSecret,
+      logger,
+      heartbeatMs: timing.heartbeatMs,
+      reconnectBaseMs: timing.reconnectMinMs,
+      reconnectMaxMs: timing.reconnectMaxMs,
+      ...(options.fetch ? { fetch: options.fetch } : {}),
+      onEvent: async (frame) =>
+        (await options.apply(toFrameEvent(instance.corpId, frame, now))) === 'busy' ? 'LATER' : 'SUCCESS',
+      onStateChange: (connected) => {
+        // Back after a gap: leaves that happened meanwhile may have no event left to deliver.
+        if (connected && wasConnected && settings.leaveRecordsEveryMs !== false)
+          background('reading leave records', readLeaveRecords)
+        wasConnected ||= connected
+      },
+    })
+    client
+      .start()
+      .catch((error: unknown) =>
+        logger.warn({ instance: instance.name, err: error }, 'Stream mode: could not connect; retrying'),
+      )
+    return client
+  }
+
+  async function closeStream(): Promise<void> {
+    const closing = stream
+    stream = null
+    await closing?.stop()
+  }
+
+  return {
+    get leader() {
+      return lock.held
+    },
+    get streamConnected() {
+      return stream?.connected ?? false
+    },
+    async tick() {
+      const leading = await lock.acquire().catch((error: unknown) => {
+        logger.warn(
+          { instance: instance.name, err: error },
+          'directory: the leader lease could not be taken or renewed; a leader leads on until its lease runs out',
+        )
+        return lock.held
+      })
+      if (!leading) return closeStream()
+      if (settings.events === 'stream' && !stream) stream = openStream()
+      if (await due(lastFullSyncKey(instance.corpId), settings.fullSyncEveryMs)) {
+        background('scheduled sync', options.sync)
+      } else if (await due(lastLeaveRecordsKey(instance.corpId), settings.leaveRecordsEveryMs)) {
+        background('reading leave records', async () => {
+          await readLeaveRecords()
+          await stateStore.set(lastLeaveRecordsKey(instance.corpId), String(now()), STAMP_TTL_MS)
+        })
+      }
+    },
+    async stop() {
+      await closeStream()
+      await busy
+      await lock.release()
+    },
+  }
+}

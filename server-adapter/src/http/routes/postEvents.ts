@@ -1,0 +1,26 @@
+import type { Route } from '../HttpRuntime'
+import { badField, readPost, requiredString } from '../readPost'
+
+// DingTalk seals a whole event into `encrypt`: one that names many people (a department moved) outgrows the login
+// routes' 16 KB, and a refused push is pushed again and again.
+const EVENT_BODY_BYTES = 64 * 1024
+
+/**
+ * `POST /events`: DingTalk's encrypted HTTP callbacks for `directory.events: 'callback'`. A bad signature is
+ * `invalid_signature` (401) with nothing applied; the answer is the encrypted `success` DingTalk waits for.
+ */
+export const postEvents: Route = async (runtime, ctx) => {
+  const { callbacks } = runtime
+  if (!callbacks?.receivesCallbacks) throw badField('path', 'no instance has directory events: callback')
+  const params = ctx.url.searchParams
+  // DingTalk: both spellings are seen, signature & timestamp and msg_signature & timeStamp.
+  const signature = params.get('signature') || params.get('msg_signature')
+  const timestamp = params.get('timestamp') || params.get('timeStamp')
+  const nonce = params.get('nonce')
+  if (!signature) throw badField('signature', 'the callback has no signature in its query')
+  if (!timestamp) throw badField('timestamp', 'the callback has no timestamp in its query')
+  if (!nonce) throw badField('nonce', 'the callback has no nonce in its query')
+  const body = await readPost(ctx, runtime.settings, { limit: EVENT_BODY_BYTES })
+  const encrypt = requiredString(body, 'encrypt', EVENT_BODY_BYTES)
+  return Response.json(await callbacks.receiveCallback({ signature, timestamp, nonce, encrypt }))
+}
