@@ -49,6 +49,14 @@ export function isQuotaExhaustedError(error: unknown): boolean {
   return error.errcode === 90020 || error.code === 'Forbidden.AccessDenied.ApiCountLimitForOrg'
 }
 
+/**
+ * True when DingTalk knows no such person in the corp (oapi `60121`, "找不到该用户"): never in it, gone, or — for
+ * `v2/user/get` — a userid the person had before they left and came back under a new one.
+ */
+export function isUserNotFoundError(error: unknown): boolean {
+  return error instanceof DingTalkApiError && error.errcode === 60121
+}
+
 /** True for "try again later" answers: system busy (`-1`) or a 5xx from DingTalk. */
 export function isBusyError(error: unknown): boolean {
   if (error instanceof DingTalkApiError) return error.errcode === -1 || error.status >= 500

@@ -1,6 +1,7 @@
 import type { Logger } from '../logger'
 import type { BindingStore } from '../store/BindingStore'
 import type { BoundPersonKey, DirectoryStore } from '../store/DirectoryStore'
+import { moveBindingToUserId } from '../store/moveBindingToUserId'
 
 /** What {@link followNewUserIds} works with. */
 export interface FollowUserIdsContext {
@@ -26,16 +27,20 @@ export async function followNewUserIds(
   for (const person of seen) {
     const binding = bound.get(person.unionId)
     if (!binding || binding.dingUserId === person.dingUserId) continue
-    const holder = await ctx.store.findBinding({ corpId, dingUserId: person.dingUserId })
-    if (holder && holder.id !== binding.bindingId) {
-      // DingTalk handed the userid on: the older binding is stale, and which one is right only a person can say.
+    const result = await moveBindingToUserId(ctx.store, {
+      bindingId: binding.bindingId,
+      corpId,
+      dingUserId: person.dingUserId,
+      updateTime: ctx.now(),
+    })
+    if (result.outcome === 'held') {
       ctx.logger.warn(
-        { corpId, bindingId: binding.bindingId, otherBindingId: holder.id },
+        { corpId, bindingId: binding.bindingId, otherBindingId: result.otherBindingId },
         "directory: a person's new userid is held by another binding; the binding keeps its old userid",
       )
       continue
     }
-    await ctx.store.updateBindingUserId(binding.bindingId, person.dingUserId, ctx.now())
+    if (result.outcome === 'gone') continue
     ctx.logger.info(
       { corpId, bindingId: binding.bindingId, dingUserId: person.dingUserId },
       'directory: a rehired person came back under a new userid; the binding follows it',

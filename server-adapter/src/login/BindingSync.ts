@@ -2,7 +2,9 @@ import { randomUUID } from 'node:crypto'
 import type { DingTalkCurrentUser, DingTalkUserDetail } from '../dingtalk/wireTypes'
 import type { Awaitable } from '../dingtalk/tokenCache'
 import { DingTalkAuthError } from '../errors'
+import type { Logger } from '../logger'
 import type { BindingProfile, BindingStore, DDInnerAuthModel, LocalUser } from '../store/BindingStore'
+import { canMoveBindings, moveBindingToUserId } from '../store/moveBindingToUserId'
 import type { DDInnerAuth } from './DDInnerAuth'
 import type { DingTalkLoginFlow, DingTalkLoginResult, DingTalkUser, ResolvedLocalUser } from './loginResult'
 import { EXTERNAL_CONTACT } from './requireCorpMember'
@@ -23,6 +25,7 @@ export interface BindingSyncInput {
 /** The login service's settings the sync follows, with their defaults applied. */
 export interface BindingSyncOptions {
   store: BindingStore
+  logger: Logger
   now: () => number
   /** Refresh the stored profile when it is at least this old; 0 = every login. */
   profileMaxAgeMs: number
@@ -72,6 +75,7 @@ export function toLoginResult(
  */
 export class BindingSync {
   readonly #store: BindingStore
+  readonly #logger: Logger
   readonly #now: () => number
   readonly #profileMaxAgeMs: number
   readonly #onUnbound: 'create' | 'reject'
@@ -80,6 +84,7 @@ export class BindingSync {
 
   constructor(options: BindingSyncOptions) {
     this.#store = options.store
+    this.#logger = options.logger
     this.#now = options.now
     this.#profileMaxAgeMs = options.profileMaxAgeMs
     this.#onUnbound = options.onUnbound
@@ -106,8 +111,9 @@ export class BindingSync {
     const person = toDingTalkUser(instance, flow, detail, me, knownUnionId ?? existing?.unionId)
     const profile = toProfile(person, contactType)
     if (existing) {
-      const updated = (await this.#store.updateBinding(existing.id, profile, now)) ?? {
-        ...existing,
+      const current = await this.#followUserId(existing, person.userid, now)
+      const updated = (await this.#store.updateBinding(current.id, profile, now)) ?? {
+        ...current,
         ...profile,
       }
       await this.#store.updateUser(updated.userId, {
@@ -134,10 +140,42 @@ export class BindingSync {
     const { binding: stored, created } = await this.#store.createBinding(binding, newUser)
     if (!created) {
       // A concurrent first login of the same person won: use its binding, and keep its profile current.
-      const updated = (await this.#store.updateBinding(stored.id, profile, now)) ?? stored
+      const current =
+        stored.unionId === person.unionId ? await this.#followUserId(stored, person.userid, now) : stored
+      const updated = (await this.#store.updateBinding(current.id, profile, now)) ?? current
       return toLoginResult(instance, updated, false)
     }
     return toLoginResult(instance, stored, resolved.isNew)
+  }
+
+  /**
+   * DingTalk may give a person who left and came back a new userid while the unionId stays: the binding (found by
+   * unionId) moves to the userid DingTalk gives now, so look-ups by userid find the person again.
+   */
+  async #followUserId(binding: DDInnerAuthModel, userid: string, now: number): Promise<DDInnerAuthModel> {
+    if (binding.thirdUserId === userid) return binding
+    const where = { corpId: binding.thirdCorpId, bindingId: binding.id }
+    if (!canMoveBindings(this.#store)) {
+      this.#logger.warn(
+        where,
+        'login: the person has a new userid (a rehire) but the store has no updateBindingUserId, so the binding keeps the old one: implement it (see DirectoryStore)',
+      )
+      return binding
+    }
+    const result = await moveBindingToUserId(this.#store, { ...where, dingUserId: userid, updateTime: now })
+    if (result.outcome === 'held') {
+      this.#logger.warn(
+        { ...where, otherBindingId: result.otherBindingId },
+        "login: the person's new userid is held by another binding; the binding keeps its old userid",
+      )
+      return binding
+    }
+    if (result.outcome === 'gone') return binding
+    this.#logger.info(
+      { ...where, dingUserId: userid },
+      'login: the person came back under a new userid; the binding follows it',
+    )
+    return result.binding
   }
 
   async #resolveLocalUser(person: DingTalkUser): Promise<{ id: string; create: boolean; isNew: boolean }> {

@@ -1,4 +1,6 @@
 import { randomUUID } from 'node:crypto'
+import type { DDInnerClient } from '../dingtalk/DingTalkClient'
+import { isUserNotFoundError } from '../dingtalk/errorPredicates'
 import type { DingTalkUserDetail } from '../dingtalk/wireTypes'
 import type { Awaitable } from '../dingtalk/tokenCache'
 import { DingTalkAuthError } from '../errors'
@@ -60,6 +62,7 @@ export class DDInnerAuthSvc {
     this.#now = options.now
     this.#sync = new BindingSync({
       store: options.store,
+      logger: options.logger,
       now: options.now,
       profileMaxAgeMs: options.profileMaxAgeMs ?? 0,
       onUnbound: options.onUnbound ?? 'create',
@@ -140,15 +143,19 @@ export class DDInnerAuthSvc {
       const client = instance.getClient()
       const call = params.signal ? { signal: params.signal } : {}
       const info = await this.#getUserInfo(instance, authCode, call)
-      const existing = await this.#store.findBinding({ corpId, dingUserId: info.userid })
-      let contactType = contactTypeOf(existing)
+      let existing = await this.#store.findBinding({ corpId, dingUserId: info.userid })
       let detail: DingTalkUserDetail | null = null
       let unionId = info.unionid ?? existing?.unionId
-      if (contactType === null) {
+      if (!existing) {
         if (!unionId) {
           detail = await client.getUser(info.userid, call)
           unionId = detail.unionid
         }
+        // A person who left and came back may have a new userid (DingTalk's choice); the unionId stays.
+        if (unionId) existing = await this.#store.findBinding({ corpId, unionId })
+      }
+      let contactType = contactTypeOf(existing)
+      if (contactType === null) {
         if (!unionId)
           throw new DingTalkAuthError('upstream_error', { detail: 'DingTalk gave no unionId for the person' })
         // Both are needed for a first login: asked side by side, the login waits for one round trip, not two.
@@ -160,7 +167,7 @@ export class DDInnerAuthSvc {
         detail = fetched
       }
       const result =
-        existing && this.#sync.isFresh(existing)
+        existing && existing.thirdUserId === info.userid && this.#sync.isFresh(existing)
           ? toLoginResult(instance, existing, false)
           : await this.#sync.bindAndSync({
               instance,
@@ -215,30 +222,50 @@ export class DDInnerAuthSvc {
       }
       const me = await client.getCurrentUser(userToken.accessToken, call)
       const existing = await this.#store.findBinding({ corpId, unionId: me.unionId })
-      let contactType = contactTypeOf(existing)
-      let userid = existing?.thirdUserId
       // The chosen corp proves membership; the contact type of a known binding was recorded when it was made.
-      if (userToken.corpId !== corpId || contactType === null || !userid) {
-        const found = await requireCorpMember(client, me.unionId, call)
-        contactType = found.contactType
-        userid = found.userid
-      }
+      const recordedType = contactTypeOf(existing)
+      const recorded =
+        existing?.thirdUserId && recordedType !== null && userToken.corpId === corpId
+          ? { userid: existing.thirdUserId, unionId: me.unionId, contactType: recordedType }
+          : null
+      const member = recorded ?? (await requireCorpMember(client, me.unionId, call))
       const result =
-        existing && this.#sync.isFresh(existing)
+        existing && existing.thirdUserId === member.userid && this.#sync.isFresh(existing)
           ? toLoginResult(instance, existing, false)
           : await this.#sync.bindAndSync({
               instance,
               flow: 'qr',
               existing,
-              detail: await client.getUser(userid, call),
               me,
               knownUnionId: me.unionId,
-              contactType,
+              ...(recorded
+                ? await this.#getBoundPerson(client, recorded, call)
+                : { detail: await client.getUser(member.userid, call), contactType: member.contactType }),
             })
       this.#logSuccess('qr', instance, platform, result, started)
       return result
     } catch (error) {
       throw this.#fail('qr', instance, error, started)
+    }
+  }
+
+  /**
+   * `v2/user/get` for the userid the binding recorded. DingTalk may give a person who left and came back a new
+   * userid while the unionId stays: the recorded one is then unknown (60121), and `getbyunionid` names the current
+   * one (or answers 60121 itself for someone who is gone: `not_corp_member`).
+   */
+  async #getBoundPerson(
+    client: DDInnerClient,
+    bound: { userid: string; unionId: string; contactType: number },
+    call: LoginCallOptions,
+  ): Promise<{ detail: DingTalkUserDetail; contactType: number }> {
+    try {
+      return { detail: await client.getUser(bound.userid, call), contactType: bound.contactType }
+    } catch (error) {
+      if (!isUserNotFoundError(error)) throw error
+      const found = await requireCorpMember(client, bound.unionId, call)
+      if (found.userid === bound.userid) throw error
+      return { detail: await client.getUser(found.userid, call), contactType: found.contactType }
     }
   }
 
