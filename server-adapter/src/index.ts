@@ -120,6 +120,11 @@ export type {
   DirectoryStreamOptions,
   ResolvedDirectoryTiming,
 } from './directory/DirectoryTiming'
+export type {
+  DirectoryCallback,
+  DirectoryCallbackAnswer,
+  DirectoryCallbackResult,
+} from './directory/createCallbackReceiver'
 export type { DirectorySyncReport } from './directory/DirectorySyncReport'
 export type { CorpSyncReport } from './directory/syncCorp'
 export type { CrawlFailure, CrawlProgress } from './directory/crawlDirectory'

@@ -23,18 +23,25 @@ export interface DirectoryCallbackAnswer {
   encrypt: string
 }
 
+/** How to answer one callback. */
+export type DirectoryCallbackResult =
+  /** Taken (applied, a duplicate, ignored, or finishing in the background): the `success` DingTalk waits for. */
+  | { outcome: 'success'; answer: DirectoryCallbackAnswer }
+  /** Another process is applying the same event right now: no `success`, so DingTalk pushes it again. */
+  | { outcome: 'redeliver' }
+
 /** What serves `POST {basePath}/events`: the instances' HTTP callbacks. */
 export interface DirectoryCallbackReceiver {
   /** Whether any instance receives HTTP callbacks (`events: 'callback'`). */
   readonly receivesCallbacks: boolean
   /**
    * Checks the signature and that it was made within `callbackReplayWindow` (else `invalid_signature`, nothing
-   * applied), opens the message (`invalid_request` when it
-   * does not decrypt), answers the `check_url` handshake, applies an address-book event once, and resolves the
-   * encrypted `success` in time (work still running then finishes in the background). Throws
+   * applied), opens the message (`invalid_request` when it does not decrypt), answers the `check_url` handshake,
+   * applies an address-book event once, and resolves the encrypted `success` in time (work still running then
+   * finishes in the background), or `redeliver` for an event another process is applying. Throws
    * `DingTalkAuthError` for every refusal; DingTalk pushes a refused callback again.
    */
-  receiveCallback(callback: DirectoryCallback): Promise<DirectoryCallbackAnswer>
+  receiveCallback(callback: DirectoryCallback): Promise<DirectoryCallbackResult>
 }
 
 /** One instance that receives HTTP callbacks. */
@@ -131,7 +138,8 @@ export function createCallbackReceiver(options: CallbackReceiverOptions): Direct
     }
   }
 
-  async function apply(receiver: CallbackInstance, event: DirectoryEvent): Promise<void> {
+  /** Applies the event, or leaves it to finish in the background when it takes longer than the answer may. */
+  async function apply(receiver: CallbackInstance, event: DirectoryEvent): Promise<EventOutcome | 'late'> {
     const work = options.apply(receiver, event)
     let timer: NodeJS.Timeout | undefined
     const deadline = new Promise<'late'>((resolve) => {
@@ -156,12 +164,8 @@ export function createCallbackReceiver(options: CallbackReceiverOptions): Direct
           'directory: applying a callback event failed',
         ),
       )
-    } else if (outcome === 'busy') {
-      // Another process is applying it: have DingTalk push it again rather than risk losing it.
-      throw new DingTalkAuthError('upstream_unavailable', {
-        detail: 'directory: another process is applying this event; DingTalk will push it again',
-      })
     }
+    return outcome
   }
 
   return {
@@ -193,17 +197,27 @@ export function createCallbackReceiver(options: CallbackReceiverOptions): Direct
       }
       const crypto = cryptos.get(receiver)!
       const payload = open(receiver, crypto, encrypt)
-      if (payload.EventType === 'check_url') return answer(crypto)
+      const success = (): DirectoryCallbackResult => ({ outcome: 'success', answer: answer(crypto) })
+      if (payload.EventType === 'check_url') return success()
       const corpId = text(payload.CorpId) ?? receiver.instance.corpId
       if (corpId !== receiver.instance.corpId) {
         logger.warn(
           { instance: receiver.instance.name },
           'directory: a callback for another corp was ignored',
         )
-        return answer(crypto)
+        return success()
       }
-      await apply(receiver, toEvent(payload, corpId, now))
-      return answer(crypto)
+      const event = toEvent(payload, corpId, now)
+      if ((await apply(receiver, event)) === 'busy') {
+        // Not an error: the other process either finishes it (the redelivery is then a duplicate) or fails and
+        // drops its claim (the redelivery applies it here). Answering `success` now could lose it.
+        logger.info(
+          { instance: receiver.instance.name, eventType: event.eventType, eventId: event.eventId },
+          `directory: event ${event.eventId} is being applied by another process; DingTalk will redeliver`,
+        )
+        return { outcome: 'redeliver' }
+      }
+      return success()
     },
   }
 }

@@ -2,7 +2,7 @@ import { createServer } from 'node:http'
 import type { Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { randomBytes } from 'node:crypto'
-import { createCallbackCrypto } from 'dingtalk-login-server'
+import { createCallbackCrypto, createMemoryStateStore } from 'dingtalk-login-server'
 import type { DingTalkAuth, DingTalkAuthOptions, DirectoryOptions } from 'dingtalk-login-server'
 import { toNodeHandler } from 'dingtalk-login-server/node'
 import { defaultFixture } from 'dingtalk-emulator'
@@ -13,6 +13,7 @@ import {
   CORP_A,
   ZHANG_WEI,
   advanceEmulatorClock,
+  createRecordingLogger,
   createTestAuth,
   startTestEmulator,
 } from '../support/emulator'
@@ -204,6 +205,35 @@ describe('directory events as HTTP callbacks', () => {
     )
     expect(big.encrypt.length).toBeGreaterThan(16 * 1024)
     await expectSuccess(await push(url, big))
+    expect(await zhangState()).toBe('left')
+  })
+
+  it('asks DingTalk to push again an event another process is applying, without blaming DingTalk', async () => {
+    const stateStore = createMemoryStateStore()
+    const logger = createRecordingLogger()
+    const { url } = await startCallbacks({ stateStore, logger })
+    const payload = leaveOf(ZHANG_WEI.userid, 'claimed-elsewhere-1', Date.now())
+    // Another process has claimed the event and is still applying it.
+    const claim = `directory:event:${CORP_A}:claimed-elsewhere-1`
+    expect(await stateStore.set(claim, 'claimed', 60_000, 'nx')).toBe(true)
+    logger.lines.length = 0
+
+    const busy = await push(url, sealed(payload, Date.now()))
+    // Not the sealed `success`: DingTalk counts it as a failed push and pushes the event again.
+    expect(busy.status).toBe(409)
+    expect(await busy.json()).not.toHaveProperty('encrypt')
+    expect(logger.lines.filter((line) => line.startsWith('error'))).toEqual([])
+    expect(logger.lines.join('\n')).not.toMatch(/unavailable/i)
+    expect(logger.lines).toContainEqual(
+      expect.stringMatching(
+        /^info .* directory: event claimed-elsewhere-1 is being applied by another process; DingTalk will redeliver$/,
+      ),
+    )
+    expect(await zhangState()).toBe('active')
+
+    // The other process gave up (its claim dropped): the redelivery applies the event here.
+    await stateStore.delete(claim)
+    await expectSuccess(await push(url, sealed(payload, Date.now())))
     expect(await zhangState()).toBe('left')
   })
 

@@ -7,7 +7,8 @@ const EVENT_BODY_BYTES = 64 * 1024
 
 /**
  * `POST /events`: DingTalk's encrypted HTTP callbacks for `directory.events: 'callback'`. A bad signature is
- * `invalid_signature` (401) with nothing applied; the answer is the encrypted `success` DingTalk waits for.
+ * `invalid_signature` (401) with nothing applied; the answer is the encrypted `success` DingTalk waits for, or 409
+ * for an event another process is applying (DingTalk pushes it again).
  */
 export const postEvents: Route = async (runtime, ctx) => {
   const { callbacks } = runtime
@@ -22,5 +23,13 @@ export const postEvents: Route = async (runtime, ctx) => {
   if (!nonce) throw badField('nonce', 'the callback has no nonce in its query')
   const body = await readPost(ctx, runtime.settings, { limit: EVENT_BODY_BYTES })
   const encrypt = requiredString(body, 'encrypt', EVENT_BODY_BYTES)
-  return Response.json(await callbacks.receiveCallback({ signature, timestamp, nonce, encrypt }))
+  const result = await callbacks.receiveCallback({ signature, timestamp, nonce, encrypt })
+  if (result.outcome === 'redeliver') {
+    // Any answer but the sealed `success` makes DingTalk push the event again; 409: it is in hand elsewhere.
+    return Response.json(
+      { status: 'redeliver', detail: 'another process is applying this event; push it again' },
+      { status: 409, headers: { 'retry-after': '5' } },
+    )
+  }
+  return Response.json(result.answer)
 }
