@@ -33,10 +33,16 @@ export function isThrottledError(error: unknown): boolean {
     )
   }
   // DingTalk: an IP ban answers a non-standard body ({"status":1111,"punish":"deny",…}) or HTML.
-  if (error instanceof UnexpectedResponseError) {
-    return error.status === 429 || (isObject(error.data) && error.data.punish === 'deny')
-  }
+  if (error instanceof UnexpectedResponseError) return error.status === 429 || isIpBannedError(error)
   return false
+}
+
+/**
+ * True when DingTalk's gateway banned this server's IP for going over its rate limit: a non-standard body
+ * `{"status":1111,"punish":"deny",…}` (even with HTTP 200). Throttling, but for minutes: no call gets through.
+ */
+export function isIpBannedError(error: unknown): boolean {
+  return error instanceof UnexpectedResponseError && isObject(error.data) && error.data.punish === 'deny'
 }
 
 /**

@@ -1,6 +1,6 @@
 import { DingTalkApiError } from '../dingtalk/DingTalkApiError'
 import { DingTalkFetchError } from '../dingtalk/DingTalkFetchError'
-import { isThrottledError } from '../dingtalk/errorPredicates'
+import { isIpBannedError, isQuotaExhaustedError, isThrottledError } from '../dingtalk/errorPredicates'
 import { UnexpectedResponseError } from '../dingtalk/UnexpectedResponseError'
 import type { DingTalkDirectoryClient } from '../dingtalk/DingTalkDirectoryClient'
 import type { DingTalkDepartment, DingTalkDepartmentUser } from '../dingtalk/directoryApi'
@@ -22,8 +22,12 @@ export interface CrawledPerson {
 export interface CrawlFailure {
   /** The department whose part was not read. */
   deptId: number
-  /** `quota`: DingTalk's monthly API quota is used up; `throttled`: still throttled after retries; `permission`: the app lacks a permission; `error`: anything else. */
-  reason: 'quota' | 'throttled' | 'permission' | 'error'
+  /**
+   * `quota`: DingTalk's monthly API quota is used up; `ip_banned`: DingTalk's gateway banned this server's IP for
+   * a while; `throttled`: still throttled after retries; `permission`: the app lacks a permission; `error`:
+   * anything else.
+   */
+  reason: 'quota' | 'ip_banned' | 'throttled' | 'permission' | 'error'
   /** `METHOD /path` of the failed call. */
   endpoint: string
   /** What DingTalk answered (its error code), never a token. */
@@ -60,27 +64,20 @@ export interface CrawlOptions {
 
 const PAGE_SIZE = 100
 
-// DingTalk: the monthly API quota of an organisation (organisation doc §6), and the per-IP ban: no call succeeds
-// for a long time, so the crawl stops at once instead of failing department by department.
-function isQuotaError(error: unknown): boolean {
-  if (error instanceof DingTalkApiError)
-    return error.errcode === 90020 || error.code === 'Forbidden.AccessDenied.ApiCountLimitForOrg'
-  return (
-    error instanceof UnexpectedResponseError &&
-    typeof error.data === 'object' &&
-    error.data !== null &&
-    (error.data as { punish?: unknown }).punish === 'deny'
-  )
+// After either no call succeeds for a long time (the quota until next month, an IP ban for minutes): the crawl
+// stops at once instead of failing department by department.
+const STOPS_THE_CRAWL: ReadonlySet<CrawlFailure['reason']> = new Set(['quota', 'ip_banned'])
+
+function reasonOf(error: unknown): CrawlFailure['reason'] {
+  if (isQuotaExhaustedError(error)) return 'quota'
+  if (isIpBannedError(error)) return 'ip_banned'
+  if (isThrottledError(error)) return 'throttled'
+  if (error instanceof DingTalkApiError && error.errcode === 60011) return 'permission'
+  return 'error'
 }
 
 function toFailure(deptId: number, endpoint: string, error: unknown): CrawlFailure {
-  const reason: CrawlFailure['reason'] = isQuotaError(error)
-    ? 'quota'
-    : isThrottledError(error)
-      ? 'throttled'
-      : error instanceof DingTalkApiError && error.errcode === 60011
-        ? 'permission'
-        : 'error'
+  const reason = reasonOf(error)
   const detail =
     error instanceof DingTalkApiError
       ? `DingTalk answered ${error.code}${error.requiredScopes?.length ? ` (missing ${error.requiredScopes.join(', ')})` : ''}`
@@ -117,7 +114,8 @@ function mergePerson(people: Map<string, CrawledPerson>, row: DingTalkDepartment
 /**
  * Reads a corp's whole directory at the floor of calls: the root with `department/get`, then per department one
  * `listsub` (its children, with their names) and `⌈people / 100⌉` pages of `v2/user/list`; never a per-person
- * call. Failed parts are listed in `failures` and make the result incomplete; a used-up quota stops the crawl.
+ * call. Failed parts are listed in `failures` and make the result incomplete; a used-up quota or an IP ban stops
+ * the crawl.
  */
 export async function crawlDirectory(
   client: DingTalkDirectoryClient,
@@ -160,7 +158,7 @@ export async function crawlDirectory(
     if (options.signal?.aborted) throw error
     const failure = toFailure(deptId, endpoint, error)
     failures.push(failure)
-    if (failure.reason === 'quota') stopped = true
+    if (STOPS_THE_CRAWL.has(failure.reason)) stopped = true
   }
   const usersTask =
     (deptId: number, cursor: number): Task =>

@@ -201,6 +201,20 @@ describe('auth.directory.sync against the emulator', () => {
     expect((await auth.directory.people(CORP_A, { state: 'left' })).length).toBe(0)
   })
 
+  it("stops at an IP ban of DingTalk's gateway, disables nobody, and reports the ban by its name", async () => {
+    await auth.directory.sync()
+    emu.leave({ corpId: CORP_A, userid: ZHANG_WEI.userid })
+    emu.addFault({ kind: 'ipBan', afterCalls: 3 })
+    const report = await auth.directory.sync()
+    expect(report.complete).toBe(false)
+    expect(report.people.left).toBe(0)
+    expect(report.failures.length).toBeGreaterThan(0)
+    expect(report.failures.every((f) => f.reason === 'ip_banned')).toBe(true)
+    // Stopped at once: not one failure per department of the tree.
+    expect(report.failures.length).toBeLessThan((await auth.directory.departments(CORP_A)).length)
+    expect((await auth.directory.people(CORP_A, { state: 'left' })).length).toBe(0)
+  })
+
   it('changes nothing on a dry run but reports what it would do', async () => {
     await loginByQr(ZHANG_WEI.unionId)
     await auth.directory.sync()
