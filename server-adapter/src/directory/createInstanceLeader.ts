@@ -3,7 +3,7 @@ import type { DDInnerAuth } from '../login/DDInnerAuth'
 import type { StateStore } from '../state/StateStore'
 import type { DirectoryEvent, EventOutcome } from './applyDirectoryEvent'
 import { createLeaderLock } from './createLeaderLock'
-import type { LifecycleScope, PeopleLifecycle } from './createPeopleLifecycle'
+import type { PeopleLifecycle } from './createPeopleLifecycle'
 import { createStreamClient } from './createStreamClient'
 import type { StreamClient, StreamEventFrame } from './createStreamClient'
 import type { ResolvedDirectorySettings } from './DirectoryOptions'
@@ -78,12 +78,6 @@ export function createInstanceLeader(options: InstanceLeaderOptions): InstanceLe
     ttlMs: timing.leaseMs,
     now,
   })
-  const scope: LifecycleScope = {
-    instance: instance.name,
-    corpId: instance.corpId,
-    settings,
-    source: 'leave-records',
-  }
   let stream: StreamClient | null = null
   // One crawl or leave-records read at a time; a round that finds one running starts nothing.
   let busy: Promise<unknown> | null = null
@@ -99,7 +93,14 @@ export function createInstanceLeader(options: InstanceLeaderOptions): InstanceLe
       })
   }
 
-  const readLeaveRecords = () => pollLeaveRecords(instance, scope, lifecycle, stateStore, now)
+  const readLeaveRecords = () =>
+    pollLeaveRecords({
+      instance,
+      scope: { instance: instance.name, corpId: instance.corpId, settings },
+      lifecycle,
+      stateStore,
+      now,
+    })
 
   async function due(key: string, everyMs: number | false): Promise<boolean> {
     if (everyMs === false) return false

@@ -8,18 +8,30 @@ const MAX_WINDOW_MS = 365 * 86_400_000
 const OVERLAP_MS = 10 * 60_000
 const CURSOR_TTL_MS = 400 * 86_400_000
 
+/** What {@link pollLeaveRecords} reads with and applies to. */
+export interface LeaveRecordsPoll {
+  instance: DDInnerAuth
+  /** Where the leaves apply (the instance, corp and settings); the source is `leave-records`. */
+  scope: Omit<LifecycleScope, 'source'>
+  lifecycle: PeopleLifecycle
+  /** Keeps the end of the last read window, shared by every process. */
+  stateStore: StateStore
+  now: () => number
+  signal?: AbortSignal
+}
+
 /**
  * Reads `empLeaveRecords` since the last read and applies each leave, so a leave whose event was missed (no
  * connection, a failed push) still ends the person's sessions. Resolves how many people were newly marked left.
  */
-export async function pollLeaveRecords(
-  instance: DDInnerAuth,
-  scope: LifecycleScope,
-  lifecycle: PeopleLifecycle,
-  stateStore: StateStore,
-  now: () => number,
-  signal?: AbortSignal,
-): Promise<number> {
+export async function pollLeaveRecords({
+  instance,
+  scope,
+  lifecycle,
+  stateStore,
+  now,
+  signal,
+}: LeaveRecordsPoll): Promise<number> {
   const cursorKey = `directory:leave-records:${instance.corpId}`
   // DingTalk takes the window to the second: round the end up, or a leave earlier in this very second is
   // outside the window while the cursor moves past it.
