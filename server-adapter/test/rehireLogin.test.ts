@@ -61,6 +61,24 @@ const backends = [
 ]
 
 let emu: RunningEmulator
+
+function leaveAndComeBackUnderNewUserid(): void {
+  emu.leave({ corpId: CORP_A, userid: ZHANG_WEI.userid })
+  emu.hire({ corpId: CORP_A, unionId: ZHANG_WEI.unionId, userid: NEW_USERID, name: '张伟', deptIds: [10] })
+}
+
+/** Zhang Wei's QR login; with the `corpid` scope he chose corp A on the phone. */
+async function qrLogin(auth: DingTalkAuth, scope: 'openid' | 'openid corpid' = 'openid corpid') {
+  const chosen = scope === 'openid corpid' ? { corpId: CORP_A } : {}
+  const code = await mintOAuthCode(emu, { clientId: APP_A, unionId: ZHANG_WEI.unionId, scope, ...chosen })
+  return auth.service.loginByQrCode({ code, corpId: CORP_A })
+}
+
+async function workbenchLogin(auth: DingTalkAuth, userid: string) {
+  const authCode = await mintFreeLoginCode(emu, { corpId: CORP_A, userid })
+  return auth.service.loginByWorkbench({ corpId: CORP_A, authCode })
+}
+
 beforeAll(async () => {
   emu = await startTestEmulator()
 })
@@ -89,43 +107,15 @@ describe.each(backends)(
       await opened.cleanup()
     })
 
-    function leaveAndComeBackUnderNewUserid(): void {
-      emu.leave({ corpId: CORP_A, userid: ZHANG_WEI.userid })
-      emu.hire({
-        corpId: CORP_A,
-        unionId: ZHANG_WEI.unionId,
-        userid: NEW_USERID,
-        name: '张伟',
-        deptIds: [10],
-      })
-    }
-
-    const qrLogin = async () =>
-      auth.service.loginByQrCode({
-        code: await mintOAuthCode(emu, {
-          clientId: APP_A,
-          unionId: ZHANG_WEI.unionId,
-          scope: 'openid corpid',
-          corpId: CORP_A,
-        }),
-        corpId: CORP_A,
-      })
-
-    const workbenchLogin = async (userid: string) =>
-      auth.service.loginByWorkbench({
-        corpId: CORP_A,
-        authCode: await mintFreeLoginCode(emu, { corpId: CORP_A, userid }),
-      })
-
     it.skipIf(skip)(
       'QR login with the corpid scope: the stored userid is unknown, getbyunionid names the new one',
       async () => {
-        const first = await qrLogin()
+        const first = await qrLogin(auth)
         expect(first.binding.dingUserId).toBe(ZHANG_WEI.userid)
         leaveAndComeBackUnderNewUserid()
 
         const mark = markCalls(emu)
-        const back = await qrLogin()
+        const back = await qrLogin(auth)
         expect(back).toMatchObject({
           userId: first.userId,
           isNewUser: false,
@@ -149,7 +139,7 @@ describe.each(backends)(
 
         // The binding follows the person: the next login is the normal one again.
         const markAgain = markCalls(emu)
-        const again = await qrLogin()
+        const again = await qrLogin(auth)
         expect(again.userId).toBe(first.userId)
         expect(calls(emu, markAgain)).toEqual({ [EP.userToken]: 1, [EP.me]: 1, [EP.userGet]: 1 })
       },
@@ -158,11 +148,7 @@ describe.each(backends)(
     it.skipIf(skip)(
       'QR login without the corpid scope: getbyunionid names the new userid, the binding follows',
       async () => {
-        const login = async () =>
-          auth.service.loginByQrCode({
-            code: await mintOAuthCode(emu, { clientId: APP_A, unionId: ZHANG_WEI.unionId, scope: 'openid' }),
-            corpId: CORP_A,
-          })
+        const login = () => qrLogin(auth, 'openid')
         const first = await login()
         leaveAndComeBackUnderNewUserid()
         const mark = markCalls(emu)
@@ -184,27 +170,20 @@ describe.each(backends)(
     it.skipIf(skip)(
       'QR login of a person who left and did not come back is still not_corp_member',
       async () => {
-        await qrLogin()
+        await qrLogin(auth)
         emu.leave({ corpId: CORP_A, userid: ZHANG_WEI.userid })
         // Without the corpid scope the server asks getbyunionid, which answers 60121 for someone who is gone.
-        const code = await mintOAuthCode(emu, {
-          clientId: APP_A,
-          unionId: ZHANG_WEI.unionId,
-          scope: 'openid',
-        })
-        await expect(auth.service.loginByQrCode({ code, corpId: CORP_A })).rejects.toMatchObject({
-          code: 'not_corp_member',
-        })
+        await expect(qrLogin(auth, 'openid')).rejects.toMatchObject({ code: 'not_corp_member' })
       },
     )
 
     it.skipIf(skip)(
       'workbench login: the new userid finds the person by unionId, and the binding moves to it',
       async () => {
-        const first = await workbenchLogin(ZHANG_WEI.userid)
+        const first = await workbenchLogin(auth, ZHANG_WEI.userid)
         leaveAndComeBackUnderNewUserid()
 
-        const back = await workbenchLogin(NEW_USERID)
+        const back = await workbenchLogin(auth, NEW_USERID)
         expect(back).toMatchObject({
           userId: first.userId,
           isNewUser: false,
@@ -216,7 +195,7 @@ describe.each(backends)(
 
         // Then a QR login of the same person needs no getbyunionid for the userid (corpid scope).
         const mark = markCalls(emu)
-        expect((await qrLogin()).userId).toBe(first.userId)
+        expect((await qrLogin(auth)).userId).toBe(first.userId)
         expect(calls(emu, mark)).toEqual({ [EP.userToken]: 1, [EP.me]: 1, [EP.userGet]: 1 })
       },
     )
@@ -230,21 +209,9 @@ describe('a store of your own without updateBindingUserId', () => {
     const logger = createRecordingLogger()
     const auth = await createTestAuth(emu, { clientIds: [APP_A], store, logger })
     try {
-      const login = async (userid: string) =>
-        auth.service.loginByWorkbench({
-          corpId: CORP_A,
-          authCode: await mintFreeLoginCode(emu, { corpId: CORP_A, userid }),
-        })
-      const first = await login(ZHANG_WEI.userid)
-      emu.leave({ corpId: CORP_A, userid: ZHANG_WEI.userid })
-      emu.hire({
-        corpId: CORP_A,
-        unionId: ZHANG_WEI.unionId,
-        userid: NEW_USERID,
-        name: '张伟',
-        deptIds: [10],
-      })
-      const back = await login(NEW_USERID)
+      const first = await workbenchLogin(auth, ZHANG_WEI.userid)
+      leaveAndComeBackUnderNewUserid()
+      const back = await workbenchLogin(auth, NEW_USERID)
       expect(back).toMatchObject({ userId: first.userId, isNewUser: false })
       expect(back.binding.dingUserId).toBe(ZHANG_WEI.userid)
       expect(logger.lines.filter((line) => line.startsWith('warn'))).toEqual([

@@ -1,9 +1,6 @@
 import type {} from '../../../test/support/services'
-import { spawn } from 'node:child_process'
-import type { ChildProcess } from 'node:child_process'
 import { randomBytes, randomUUID } from 'node:crypto'
-import { fileURLToPath } from 'node:url'
-import { createDingTalkAuth, createRedisStateStore, createSqlBindingStore } from 'dingtalk-login-server'
+import { createDingTalkAuth, createRedisStateStore } from 'dingtalk-login-server'
 import type { DingTalkAuth, DirectoryPersonEvent } from 'dingtalk-login-server'
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
 import { TestBrowser, errorOf, sendOverNetwork } from '../http/browser'
@@ -16,46 +13,16 @@ import {
   startTestEmulator,
 } from '../support/emulator'
 import type { RunningEmulator } from '../support/emulator'
+import {
+  deleteRedisKeys,
+  dropSharedStore,
+  migrateSharedStore,
+  startLoginServer,
+  stopLoginServer,
+} from '../multiprocess/loginServerProcess'
+import type { LoginServerProcess } from '../multiprocess/loginServerProcess'
 
 const { postgres, redis } = inject('services')
-const ROOT = fileURLToPath(new URL('../../../', import.meta.url))
-const SERVER = fileURLToPath(new URL('../multiprocess/loginServer.ts', import.meta.url))
-const TSX = fileURLToPath(new URL('../../../node_modules/.bin/tsx', import.meta.url))
-
-interface Child {
-  process: ChildProcess
-  origin: string
-}
-
-function startServer(env: Record<string, string>): Promise<Child> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(TSX, [SERVER], {
-      cwd: ROOT,
-      env: { ...process.env, ...env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    })
-    const stderr: string[] = []
-    let out = ''
-    const timer = setTimeout(
-      () => reject(new Error(`login server did not start: ${stderr.join('')}`)),
-      20_000,
-    )
-    child.stderr!.on('data', (chunk: Buffer) => stderr.push(chunk.toString()))
-    child.stdout!.on('data', (chunk: Buffer) => {
-      out += chunk.toString()
-      const match = /LISTENING (\d+)/.exec(out)
-      if (match) {
-        clearTimeout(timer)
-        resolve({ process: child, origin: `http://127.0.0.1:${match[1]}` })
-      }
-    })
-    child.once('exit', (code) => {
-      clearTimeout(timer)
-      reject(new Error(`login server exited with ${code}: ${stderr.join('')}`))
-    })
-  })
-}
-
 async function until<T>(read: () => Promise<T>, done: (value: T) => boolean, timeoutMs = 5_000): Promise<T> {
   const deadline = Date.now() + timeoutMs
   for (;;) {
@@ -69,7 +36,7 @@ describe.skipIf(!postgres || !redis)(
   'a leaver is out at once, across processes (Stream mode, PostgreSQL + Redis)',
   () => {
     let emu: RunningEmulator
-    let other: Child
+    let other: LoginServerProcess
     let leader: DingTalkAuth
     const tablePrefix = `dir_${randomBytes(4).toString('hex')}_`
     const redisPrefix = `dir-test:${randomUUID()}:`
@@ -79,17 +46,15 @@ describe.skipIf(!postgres || !redis)(
     beforeAll(async () => {
       emu = await startTestEmulator()
       const instances = instancesFor(emu, [APP_A])
-      // Migrate once up front, as a deployment does before scaling out.
-      const store = await createSqlBindingStore({ url: postgres!, tablePrefix })
-      await store.close()
-      other = await startServer({
-        EMULATOR_URL: emu.url,
-        INSTANCES: JSON.stringify(instances),
-        STORE_URL: postgres!,
-        TABLE_PREFIX: tablePrefix,
-        STATE_URL: redis!,
-        REDIS_PREFIX: redisPrefix,
-        SESSION_SECRET: secret,
+      await migrateSharedStore(postgres!, tablePrefix)
+      other = await startLoginServer({
+        emulatorUrl: emu.url,
+        instances,
+        storeUrl: postgres!,
+        tablePrefix,
+        stateUrl: redis!,
+        redisPrefix,
+        sessionSecret: secret,
       })
       // This process leads: it holds the Stream connection and applies the events.
       leader = await createDingTalkAuth({
@@ -117,22 +82,10 @@ describe.skipIf(!postgres || !redis)(
     }, 60_000)
 
     afterAll(async () => {
-      if (other) {
-        await new Promise<void>((resolve) => {
-          other.process.removeAllListeners('exit')
-          other.process.once('exit', () => resolve())
-          other.process.kill('SIGTERM')
-        })
-      }
+      if (other) await stopLoginServer(other)
       await leader?.directory.stop()
-      const store = await createSqlBindingStore({ url: postgres!, tablePrefix })
-      await store.dropTables()
-      await store.close()
-      const { Redis } = await import('ioredis')
-      const client = new Redis(redis!)
-      const keys = await client.keys(`${redisPrefix}*`)
-      if (keys.length > 0) await client.del(...keys)
-      await client.quit()
+      await dropSharedStore(postgres!, tablePrefix)
+      await deleteRedisKeys(redis!, redisPrefix)
       await leader?.close()
       await emu?.close()
     }, 30_000)

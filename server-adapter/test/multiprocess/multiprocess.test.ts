@@ -1,9 +1,6 @@
 import type {} from '../../../test/support/services'
-import { spawn } from 'node:child_process'
-import type { ChildProcess } from 'node:child_process'
 import { randomBytes, randomUUID } from 'node:crypto'
-import { fileURLToPath } from 'node:url'
-import { createSqlBindingStore, createSqlStateStore } from 'dingtalk-login-server'
+import { createSqlStateStore } from 'dingtalk-login-server'
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
 import { TestBrowser, errorOf, sendOverNetwork } from '../http/browser'
 import {
@@ -19,56 +16,16 @@ import {
   startTestEmulator,
 } from '../support/emulator'
 import type { RunningEmulator } from '../support/emulator'
+import {
+  deleteRedisKeys,
+  dropSharedStore,
+  migrateSharedStore,
+  startLoginServer,
+  stopLoginServer,
+} from './loginServerProcess'
+import type { LoginServerProcess } from './loginServerProcess'
 
 const { postgres, redis } = inject('services')
-const ROOT = fileURLToPath(new URL('../../../', import.meta.url))
-const SERVER = fileURLToPath(new URL('./loginServer.ts', import.meta.url))
-const TSX = fileURLToPath(new URL('../../../node_modules/.bin/tsx', import.meta.url))
-
-interface Child {
-  process: ChildProcess
-  origin: string
-  stderr: string[]
-}
-
-function startServer(env: Record<string, string>): Promise<Child> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(TSX, [SERVER], {
-      cwd: ROOT,
-      env: { ...process.env, ...env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    })
-    const stderr: string[] = []
-    let out = ''
-    const timer = setTimeout(
-      () => reject(new Error(`login server did not start: ${stderr.join('')}`)),
-      20_000,
-    )
-    child.stderr!.on('data', (chunk: Buffer) => stderr.push(chunk.toString()))
-    child.stdout!.on('data', (chunk: Buffer) => {
-      out += chunk.toString()
-      const match = /LISTENING (\d+)/.exec(out)
-      if (match) {
-        clearTimeout(timer)
-        resolve({ process: child, origin: `http://127.0.0.1:${match[1]}`, stderr })
-      }
-    })
-    child.once('exit', (code) => {
-      clearTimeout(timer)
-      reject(new Error(`login server exited with ${code}: ${stderr.join('')}`))
-    })
-  })
-}
-
-function stop(child: Child): Promise<void> {
-  if (child.process.exitCode !== null) return Promise.resolve()
-  return new Promise((resolve) => {
-    child.process.removeAllListeners('exit')
-    child.process.once('exit', () => resolve())
-    child.process.kill('SIGTERM')
-  })
-}
-
 const stateBackends = [
   { name: 'Redis', url: redis },
   { name: 'PostgreSQL (SQL-only deployment)', url: postgres },
@@ -78,41 +35,32 @@ describe.skipIf(!postgres).each(stateBackends)(
   'two login processes sharing PostgreSQL, states in $name',
   ({ url: stateUrl }) => {
     let emu: RunningEmulator
-    const servers: Child[] = []
+    const servers: LoginServerProcess[] = []
     const tablePrefix = `mp_${randomBytes(4).toString('hex')}_`
     const redisPrefix = `mp-test:${randomUUID()}:`
 
     beforeAll(async () => {
       if (!stateUrl) return
       emu = await startTestEmulator({ latencyMs: 20 })
-      // Migrate once up front, as a deployment does before scaling out.
-      const store = await createSqlBindingStore({ url: postgres!, tablePrefix })
-      await store.close()
-      const env = {
-        EMULATOR_URL: emu.url,
-        INSTANCES: JSON.stringify(instancesFor(emu, [APP_A, APP_B])),
-        STORE_URL: postgres!,
-        TABLE_PREFIX: tablePrefix,
-        STATE_URL: stateUrl,
-        REDIS_PREFIX: redisPrefix,
-        SESSION_SECRET: randomBytes(32).toString('base64url'),
+      await migrateSharedStore(postgres!, tablePrefix)
+      const settings = {
+        emulatorUrl: emu.url,
+        instances: instancesFor(emu, [APP_A, APP_B]),
+        storeUrl: postgres!,
+        tablePrefix,
+        stateUrl,
+        redisPrefix,
+        sessionSecret: randomBytes(32).toString('base64url'),
       }
-      servers.push(...(await Promise.all([startServer(env), startServer(env)])))
+      servers.push(...(await Promise.all([startLoginServer(settings), startLoginServer(settings)])))
     }, 60_000)
 
     afterAll(async () => {
       if (!stateUrl) return
-      await Promise.all(servers.map(stop))
-      const store = await createSqlBindingStore({ url: postgres!, tablePrefix })
-      await store.dropTables()
-      await store.close()
-      if (stateUrl.startsWith('redis')) {
-        const { Redis } = await import('ioredis')
-        const client = new Redis(stateUrl)
-        const keys = await client.keys(`${redisPrefix}*`)
-        if (keys.length > 0) await client.del(...keys)
-        await client.quit()
-      } else {
+      await Promise.all(servers.map(stopLoginServer))
+      await dropSharedStore(postgres!, tablePrefix)
+      if (stateUrl.startsWith('redis')) await deleteRedisKeys(stateUrl, redisPrefix)
+      else {
         const states = await createSqlStateStore({ url: postgres!, tablePrefix })
         await states.dropTable()
         await states.close()
@@ -129,7 +77,7 @@ describe.skipIf(!postgres).each(stateBackends)(
     it.skipIf(!stateUrl)(
       'serves 200 concurrent logins spread over both, fetching each app token once between them',
       async () => {
-        const [one, two] = servers as [Child, Child]
+        const [one, two] = servers as [LoginServerProcess, LoginServerProcess]
         const people = [
           { flow: 'qr', clientId: APP_A, corpId: CORP_A, userid: ZHANG_WEI.userid },
           { flow: 'qr', clientId: APP_A, corpId: CORP_A, userid: LI_NA.useridA },
@@ -188,7 +136,7 @@ describe.skipIf(!postgres).each(stateBackends)(
     )
 
     it.skipIf(!stateUrl)('consumes a state issued by one process in the other, once', async () => {
-      const [one, two] = servers as [Child, Child]
+      const [one, two] = servers as [LoginServerProcess, LoginServerProcess]
       const a = new TestBrowser(one.origin, sendOverNetwork)
       const { state } = (await (await a.get('config')).json()) as { state: string }
       const b = new TestBrowser(two.origin, sendOverNetwork)
