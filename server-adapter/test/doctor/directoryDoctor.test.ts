@@ -99,11 +99,14 @@ describe('doctor: directory sync', () => {
     expect(find(report, 'permission:qyapi_get_department_member').status).toBe('ok')
   })
 
-  it('an app without qyapi_get_department_member: user/list and user/listid fail, named', async () => {
+  it('an app without qyapi_get_department_member: user/list (the people pages of the crawl) fails, named', async () => {
     const narrow = await emulatorWithPermissions(permissionsWithout('qyapi_get_department_member'))
     const check = find(await doctorOf(narrow), 'permission:qyapi_get_department_member')
     expect(check.status).toBe('fail')
-    expect(check.message).toContain('/topapi/v2/user/list, /topapi/user/listid')
+    expect(check.message).toContain('/topapi/v2/user/list')
+    // The SDK never calls user/listid, so the doctor neither asks DingTalk about it nor names it.
+    expect(check.message).not.toContain('listid')
+    expect(narrow.stats().byEndpoint['POST /topapi/user/listid'] ?? 0).toBe(0)
     expect(check.fix).toContain('通讯录部门成员读权限 (qyapi_get_department_member)')
   })
 
