@@ -127,7 +127,14 @@ describe('POST /v1.0/gateway/connections/open', () => {
     expect(await attempt(first.endpoint, first.ticket)).toBe(101)
     expect(await attempt(first.endpoint, first.ticket)).toBe(401)
     const second = await ticket()
+    // Listed while unused: the used one is gone.
+    expect(e.stream.tickets(yunqiApp.clientId).map((t) => t.ticket)).toEqual([second.ticket])
+    const listed = (await fetch(`${e.url}/__emulator/stream/tickets?clientId=${yunqiApp.clientId}`).then(
+      (r) => r.json(),
+    )) as { tickets: { ticket: string }[] }
+    expect(listed.tickets.map((t) => t.ticket)).toEqual([second.ticket])
     e.clock.advance(90_000)
+    expect(e.stream.tickets()).toEqual([])
     expect(await attempt(second.endpoint, second.ticket)).toBe(401)
     expect(await attempt(first.endpoint, 'made-up')).toBe(401)
   })
