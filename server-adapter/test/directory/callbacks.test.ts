@@ -207,6 +207,32 @@ describe('directory events as HTTP callbacks', () => {
     expect(await zhangState()).toBe('left')
   })
 
+  it('takes a JSON body sent as text/plain or without a content type ([U] what DingTalk sends), nothing else', async () => {
+    const { url } = await startCallbacks()
+    const asText = sealed(leaveOf(ZHANG_WEI.userid, 'media-1', Date.now()), Date.now())
+    const text = await fetch(`${url}?${asText.query}`, {
+      method: 'POST',
+      headers: { 'content-type': 'text/plain; charset=utf-8' },
+      body: JSON.stringify({ encrypt: asText.encrypt }),
+    })
+    await expectSuccess(text)
+    expect(await zhangState()).toBe('left')
+    // Bytes without a type: fetch sends no Content-Type at all.
+    const bare = sealed({ EventType: 'check_url' }, Date.now())
+    const untyped = await fetch(`${url}?${bare.query}`, {
+      method: 'POST',
+      body: new TextEncoder().encode(JSON.stringify({ encrypt: bare.encrypt })),
+    })
+    await expectSuccess(untyped)
+    // Taken only when it parses: a text body that is not JSON stays a typed 400.
+    const notJson = await fetch(`${url}?${bare.query}`, {
+      method: 'POST',
+      headers: { 'content-type': 'text/plain' },
+      body: `encrypt=${bare.encrypt}`,
+    })
+    expect(await errorOf(notJson)).toMatchObject({ status: 400, code: 'invalid_request', field: 'body' })
+  })
+
   it('receives callbacks without session or onLogin, while the login routes say what is missing', async () => {
     const { emu, url } = await startCallbacks({ logins: false })
     expect(await emu.callbacks.check(APP_A)).toMatchObject({ ok: true })
