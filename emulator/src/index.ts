@@ -50,6 +50,7 @@ export { createAccessToken, createOapiRequestId, createV1RequestId } from './ids
 export type { StreamOptions } from './stream/StreamOptions'
 export type { CallbackOptions } from './callbacks/CallbackOptions'
 export type { StreamConnectionView, StreamTarget } from './stream/createStreamGateway'
+export type { StreamTicket } from './stream/createTicketStore'
 export type { CallbackCheckResult } from './callbacks/createCallbackDelivery'
 export type { CallbackControls, PublishEventInput, StreamControls } from './events/attachEventDelivery'
 export { callbackSignature, createCallbackCipher } from './callbacks/callbackCrypto'

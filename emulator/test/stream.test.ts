@@ -127,7 +127,14 @@ describe('POST /v1.0/gateway/connections/open', () => {
     expect(await attempt(first.endpoint, first.ticket)).toBe(101)
     expect(await attempt(first.endpoint, first.ticket)).toBe(401)
     const second = await ticket()
+    // Listed while unused: the used one is gone.
+    expect(e.stream.tickets(yunqiApp.clientId).map((t) => t.ticket)).toEqual([second.ticket])
+    const listed = (await fetch(`${e.url}/__emulator/stream/tickets?clientId=${yunqiApp.clientId}`).then(
+      (r) => r.json(),
+    )) as { tickets: { ticket: string }[] }
+    expect(listed.tickets.map((t) => t.ticket)).toEqual([second.ticket])
     e.clock.advance(90_000)
+    expect(e.stream.tickets()).toEqual([])
     expect(await attempt(second.endpoint, second.ticket)).toBe(401)
     expect(await attempt(first.endpoint, 'made-up')).toBe(401)
   })
@@ -271,8 +278,9 @@ describe('the official dingtalk-stream DWClient against the emulator', () => {
     await expect.poll(() => e.stream.connections()).toEqual([])
   })
 
-  it('stall: a connection goes silent without closing; pings go unanswered and events go elsewhere', async () => {
-    const e = await streamEmulator({ stream: { pingIntervalMs: 100 } })
+  it('stall: a connection goes silent without closing; events pushed into it are lost until it really closes', async () => {
+    // No redelivery timer within the test: only the close moves the event.
+    const e = await streamEmulator({ stream: { pingIntervalMs: 100, redeliveryMs: 60_000 } })
     async function open(): Promise<{ socket: WebSocket; eventIds: string[] }> {
       const ticket = (
         await postJson(
@@ -288,8 +296,15 @@ describe('the official dingtalk-stream DWClient against the emulator', () => {
       const socket = new WebSocket(`${ticket.endpoint}?ticket=${ticket.ticket}`)
       const eventIds: string[] = []
       socket.on('message', (data) => {
-        const frame = JSON.parse(String(data)) as { type: string; headers: Record<string, string> }
+        const frame = JSON.parse(String(data)) as {
+          type: string
+          headers: Record<string, string>
+          data: string
+        }
         if (frame.type === 'EVENT') eventIds.push(frame.headers.eventId!)
+        // Answers SYSTEM pings as the SDK does, so the emulator keeps a live connection open.
+        if (frame.type === 'SYSTEM' && frame.headers.topic === 'ping')
+          socket.send(JSON.stringify({ code: 200, headers: frame.headers, message: 'OK', data: frame.data }))
       })
       await new Promise((resolve) => socket.once('open', resolve))
       return { socket, eventIds }
@@ -310,14 +325,23 @@ describe('the official dingtalk-stream DWClient against the emulator', () => {
     await sleep(300)
     expect(first.socket.readyState).toBe(WebSocket.OPEN)
     expect(e.stream.connections(yunqiApp.clientId)).toEqual([expect.objectContaining({ stalled: true })])
+    // DingTalk cannot tell the socket is dead: the event is pushed into it and lost.
     const event = e.publishEvent(leave('01214738'))
     await sleep(100)
     expect(first.eventIds).toEqual([])
-    // The next connection of the app gets what the stalled one would have.
+    const inFlight = e.events(yunqiApp.clientId).find((r) => r.eventId === event.eventId)!
+    expect(inFlight.deliveries.filter((d) => d.clientId === yunqiApp.clientId)).toEqual([
+      expect.objectContaining({ attempts: 1, status: 'pending' }),
+    ])
+    // A new connection alone does not take it over: the stalled one still counts as open.
     const second = await open()
-    await expect.poll(() => second.eventIds).toEqual([event.eventId])
-    expect(e.stream.stall({ clientId: yunqiApp.clientId })).toBe(1)
+    await sleep(200)
+    expect(second.eventIds).toEqual([])
+    // Once the stalled one really closes (the client's heartbeat gave up on it), the next connection gets it.
     first.socket.terminate()
+    await expect.poll(() => second.eventIds).toEqual([event.eventId])
+    await expect.poll(() => e.stream.connections(yunqiApp.clientId)).toHaveLength(1)
+    expect(e.stream.stall({ clientId: yunqiApp.clientId })).toBe(1)
     second.socket.terminate()
   })
 

@@ -8,6 +8,12 @@ export interface CallbackOptions {
    */
   retryDelaysMs?: number[]
   /**
+   * *[U]* How a retry is signed: `'fresh'` seals and signs it anew (a new timestamp and nonce), `'original'` sends
+   * the first request again as it was, its timestamp as old as the first attempt (whether DingTalk re-signs is not
+   * documented). @default 'fresh'
+   */
+  retrySigning?: 'fresh' | 'original'
+  /**
    * *[U]* The `$key` sealed in each plaintext when the fixture's `callback.key` is absent: the app's clientId
    * (AppKey, internal apps) or its corpId (one DingTalk staff comment). @default 'clientId'
    */
@@ -27,11 +33,16 @@ export function resolveCallbackOptions(options: CallbackOptions = {}): ResolvedC
   if (!Number.isFinite(timeoutMs) || timeoutMs <= 0)
     throw new RangeError(`callbacks.timeoutMs must be a number > 0, got ${timeoutMs}`)
   const retryDelaysMs = options.retryDelaysMs ?? [1000, 10_000, 60_000]
+  if (options.retrySigning !== undefined && !['fresh', 'original'].includes(options.retrySigning))
+    throw new RangeError(
+      `callbacks.retrySigning must be 'fresh' or 'original', got ${String(options.retrySigning)}`,
+    )
   if (!Array.isArray(retryDelaysMs) || retryDelaysMs.some((d) => !Number.isFinite(d) || d < 0))
     throw new RangeError('callbacks.retryDelaysMs must be an array of numbers >= 0')
   return {
     timeoutMs,
     retryDelaysMs: [...retryDelaysMs],
+    retrySigning: options.retrySigning ?? 'fresh',
     key: options.key ?? 'clientId',
     queryParams: options.queryParams ?? 'signature',
     payloadSpelling: options.payloadSpelling ?? 'current',

@@ -40,6 +40,12 @@ interface AppWithCallback extends EmulatorApp {
   callback: EmulatorCallback
 }
 
+/** One push as sent: the signed query and the sealed body. */
+interface SealedPush {
+  query: string
+  body: string
+}
+
 const hasCallback = (app: EmulatorApp): app is AppWithCallback => app.callback !== undefined
 
 const NONCE_ALPHABET = 'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789'
@@ -85,11 +91,10 @@ export function createCallbackDelivery(
   const sealKey = (app: AppWithCallback) =>
     app.callback.key ?? (options.key === 'corpId' ? app.corpId : app.clientId)
 
-  /** Posts one message; resolves undefined when the answer is a valid encrypted `success`, else why not. */
-  async function post(app: AppWithCallback, message: string): Promise<string | undefined> {
-    const { url, token, aesKey } = app.callback
-    const key = sealKey(app)
-    const cipher = createCallbackCipher(aesKey, key)
+  /** Encrypts and signs one message now: the query and body of a push. */
+  function seal(app: AppWithCallback, message: string): SealedPush {
+    const { token, aesKey } = app.callback
+    const cipher = createCallbackCipher(aesKey, sealKey(app))
     const timestamp = String(ctx.clock.now())
     const nonce = newNonce()
     const encrypt = cipher.encrypt(message)
@@ -100,6 +105,15 @@ export function createCallbackDelivery(
       [timestampName]: timestamp,
       nonce,
     })
+    return { query: query.toString(), body: JSON.stringify({ encrypt }) }
+  }
+
+  /** Posts one sealed push; resolves undefined when the answer is a valid encrypted `success`, else why not. */
+  async function post(app: AppWithCallback, push: SealedPush): Promise<string | undefined> {
+    const { url, token, aesKey } = app.callback
+    const key = sealKey(app)
+    const cipher = createCallbackCipher(aesKey, key)
+    const { query } = push
     const controller = new AbortController()
     requests.add(controller)
     const timer = setTimeout(() => controller.abort(), options.timeoutMs)
@@ -107,7 +121,7 @@ export function createCallbackDelivery(
       const response = await fetch(`${url}${url.includes('?') ? '&' : '?'}${query}`, {
         method: 'POST',
         headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ encrypt }),
+        body: push.body,
         redirect: 'manual',
         signal: controller.signal,
       })
@@ -161,9 +175,10 @@ export function createCallbackDelivery(
     timers.add(timer)
   }
 
-  function deliver(app: AppWithCallback, event: OrgEvent, attempts: number): void {
+  function deliver(app: AppWithCallback, event: OrgEvent, attempts: number, first?: SealedPush): void {
     const payload = JSON.stringify(callbackPayload(event, options.payloadSpelling))
-    void post(app, payload).then((error) => {
+    const push = first && options.retrySigning === 'original' ? first : seal(app, payload)
+    void post(app, push).then((error) => {
       const delivery = { clientId: app.clientId, channel: 'callback' as const, attempts }
       if (error === undefined) {
         ctx.events.recordDelivery(event.eventId, { ...delivery, status: 'acked' })
@@ -183,7 +198,7 @@ export function createCallbackDelivery(
         return
       }
       ctx.events.recordDelivery(event.eventId, { ...delivery, status: 'pending', lastError: error })
-      schedule(retryIn, () => deliver(app, event, attempts + 1))
+      schedule(retryIn, () => deliver(app, event, attempts + 1, first ?? push))
     })
   }
 
@@ -203,7 +218,7 @@ export function createCallbackDelivery(
   async function check(clientId: string): Promise<CallbackCheckResult> {
     const app = ctx.index.findApp(clientId)
     if (!app || !hasCallback(app)) throw new TypeError(`app ${clientId} has no callback in the fixture`)
-    const error = await post(app, JSON.stringify({ EventType: 'check_url' }))
+    const error = await post(app, seal(app, JSON.stringify({ EventType: 'check_url' })))
     const result: CallbackCheckResult = {
       clientId,
       url: app.callback.url,

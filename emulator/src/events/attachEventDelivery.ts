@@ -12,6 +12,7 @@ import type { Reply } from '../http/Reply'
 import { jsonReply } from '../http/Reply'
 import type { StreamConnectionView, StreamTarget } from '../stream/createStreamGateway'
 import { createStreamGateway } from '../stream/createStreamGateway'
+import type { StreamTicket } from '../stream/createTicketStore'
 import { createTicketStore } from '../stream/createTicketStore'
 import { OPEN_CONNECTION_PATH, openConnection } from '../stream/openConnection'
 import type { StreamOptions } from '../stream/StreamOptions'
@@ -35,6 +36,11 @@ export interface StreamControls {
   ping(target?: StreamTarget): number
   /** Same as `POST /__emulator/stream/duplicate`: pushes an event again, acked or not. */
   duplicate(input: { eventId: string; clientId?: string }): number
+  /**
+   * Same as `GET /__emulator/stream/tickets`: tickets `connections/open` handed out that are neither used nor
+   * expired, e.g. to prove a client never shows one.
+   */
+  tickets(clientId?: string): StreamTicket[]
 }
 
 /** HTTP callbacks on demand, as `RunningEmulator.callbacks`. */
@@ -102,6 +108,7 @@ export function attachEventDelivery(
     stall: (input) => gateway.stall(input),
     ping: (input) => gateway.ping(input),
     duplicate: ({ eventId, clientId }) => gateway.resend(eventId, clientId),
+    tickets: (clientId) => tickets.unused(clientId),
   }
 
   async function testRoute(req: EmulatorRequest, route: string): Promise<Reply> {
@@ -110,6 +117,8 @@ export function attachEventDelivery(
     const body = bodyFields(parsed)
     if (req.method === 'GET' && route === '/stream/connections')
       return jsonReply(200, { connections: gateway.connections(req.query.get('clientId') ?? undefined) })
+    if (req.method === 'GET' && route === '/stream/tickets')
+      return jsonReply(200, { tickets: tickets.unused(req.query.get('clientId') ?? undefined) })
     if (req.method === 'POST' && route === '/stream/disconnect') {
       const closeAfterMs = body.closeAfterMs === undefined ? undefined : Number(body.closeAfterMs)
       if (closeAfterMs !== undefined && !(Number.isFinite(closeAfterMs) && closeAfterMs >= 0))

@@ -19,7 +19,10 @@ export interface StreamConnectionView {
   events: boolean
   /** A SYSTEM `disconnect` was sent: no new event goes to it, it closes soon. */
   draining: boolean
-  /** Gone silent ({@link StreamGateway.stall}): open, but nothing is read from it or sent to it. */
+  /**
+   * Gone silent ({@link StreamGateway.stall}): open, still chosen for events, but what is sent is lost and nothing
+   * it sends is read.
+   */
   stalled: boolean
   pingsSent: number
   pingsAnswered: number
@@ -42,10 +45,10 @@ export interface StreamGateway {
   /** Cuts each connection without a close frame (a network failure); returns how many. */
   drop(target?: StreamTarget): number
   /**
-   * Makes each connection go silent without closing, like one a network change left half-open: the emulator stops
-   * reading it (WebSocket pings go unanswered, acks unread) and sends it nothing more, events included (those in
-   * flight on it go to another connection of the app, or wait for the next one). Only the client's own heartbeat
-   * can find it. Returns how many.
+   * Makes each connection go silent without closing, like one a network change left half-open: WebSocket pings go
+   * unanswered, acks unread, and what is pushed on it is lost. DingTalk cannot tell either, so it stays a target
+   * for events (pushed into the void, never acked) until it really closes; then its unacked events go to another
+   * connection of the app, or wait for the next one. Only the client's own heartbeat can find it. Returns how many.
    */
   stall(target?: StreamTarget): number
   /** Sends a SYSTEM `ping` now; returns how many. */
@@ -73,7 +76,8 @@ export function createStreamGateway(
   tickets: TicketStore,
   options: ResolvedStreamOptions,
 ): StreamGateway {
-  const wss = new WebSocketServer({ noServer: true })
+  // Pongs by hand: a stalled connection must leave the client's pings unanswered while its close is still seen.
+  const wss = new WebSocketServer({ noServer: true, autoPong: false })
   const connections = new Map<string, Connection>()
   let nextConnection = 1
   const now = () => ctx.clock.now()
@@ -81,11 +85,7 @@ export function createStreamGateway(
   function pickSocket(clientId: string): Connection | undefined {
     const usable = [...connections.values()].filter(
       (c) =>
-        c.clientId === clientId &&
-        c.view.events &&
-        !c.view.draining &&
-        !c.view.stalled &&
-        c.socket.readyState === c.socket.OPEN,
+        c.clientId === clientId && c.view.events && !c.view.draining && c.socket.readyState === c.socket.OPEN,
     )
     // With several connections of one app, DingTalk picks one.
     return usable[Math.floor(Math.random() * usable.length)]
@@ -103,6 +103,7 @@ export function createStreamGateway(
   }
 
   function onMessage(connection: Connection, text: string): void {
+    if (connection.view.stalled) return
     const ack = parseUpstream(text)
     if (!ack) return
     if (connection.ping?.messageId !== ack.messageId) return delivery.onAck(ack)
@@ -118,7 +119,10 @@ export function createStreamGateway(
     const connection: Connection = {
       connectionId,
       clientId: ticket.clientId,
-      send: (frame) => socket.send(JSON.stringify(frame)),
+      // A stalled connection's frames are lost on the way, as on a half-open TCP connection.
+      send: (frame) => {
+        if (!connection.view.stalled) socket.send(JSON.stringify(frame))
+      },
       view: {
         connectionId,
         clientId: ticket.clientId,
@@ -137,6 +141,9 @@ export function createStreamGateway(
     }
     connections.set(connectionId, connection)
     socket.on('message', (data) => onMessage(connection, data.toString()))
+    socket.on('ping', (data) => {
+      if (!connection.view.stalled) socket.pong(data)
+    })
     socket.on('error', () => socket.terminate())
     socket.on('close', () => {
       connections.delete(connectionId)
@@ -203,8 +210,7 @@ export function createStreamGateway(
         // Its own SYSTEM pings would find it unanswered and close it: a black hole closes nothing.
         for (const timer of connection.timers) clearTimeout(timer)
         connection.timers = []
-        connection.socket.pause()
-        delivery.onConnectionGone(connection.connectionId, connection.clientId)
+        // Still a delivery target: DingTalk keeps pushing into a dead socket until it closes (the 'close' handler).
       }
       return chosen.length
     },

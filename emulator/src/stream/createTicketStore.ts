@@ -16,6 +16,8 @@ export interface TicketStore {
   issue(input: Omit<StreamTicket, 'ticket' | 'expiresAt'>, ttlMs: number): StreamTicket
   /** The ticket, once: a used, expired or unknown ticket is undefined. */
   consume(ticket: string | null): StreamTicket | undefined
+  /** Tickets handed out and not yet used or expired (only `clientId`'s, if given), oldest first. */
+  unused(clientId?: string): StreamTicket[]
   clear(): void
 }
 
@@ -33,6 +35,11 @@ export function createTicketStore(now: () => number): TicketStore {
       const found = tickets.get(ticket)
       tickets.delete(ticket)
       return found && found.expiresAt > now() ? found : undefined
+    },
+    unused(clientId) {
+      return [...tickets.values()]
+        .filter((value) => value.expiresAt > now() && (clientId === undefined || value.clientId === clientId))
+        .map((value) => ({ ...value }))
     },
     clear: () => tickets.clear(),
   }

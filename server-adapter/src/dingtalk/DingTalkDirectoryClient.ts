@@ -20,7 +20,7 @@ import type { Json } from './jsonCoercers'
 import { UnexpectedResponseError } from './UnexpectedResponseError'
 
 /**
- * The directory calls of one app (organisation doc §1–2): departments, their people, leave records. Reached as
+ * The directory calls of one app: departments, their people, leave records. Reached as
  * `client.directory`; it shares the client's token cache, timeouts and retries. Every call is a read: retried.
  */
 export class DingTalkDirectoryClient {

@@ -1,4 +1,4 @@
-/** The directory calls of the DingTalk client (organisation doc §1–2): paths, result types, parsers. */
+/** The directory calls of the DingTalk client: paths, result types, parsers. */
 
 export const LIST_SUB_DEPARTMENTS_ENDPOINT = '/topapi/v2/department/listsub'
 export const LIST_SUB_DEPARTMENT_IDS_ENDPOINT = '/topapi/v2/department/listsubid'

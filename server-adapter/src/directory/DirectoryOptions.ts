@@ -48,7 +48,10 @@ export interface DirectorySettings {
    * the callback is refused like a bad signature (401 `invalid_signature`, nothing applied): `'5m'`, `'90s'` or ms.
    * The signature proves who sealed a push, not when: without a window, anyone who once saw a signed push (a proxy
    * log, a capture) could send it again at any later time, once its `eventId` is forgotten. Leave room for the
-   * clock skew between DingTalk and this server. @default '5m'
+   * clock skew between DingTalk and this server. *[U]* Whether DingTalk signs a retried push anew is not confirmed:
+   * if it resends the first request, a retry later than the window (this server was down longer) is refused the
+   * same way, and only the leave-records read catches a leave in it; a wider window takes such retries.
+   * @default '5m'
    */
   callbackReplayWindow?: string | number
   /** How often leave records are read to catch leaves missed while disconnected: ms, `'5m'`, or `false`. @default '5m' */

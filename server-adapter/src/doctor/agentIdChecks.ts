@@ -35,8 +35,8 @@ function innerAppsOf(body: unknown): InnerApp[] | undefined {
 /**
  * The configured agentId against DingTalk's list of the corp's internal apps (`GET /v1.0/microApp/allInnerApps`).
  * DingTalk links an AppKey to an agentId only through a robot's `robotCode`, so: the app's own row when it has a
- * robot (✓ or ✗ naming the right agentId), else whether the agentId is an app of the corp at all (✓ naming that
- * app, or ✗). The list needs `qyapi_get_microapp_list`, which the login does not: without it the check says what
+ * robot (✓ or ✗ naming the right agentId), else whether the agentId is an app of the corp at all (a "not checked"
+ * warning naming that app, since it may be a sibling app's, or ✗). The list needs `qyapi_get_microapp_list`, which the login does not: without it the check says what
  * it could not verify. Only the app's own corp is listed, so a read changes nothing and shows no one's data.
  */
 export async function checkAgentId(
@@ -67,9 +67,12 @@ export async function checkAgentId(
     }
     const named = apps.find((app) => app.agentId === configured)
     if (named) {
+      // Without a robot DingTalk gives no link from this AppKey to any agentId: the configured one may belong
+      // to a sibling app of the corp, so this confirms only that the corp has such an app.
       return check(
-        'ok',
-        `agentId ${configured} is the corp's app “${named.name}” (DingTalk links an agentId to an AppKey only for apps with a robot: make sure “${named.name}” is this app)`,
+        'warn',
+        `${NOT_CHECKED}agentId ${configured} could only be confirmed as an app of corp ${instance.corpId} (“${named.name}”), not as app ${instance.appKey}'s: DingTalk links an AppKey to its agentId only for apps with a robot`,
+        `Make sure “${named.name}” is this app: compare authConfig.agentId with ${CONSOLE_AGENT_ID}`,
       )
     }
     return check(

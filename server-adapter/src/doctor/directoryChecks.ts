@@ -51,13 +51,6 @@ const CRAWL_PROBES: readonly PermissionProbe[] = [
     body: { dept_id: PROBE_DEPT_ID, cursor: 0, size: 1 },
     granted: [0, 60003],
   },
-  {
-    ...MEMBERS,
-    family: 'oapi',
-    path: '/topapi/user/listid',
-    body: { dept_id: PROBE_DEPT_ID },
-    granted: [0, 60003],
-  },
 ]
 
 /** `2026-12-01T21:35:07Z`: seconds, UTC, the format DingTalk documents for empLeaveRecords. */

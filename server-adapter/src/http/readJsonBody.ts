@@ -3,8 +3,12 @@ import { DingTalkAuthError } from '../errors'
 /** The largest JSON body a POST route accepts. */
 export const MAX_BODY_BYTES = 16 * 1024
 
+/** A media type a route takes a JSON body under; `'none'` is a request without a `Content-Type`. */
+export type JsonBodyMediaType = 'application/json' | 'text/plain' | 'none'
+
 /**
- * Reads a POST body as a JSON object under the §4.3 rules: `application/json` only (`unsupported_media_type`),
+ * Reads a POST body as a JSON object under the §4.3 rules: `application/json` only (`unsupported_media_type`;
+ * a route that is not a browser's, e.g. signed DingTalk callbacks, may take more through `mediaTypes`),
  * at most `limit` bytes (`payload_too_large`, decided from `Content-Length` before reading anything, and
  * otherwise by stopping at the first chunk over the limit: the rest is never read), valid JSON holding an object
  * (`invalid_request`, field `body`). An empty body with no content type counts as `{}` when `allowEmpty`.
@@ -16,6 +20,8 @@ export async function readJsonBody(
     allowEmpty?: boolean
     /** Further header checks (e.g. `Origin`), run after the media type and length and before reading. */
     beforeRead?: () => void
+    /** The media types taken, the body being parsed as JSON under each. @default ['application/json'] */
+    mediaTypes?: readonly JsonBodyMediaType[]
   } = {},
 ): Promise<Record<string, unknown>> {
   const limit = options.limit ?? MAX_BODY_BYTES
@@ -29,9 +35,10 @@ export async function readJsonBody(
     throw new DingTalkAuthError('unsupported_media_type', { detail: 'a body without a content type' })
   }
   const mediaType = contentType?.split(';', 1)[0]?.trim().toLowerCase()
-  if (mediaType !== 'application/json') {
+  const accepted: readonly string[] = options.mediaTypes ?? ['application/json']
+  if (!accepted.includes(mediaType || 'none')) {
     throw new DingTalkAuthError('unsupported_media_type', {
-      detail: `expected application/json, found ${mediaType ? mediaType.slice(0, 64) : 'no content type'}`,
+      detail: `expected ${accepted.join(' or ')}, found ${mediaType ? mediaType.slice(0, 64) : 'no content type'}`,
     })
   }
   if (declaredLength !== null && !(Number(declaredLength) <= limit)) {

@@ -1,6 +1,7 @@
 import { DingTalkAuthError } from '../errors'
 import type { HandlerSettings } from './handlerOptions'
 import { readJsonBody } from './readJsonBody'
+import type { JsonBodyMediaType } from './readJsonBody'
 import type { RequestContext } from './requestContext'
 
 /** Requests whose body was read to its end: an error answered for them may keep the connection open. */
@@ -23,16 +24,20 @@ export async function readPost(
   {
     allowEmpty = false,
     limit = settings.maxBodyBytes,
+    mediaTypes,
   }: {
     allowEmpty?: boolean
     /** Largest body, bytes. @default settings.maxBodyBytes */
     limit?: number
+    /** Media types taken as JSON. @default ['application/json'] */
+    mediaTypes?: readonly JsonBodyMediaType[]
   } = {},
 ): Promise<Record<string, unknown>> {
   const origin = ctx.request.headers.get('origin')
   const body = await readJsonBody(ctx.request, {
     limit,
     allowEmpty,
+    ...(mediaTypes ? { mediaTypes } : {}),
     beforeRead: () => {
       if (origin !== null && origin !== ctx.origin && !settings.allowedOrigins.has(origin)) {
         throw badField('origin', 'the Origin of the request is not allowed')

@@ -6,6 +6,7 @@ import { createCallbackCrypto, createMemoryStateStore } from 'dingtalk-login-ser
 import type { DingTalkAuth, DingTalkAuthOptions, DirectoryOptions } from 'dingtalk-login-server'
 import { toNodeHandler } from 'dingtalk-login-server/node'
 import { defaultFixture } from 'dingtalk-emulator'
+import type { CallbackOptions } from 'dingtalk-emulator'
 import { afterEach, describe, expect, it } from 'vitest'
 import { errorOf } from '../http/browser'
 import {
@@ -49,13 +50,19 @@ async function until<T>(read: () => Promise<T>, done: (value: T) => boolean, tim
  * callbacks only, no Stream), synced once.
  */
 async function startCallbacks(
-  overrides: Partial<DingTalkAuthOptions> & { directoryOptions?: DirectoryOptions; logins?: boolean } = {},
-): Promise<{ emu: RunningEmulator; auth: DingTalkAuth; url: string }> {
-  const { directoryOptions, logins = true, ...rest } = overrides
+  overrides: Partial<DingTalkAuthOptions> & {
+    directoryOptions?: DirectoryOptions
+    logins?: boolean
+    emulatorCallbacks?: CallbackOptions
+  } = {},
+): Promise<{ emu: RunningEmulator; auth: DingTalkAuth; url: string; outage: { on: boolean } }> {
+  const { directoryOptions, logins = true, emulatorCallbacks, ...rest } = overrides
   // The server listens first: its URL goes into the emulator's fixture; the handler comes once auth exists.
   const late: { handle?: ReturnType<typeof toNodeHandler> } = {}
+  // While `on`, the server answers 503 as during a deployment: DingTalk pushes again later.
+  const outage = { on: false }
   server = createServer((req, res) => {
-    if (late.handle) void late.handle(req, res)
+    if (late.handle && !outage.on) void late.handle(req, res)
     else res.writeHead(503).end()
   })
   await new Promise<void>((resolve) => server!.listen(0, '127.0.0.1', resolve))
@@ -63,7 +70,10 @@ async function startCallbacks(
   const fixture = structuredClone(defaultFixture)
   fixture.apps[0]!.callback = { url, token: TOKEN, aesKey: AES_KEY }
   fixture.apps[0]!.stream = false
-  emu = await startTestEmulator({ fixture, callbacks: { checkOnStart: false, retryDelaysMs: [200, 500] } })
+  emu = await startTestEmulator({
+    fixture,
+    callbacks: { checkOnStart: false, retryDelaysMs: [200, 500], ...emulatorCallbacks },
+  })
   auth = await createTestAuth(emu, {
     clientIds: [APP_A],
     ...(logins ? { session: { secret: SECRET } } : {}),
@@ -77,7 +87,7 @@ async function startCallbacks(
   })
   late.handle = toNodeHandler(auth)
   await auth.directory.sync()
-  return { emu, auth, url }
+  return { emu, auth, url, outage }
 }
 
 /** A callback as DingTalk sends it: the payload sealed, signed with `token` at `timestamp`. */
@@ -237,6 +247,32 @@ describe('directory events as HTTP callbacks', () => {
     expect(await zhangState()).toBe('left')
   })
 
+  it('takes a JSON body sent as text/plain or without a content type ([U] what DingTalk sends), nothing else', async () => {
+    const { url } = await startCallbacks()
+    const asText = sealed(leaveOf(ZHANG_WEI.userid, 'media-1', Date.now()), Date.now())
+    const text = await fetch(`${url}?${asText.query}`, {
+      method: 'POST',
+      headers: { 'content-type': 'text/plain; charset=utf-8' },
+      body: JSON.stringify({ encrypt: asText.encrypt }),
+    })
+    await expectSuccess(text)
+    expect(await zhangState()).toBe('left')
+    // Bytes without a type: fetch sends no Content-Type at all.
+    const bare = sealed({ EventType: 'check_url' }, Date.now())
+    const untyped = await fetch(`${url}?${bare.query}`, {
+      method: 'POST',
+      body: new TextEncoder().encode(JSON.stringify({ encrypt: bare.encrypt })),
+    })
+    await expectSuccess(untyped)
+    // Taken only when it parses: a text body that is not JSON stays a typed 400.
+    const notJson = await fetch(`${url}?${bare.query}`, {
+      method: 'POST',
+      headers: { 'content-type': 'text/plain' },
+      body: `encrypt=${bare.encrypt}`,
+    })
+    expect(await errorOf(notJson)).toMatchObject({ status: 400, code: 'invalid_request', field: 'body' })
+  })
+
   it('receives callbacks without session or onLogin, while the login routes say what is missing', async () => {
     const { emu, url } = await startCallbacks({ logins: false })
     expect(await emu.callbacks.check(APP_A)).toMatchObject({ ok: true })
@@ -274,6 +310,55 @@ describe('callback freshness', () => {
     await advanceEmulatorClock(emu, 2 * 60_000)
     expect(await emu.callbacks.check(APP_A)).toMatchObject({ ok: false, error: 'the answer is HTTP 401' })
   })
+
+  // [U] Whether DingTalk re-signs a retried push is not documented: if it sends the first request again, a retry
+  // older than callbackReplayWindow is refused like a replay, and only a wider window takes it.
+  it.each([
+    { window: '2m', applied: false },
+    { window: '10m', applied: true },
+  ])(
+    'a retry resent with its first signature, 3 minutes late, with callbackReplayWindow $window: applied $applied',
+    async ({ window, applied }) => {
+      let clock = Date.now()
+      const { emu, outage } = await startCallbacks({
+        now: () => clock,
+        directoryOptions: { callbackReplayWindow: window },
+        emulatorCallbacks: { retrySigning: 'original', retryDelaysMs: [400, 400] },
+      })
+      outage.on = true
+      emu.leave({ corpId: CORP_A, userid: ZHANG_WEI.userid })
+      const deliveryOf = () =>
+        emu
+          .events(APP_A)
+          .filter((e) => e.eventType === 'user_leave_org')
+          .flatMap((e) => e.deliveries)
+          .find((d) => d.clientId === APP_A)
+      expect(
+        (
+          await until(
+            async () => deliveryOf(),
+            (d) => d?.lastError !== undefined,
+          )
+        )?.lastError,
+      ).toBe('the answer is HTTP 503')
+      // Both clocks move on three minutes before the server is back.
+      await advanceEmulatorClock(emu, 3 * 60_000)
+      clock += 3 * 60_000
+      outage.on = false
+      const settled = await until(
+        async () => deliveryOf(),
+        (d) => d?.status === 'acked' || d?.status === 'failed',
+      )
+      if (applied) {
+        expect(settled?.status).toBe('acked')
+        expect(await zhangState()).toBe('left')
+      } else {
+        // What the user sees: the retries refused as stale, the event left to failedResults and the leave records.
+        expect(settled).toMatchObject({ status: 'failed', lastError: 'the answer is HTTP 401' })
+        expect(await zhangState()).toBe('active')
+      }
+    },
+  )
 
   it("dates an event that carries no time of its own by the auth's clock", async () => {
     // An hour behind the machine's: a leave dated by Date.now() would show.

@@ -1,4 +1,4 @@
-import type { DingTalkAuth, DirectoryStreamOptions } from 'dingtalk-login-server'
+import type { DingTalkAuth, DirectoryOptions, DirectoryStreamOptions } from 'dingtalk-login-server'
 import type { EmulatorOptions } from 'dingtalk-emulator'
 import { afterEach, describe, expect, it } from 'vitest'
 import { APP_A, CORP_A, ZHANG_WEI, addFault, createTestAuth, startTestEmulator } from '../support/emulator'
@@ -32,11 +32,12 @@ const FAST_STREAM = { heartbeatEvery: '100ms', reconnectMin: '10ms', reconnectMa
 async function startStream(
   options: EmulatorOptions = {},
   stream: DirectoryStreamOptions = FAST_STREAM,
+  hooks: Pick<DirectoryOptions, 'onPersonJoined'> = {},
 ): Promise<{ emu: RunningEmulator; auth: DingTalkAuth }> {
   emu = await startTestEmulator(options)
   auth = await createTestAuth(emu, {
     clientIds: [APP_A],
-    directory: { events: 'stream', fullSyncEvery: false, leaveRecordsEvery: false, stream },
+    directory: { events: 'stream', fullSyncEvery: false, leaveRecordsEvery: false, stream, ...hooks },
   })
   await auth.directory.sync()
   await auth.directory.start()
@@ -134,12 +135,25 @@ describe('directory events in Stream mode', () => {
   })
 
   it('finds a half-open connection by its heartbeat and opens a new one, losing no event', async () => {
-    const { emu, auth } = await startStream()
+    const joined: string[] = []
+    const { emu, auth } = await startStream({}, FAST_STREAM, {
+      onPersonJoined: (event) => void joined.push(event.person.dingUserId),
+    })
     const [before] = emu.stream.connections(APP_A)
     emu.stream.stall({ clientId: APP_A })
     const stalledAt = Date.now()
-    // Published while the connection is silent: DingTalk pushes it on the next connection.
+    // Published while the connection is silent: DingTalk cannot tell and pushes it into the dead socket, where it is
+    // lost unacked; only when that socket closes is it pushed on the next connection.
     const hired = emu.hire({ corpId: CORP_A, name: '半开连接', deptIds: [20] })
+    const [joinEvent] = emu
+      .events(APP_A)
+      .filter((e) => e.eventType === 'user_add_org' && e.userIds?.includes(hired.userid))
+    const deliveryOf = () =>
+      emu
+        .events(APP_A)
+        .find((e) => e.eventId === joinEvent!.eventId)
+        ?.deliveries.find((d) => d.clientId === APP_A)
+    expect(deliveryOf()).toMatchObject({ attempts: 1, status: 'pending' })
     const reopened = await until(
       () => emu.stream.connections(APP_A).filter((c) => !c.stalled),
       (open) => open.length === 1 && open[0]!.connectionId !== before!.connectionId,
@@ -153,6 +167,12 @@ describe('directory events in Stream mode', () => {
       (p) => p?.person?.state === 'active',
     )
     expect(found?.person?.name).toBe('半开连接')
+    // Exactly once: acked on the new connection after the lost push, and applied once.
+    const delivery = await until(deliveryOf, (d) => d?.status === 'acked')
+    expect(delivery?.status).toBe('acked')
+    expect(delivery!.attempts).toBeGreaterThanOrEqual(2)
+    await new Promise((r) => setTimeout(r, 300))
+    expect(joined.filter((userid) => userid === hired.userid)).toEqual([hired.userid])
   })
 
   it('keeps reopening a lost connection with the configured backoff while the gateway refuses', async () => {

@@ -66,12 +66,15 @@ describe('doctor: agentId', () => {
     expect(wrong.fix).toBe(`Set authConfig.agentId to ${agentIdOf(APP_A)}`)
   })
 
-  it('no robot: an agentId of the corp is ✓ naming that app; one the corp does not have is ✗', async () => {
+  it('no robot: an agentId of the corp is only a "not checked" warning naming that app; one the corp does not have is ✗', async () => {
     const emu = await emulatorListingApps({ robot: false })
+    // Another app's agentId: without a robot DingTalk cannot tell it is not app A's, so the doctor must not pass it.
     const ofTheCorp = await agentIdCheck(emu, agentIdOf(APP_A_NO_CONTACT))
-    expect(ofTheCorp.status).toBe('ok')
+    expect(ofTheCorp.status).toBe('warn')
+    expect(ofTheCorp.message).toMatch(/^not checked: /)
+    expect(ofTheCorp.message).toContain(`could only be confirmed as an app of corp`)
     expect(ofTheCorp.message).toContain(`“${nameOf(APP_A_NO_CONTACT)}”`)
-    expect(ofTheCorp.message).toContain('make sure')
+    expect(ofTheCorp.fix).toContain(`Make sure “${nameOf(APP_A_NO_CONTACT)}” is this app`)
 
     // 星河's app: an agentId of another organisation.
     const foreign = await agentIdCheck(emu, agentIdOf(APP_B))
@@ -110,5 +113,23 @@ describe('doctor: agentId', () => {
     const quiet = createRecordingLogger()
     opened.push(await createTestAuth(unlisted, { clientIds: [APP_A], logger: quiet, verifyOnStart: true }))
     expect(quiet.lines).toEqual([])
+
+    // No robot: the corp has an app with the configured agentId, which is all the doctor can tell.
+    const robotless = await emulatorListingApps({ robot: false })
+    const [robotlessInstance] = instancesFor(robotless, [APP_A])
+    const unsure = createRecordingLogger()
+    opened.push(
+      await createTestAuth(robotless, {
+        instances: [
+          {
+            ...robotlessInstance!,
+            authConfig: { ...robotlessInstance!.authConfig, agentId: agentIdOf(APP_A_NO_CONTACT) },
+          },
+        ],
+        logger: unsure,
+        verifyOnStart: true,
+      }),
+    )
+    expect(unsure.lines).toEqual([])
   })
 })

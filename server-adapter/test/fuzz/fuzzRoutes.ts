@@ -5,7 +5,8 @@
 import fc from 'fast-check'
 import { LeakWatch } from './leakChecks'
 import type { ProofCounts } from './leakChecks'
-import { BASE, ORIGIN, startLoginStack } from './stack'
+import { createCallbackCrypto } from 'dingtalk-login-server'
+import { BASE, CALLBACK_AES_KEY, CALLBACK_TOKEN, ORIGIN, startLoginStack } from './stack'
 import type { LoginStack } from './stack'
 
 /** The figures of one fuzz run, per route and in total. */
@@ -121,9 +122,12 @@ export async function fuzzRoutes(options: {
     user.memberships.some((m) => m.corpId === app.corpId && m.active),
   )!
   const userid = member.memberships.find((m) => m.corpId === app.corpId)!.userid
-  const send = async (route: string, request: Request) => {
+  const answer = async (route: string, request: Request, options: { retryable503?: boolean } = {}) => {
     perRoute[route] = (perRoute[route] ?? 0) + 1
-    await watch.response(route, await stack.http.handler(request))
+    return watch.response(route, await stack.http.handler(request), options)
+  }
+  const send = async (route: string, request: Request): Promise<void> => {
+    await answer(route, request)
   }
   const run = (route: string, property: fc.IAsyncProperty<never>) =>
     fc
@@ -310,6 +314,87 @@ export async function fuzzRoutes(options: {
         },
       ) as never,
     )
+
+    // DingTalk's HTTP callbacks: junk signatures, timestamps, nonces, content types and bodies, and real seals.
+    const crypto = createCallbackCrypto(CALLBACK_TOKEN, CALLBACK_AES_KEY, app.clientId)
+    const eventsUrl = (query: [string, string][]) => `${ORIGIN}${BASE}/events${queryOf(query, '')}`
+    const sendEvent = (query: [string, string][], body: string, type: string) =>
+      answer(
+        'POST /events',
+        new Request(eventsUrl(query), {
+          method: 'POST',
+          headers: type ? { 'content-type': type } : {},
+          body,
+        }),
+        // A typed 503 is how the route asks DingTalk to push again (the event is being applied elsewhere).
+        { retryable503: true },
+      )
+    await run(
+      'POST /events',
+      fc.asyncProperty(
+        fc.record({
+          signed: fc.boolean(),
+          query: fc.array(
+            fc.tuple(
+              fc.constantFrom('signature', 'msg_signature', 'timestamp', 'timeStamp', 'nonce', 'x'),
+              junk,
+            ),
+            { maxLength: 4 },
+          ),
+          timestamp: fc.oneof(
+            junk,
+            fc.integer().map(String),
+            fc.constant(String(Date.now())),
+            fc.constant(String(Date.now() - 3_600_000)),
+          ),
+          message: fc.oneof(
+            fc.constantFrom(
+              '{"EventType":"check_url"}',
+              `{"EventType":"user_leave_org","CorpId":"${app.corpId}","UserId":["nobody-here"]}`,
+            ),
+            jsonValue.map((value) => JSON.stringify(value) ?? 'null'),
+            junk,
+          ),
+          raw: fc.option(
+            fc.oneof(
+              junk,
+              jsonValue.map((value) => JSON.stringify({ encrypt: value })),
+            ),
+          ),
+          type: contentType,
+        }),
+        async (input) => {
+          const encrypt = crypto.encrypt(input.message)
+          const nonce = 'fuzzNonce'
+          const query: [string, string][] = input.signed
+            ? [
+                ['signature', crypto.sign(input.timestamp, nonce, encrypt)],
+                ['timestamp', input.timestamp],
+                ['nonce', nonce],
+                ...input.query,
+              ]
+            : input.query
+          await sendEvent(query, input.raw ?? JSON.stringify({ encrypt }), input.type)
+        },
+      ) as never,
+    )
+    // Properly signed, then sent again: an old timestamp is a replay (401 invalid_signature, nothing applied).
+    const encrypt = crypto.encrypt('{"EventType":"check_url"}')
+    const signedAt = (timestamp: number): [string, string][] => [
+      ['signature', crypto.sign(String(timestamp), 'replayNonce', encrypt)],
+      ['timestamp', String(timestamp)],
+      ['nonce', 'replayNonce'],
+    ]
+    const fresh = JSON.parse(
+      await sendEvent(signedAt(Date.now()), JSON.stringify({ encrypt }), 'application/json'),
+    ) as Record<string, unknown>
+    const old = JSON.parse(
+      await sendEvent(signedAt(Date.now() - 3_600_000), JSON.stringify({ encrypt }), 'application/json'),
+    ) as { error?: { code?: string } }
+    if (typeof fresh.encrypt !== 'string' || old.error?.code !== 'invalid_signature')
+      throw new Error(
+        `POST /events: a signed callback should be answered and its hour-old replay refused, got ${JSON.stringify({ fresh, old })}`,
+      )
   } finally {
     await stack.close()
   }

@@ -22,6 +22,7 @@ it('every route answers fuzzed input with a typed error below 500, leaking nothi
     'GET /callback',
     'GET /config',
     'GET /session',
+    'POST /events',
     'POST /login/qr',
     'POST /login/workbench',
     'POST /logout',

@@ -11,6 +11,9 @@ import type { LeakWatch } from './leakChecks'
 
 export const ORIGIN = 'http://127.0.0.1:3000'
 export const BASE = '/api/auth/dingtalk'
+/** The HTTP-callback keys of the first instance (`directory.events: 'callback'`), so `POST /events` is served. */
+export const CALLBACK_TOKEN = 'fuzz-callback-token-0123'
+export const CALLBACK_AES_KEY = 'fuzzCallbackAesKey0123456789abcdefghijklmno'
 
 /** The emulator, a login core and its HTTP handler, as a deployment runs them; every log line goes to `watch`. */
 export interface LoginStack {
@@ -41,6 +44,8 @@ export async function startLoginStack(options: {
   const emu = await startEmulator({ port: 0, ipRateLimit: false, ...options.emulator })
   const sessionSecret = `soak-session-secret-${Math.random().toString(36).slice(2)}-0123456789`
   options.watch.secret(sessionSecret)
+  options.watch.secret(CALLBACK_TOKEN)
+  options.watch.secret(CALLBACK_AES_KEY)
   for (const app of emu.fixture.apps) options.watch.secret(app.clientSecret)
   const auth = await createDingTalkAuth({
     instances: emu.fixture.apps.slice(0, 2).map((app, index) => ({
@@ -52,6 +57,14 @@ export async function startLoginStack(options: {
         corpId: app.corpId,
       },
     })),
+    // The first instance takes HTTP callbacks; nothing is started, POST /events is served all the same.
+    directory: {
+      fullSyncEvery: false,
+      leaveRecordsEvery: false,
+      instances: {
+        proof0: { events: 'callback', callback: { token: CALLBACK_TOKEN, aesKey: CALLBACK_AES_KEY } },
+      },
+    },
     store: options.store as never,
     tablePrefix: options.tablePrefix,
     logger: watchingLogger(options.watch),
@@ -68,6 +81,7 @@ export async function startLoginStack(options: {
     keyPrefix: options.tablePrefix,
   })
   const http = createDingTalkHandler(auth, {
+    directory: auth.directory,
     session: { secret: sessionSecret },
     stateStore,
     defaultInstance: auth.instances[0]!.name,
