@@ -22,6 +22,21 @@ export async function recordCompleteSync(stateStore: StateStore, corpId: string,
 
 const lastLeaveRecordsKey = (corpId: string) => `directory:last-leave-records:${corpId}`
 
+// Written when a scheduled crawl starts, complete or not: the schedule counts from it.
+const lastSyncAttemptKey = (corpId: string) => `directory:last-sync-attempt:${corpId}`
+
+/**
+ * How soon the schedule crawls again after a crawl that came back incomplete (capped by `fullSyncEvery`). A lasting
+ * cause (one unreadable department, throttling, the monthly quota `90020` used up) would otherwise start a new full
+ * crawl every round, each one spending DingTalk's monthly quota for nothing.
+ */
+export const INCOMPLETE_SYNC_RETRY_MS = 3_600_000
+
+async function readStamp(stateStore: StateStore, key: string): Promise<number | null> {
+  const stamp = Number((await stateStore.get(key)) ?? NaN)
+  return Number.isFinite(stamp) ? stamp : null
+}
+
 /** What {@link createInstanceLeader} works with. */
 export interface InstanceLeaderOptions {
   instance: DDInnerAuth
@@ -103,8 +118,25 @@ export function createInstanceLeader(options: InstanceLeaderOptions): InstanceLe
 
   async function due(key: string, everyMs: number | false): Promise<boolean> {
     if (everyMs === false) return false
-    const last = Number((await stateStore.get(key)) ?? NaN)
-    return !Number.isFinite(last) || now() - last >= everyMs
+    const last = await readStamp(stateStore, key)
+    return last === null || now() - last >= everyMs
+  }
+
+  /** A full crawl is due `fullSyncEvery` after the last complete one, or a shorter retry after an incomplete one. */
+  async function crawlDue(): Promise<boolean> {
+    const everyMs = settings.fullSyncEveryMs
+    if (everyMs === false) return false
+    const attempt = await readStamp(stateStore, lastSyncAttemptKey(instance.corpId))
+    const complete = await readStamp(stateStore, lastFullSyncKey(instance.corpId))
+    // No complete crawl since the last attempt: it came back incomplete, failed, or still runs (a leader before).
+    if (attempt !== null && (complete === null || complete < attempt))
+      return now() - attempt >= Math.min(everyMs, INCOMPLETE_SYNC_RETRY_MS)
+    return complete === null || now() - complete >= everyMs
+  }
+
+  async function scheduledCrawl(): Promise<void> {
+    await stateStore.set(lastSyncAttemptKey(instance.corpId), String(now()), STAMP_TTL_MS)
+    await options.sync()
   }
 
   function openStream(): StreamClient {
@@ -158,8 +190,8 @@ export function createInstanceLeader(options: InstanceLeaderOptions): InstanceLe
       })
       if (!leading) return closeStream()
       if (settings.events === 'stream' && !stream) stream = openStream()
-      if (await due(lastFullSyncKey(instance.corpId), settings.fullSyncEveryMs)) {
-        background('scheduled sync', options.sync)
+      if (await crawlDue()) {
+        background('scheduled sync', scheduledCrawl)
       } else if (await due(lastLeaveRecordsKey(instance.corpId), settings.leaveRecordsEveryMs)) {
         background('reading leave records', async () => {
           await readLeaveRecords()

@@ -1,7 +1,7 @@
 import { createMemoryStateStore } from 'dingtalk-login-server'
 import type { DingTalkAuth, StateStore } from 'dingtalk-login-server'
 import { afterEach, expect, it } from 'vitest'
-import { APP_A, CORP_A, createTestAuth, startTestEmulator } from '../support/emulator'
+import { APP_A, CORP_A, calls, createTestAuth, markCalls, startTestEmulator } from '../support/emulator'
 import type { RunningEmulator } from '../support/emulator'
 
 let emu: RunningEmulator | undefined
@@ -101,4 +101,33 @@ it('hands the lease over within leader.lease when the leader loses the state sto
   expect(Date.now() - cutAt).toBeLessThan(2_500)
   expect(leaders()).toEqual([second])
   expect(await until(() => emu!.stream.connections(APP_A).length === 1)).toBe(true)
+})
+
+it('does not crawl again every round when the scheduled crawl keeps coming back incomplete', async () => {
+  emu = await startTestEmulator()
+  // Every department's children stay unreadable: each crawl comes back incomplete, for a lasting cause.
+  emu.addFault({ endpoint: 'POST /topapi/v2/department/listsub', kind: 'ipWhitelist' })
+  const auth = await createTestAuth(emu, {
+    clientIds: [APP_A],
+    directory: {
+      events: 'none',
+      fullSyncEvery: '24h',
+      leaveRecordsEvery: false,
+      leader: { lease: '300ms', renewEvery: '50ms' },
+    },
+  })
+  auths.push(auth)
+  const listsubCalls = (mark: Record<string, number>) =>
+    calls(emu!, mark)['POST /topapi/v2/department/listsub'] ?? 0
+  let mark = markCalls(emu)
+  expect((await auth.directory.sync()).complete).toBe(false)
+  const perCrawl = listsubCalls(mark)
+  expect(perCrawl).toBeGreaterThan(0)
+
+  mark = markCalls(emu)
+  await auth.directory.start()
+  await new Promise((r) => setTimeout(r, 1_500))
+  // One scheduled crawl in 1.5 s of 50 ms rounds; the next one an hour later (min(fullSyncEvery, 1 h)).
+  expect(auth.directory.status()[0]!.leader).toBe(true)
+  expect(listsubCalls(mark)).toBe(perCrawl)
 })
