@@ -86,6 +86,7 @@ it('hands the lease over within leader.lease when the leader loses the state sto
     get: (key) => cut(() => shared.get(key)),
     take: (key) => cut(() => shared.take(key)),
     delete: (key, expected) => cut(() => shared.delete(key, expected)),
+    extend: (key, expected, ttlMs) => cut(() => shared.extend(key, expected, ttlMs)),
     addToSet: (key, member, ttlMs) => cut(() => shared.addToSet(key, member, ttlMs)),
     setMembers: (key) => cut(() => shared.setMembers(key)),
     removeFromSet: (key, member) => cut(() => shared.removeFromSet(key, member)),

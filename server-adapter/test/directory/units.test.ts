@@ -1,11 +1,14 @@
 import {
   createCallbackCrypto,
   createDingTalkAuth,
+  createMemoryStateStore,
   parseInterval,
   resolveDirectorySettings,
   resolveDirectoryTiming,
 } from 'dingtalk-login-server'
+import type { StateStore } from 'dingtalk-login-server'
 import { describe, expect, it } from 'vitest'
+import { createLeaderLock } from '../../src/directory/createLeaderLock'
 
 // DingTalk's own debugging example, reused by many SDKs' tests (organisation doc §4).
 const VECTOR = {
@@ -113,5 +116,46 @@ describe('directory settings', () => {
         directory: { events: 'callback', callback: { token: 't', aesKey: 'short' } },
       }),
     ).rejects.toMatchObject({ code: 'config_error' })
+  })
+})
+
+describe('leader lock', () => {
+  it('never overwrites a lease another process took while this one was renewing its lapsed lease', async () => {
+    let t = 0
+    const shared = createMemoryStateStore({ now: () => t })
+    const lockKey = 'directory:leader:app'
+    const other = createLeaderLock({ stateStore: shared, key: lockKey, ttlMs: 1_000, now: () => t })
+    let renewing = false
+    // This process reaches the store slowly: after the first call of its renewal (whichever it is) returns, its
+    // lease has run out in the store and the other process has taken it.
+    async function meanwhile() {
+      if (!renewing) return
+      renewing = false
+      t += 1_100
+      expect(await other.acquire()).toBe(true)
+    }
+    const slow: StateStore = {
+      ...shared,
+      async get(key) {
+        const value = await shared.get(key)
+        await meanwhile()
+        return value
+      },
+      async extend(key, expected, ttlMs) {
+        const renewed = await shared.extend(key, expected, ttlMs)
+        await meanwhile()
+        return renewed
+      },
+    }
+    const mine = createLeaderLock({ stateStore: slow, key: lockKey, ttlMs: 1_000, now: () => t })
+    expect(await mine.acquire()).toBe(true)
+    t = 900
+    renewing = true
+    await mine.acquire()
+    // One leader: the one that took the lapsed lease keeps it, renewal after renewal.
+    expect(mine.held).toBe(false)
+    expect(await other.acquire()).toBe(true)
+    expect(other.held).toBe(true)
+    expect(await mine.acquire()).toBe(false)
   })
 })
