@@ -173,6 +173,25 @@ export function createInstanceLeader(options: InstanceLeaderOptions): InstanceLe
     await closing?.stop()
   }
 
+  let leaseEnd: NodeJS.Timeout | undefined
+  // A round that cannot renew (a state store that hangs) must not keep the connection open past the lease, when
+  // another process may already hold both.
+  function closeStreamAtLeaseEnd(): void {
+    clearTimeout(leaseEnd)
+    leaseEnd = undefined
+    if (lock.heldUntil === 0) return
+    leaseEnd = setTimeout(
+      () => {
+        if (lock.held) return closeStreamAtLeaseEnd()
+        closeStream().catch((error: unknown) =>
+          logger.warn({ instance: instance.name, err: error }, 'Stream mode: closing the connection failed'),
+        )
+      },
+      Math.max(0, lock.heldUntil - now()),
+    )
+    leaseEnd.unref()
+  }
+
   return {
     get leader() {
       return lock.held
@@ -188,6 +207,7 @@ export function createInstanceLeader(options: InstanceLeaderOptions): InstanceLe
         )
         return lock.held
       })
+      closeStreamAtLeaseEnd()
       if (!leading) return closeStream()
       if (settings.events === 'stream' && !stream) stream = openStream()
       if (await crawlDue()) {
@@ -200,6 +220,8 @@ export function createInstanceLeader(options: InstanceLeaderOptions): InstanceLe
       }
     },
     async stop() {
+      clearTimeout(leaseEnd)
+      leaseEnd = undefined
       await closeStream()
       await busy
       await lock.release()

@@ -104,6 +104,42 @@ it('hands the lease over within leader.lease when the leader loses the state sto
   expect(await until(() => emu!.stream.connections(APP_A).length === 1)).toBe(true)
 })
 
+it("closes a leader's Stream connection when its lease ends, even while its rounds hang on the state store", async () => {
+  const shared = createMemoryStateStore()
+  let stalled: Promise<void> | null = null
+  let resume = () => {}
+  // A state store that stops answering (neither fails nor succeeds) while `stalled` is set, then carries on.
+  const stall = async <T>(call: () => T | PromiseLike<T>): Promise<T> => {
+    if (stalled) await stalled
+    return call()
+  }
+  const hanging: StateStore = {
+    set: (key, value, ttlMs, mode) => stall(() => shared.set(key, value, ttlMs, mode)),
+    get: (key) => stall(() => shared.get(key)),
+    take: (key) => stall(() => shared.take(key)),
+    delete: (key, expected) => stall(() => shared.delete(key, expected)),
+    extend: (key, expected, ttlMs) => stall(() => shared.extend(key, expected, ttlMs)),
+    addToSet: (key, member, ttlMs) => stall(() => shared.addToSet(key, member, ttlMs)),
+    setMembers: (key) => stall(() => shared.setMembers(key)),
+    removeFromSet: (key, member) => stall(() => shared.removeFromSet(key, member)),
+  }
+  const [only] = await startProcesses(1, () => hanging)
+  expect(await until(() => connected(only!))).toBe(true)
+
+  stalled = new Promise((resolve) => (resume = resolve))
+  const stalledAt = Date.now()
+  try {
+    // No round completes any more; the 600 ms lease still ends, and with it the connection.
+    expect(await until(() => !connected(only!), 3_000)).toBe(true)
+    expect(Date.now() - stalledAt).toBeLessThan(1_500)
+    expect(only!.directory.status()[0]!.leader).toBe(false)
+    expect(await until(() => emu!.stream.connections(APP_A).length === 0, 2_000)).toBe(true)
+  } finally {
+    stalled = null
+    resume()
+  }
+})
+
 it('does not crawl again every round when the scheduled crawl keeps coming back incomplete', async () => {
   emu = await startTestEmulator()
   // Every department's children stay unreadable: each crawl comes back incomplete, for a lasting cause.
