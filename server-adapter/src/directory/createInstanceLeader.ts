@@ -51,8 +51,8 @@ export interface InstanceLeaderOptions {
   fetch?: typeof fetch
   /** Applies one event of the Stream connection once. */
   apply: (event: DirectoryEvent) => Promise<EventOutcome>
-  /** One full crawl of the instance's corp, as `directory.sync` runs it. */
-  sync: () => Promise<unknown>
+  /** One full crawl of the instance's corp, as `directory.sync` runs it; `signal` ends it early (on stop). */
+  sync: (signal: AbortSignal) => Promise<unknown>
 }
 
 /** The leadership of one instance in this process: the lease, and what the leader does. */
@@ -63,7 +63,7 @@ export interface InstanceLeader {
    * closes its connection.
    */
   tick(): Promise<void>
-  /** Closes the connection, waits for running work and gives the lease up. */
+  /** Closes the connection, ends a running crawl early (waiting for it to let go) and gives the lease up. */
   stop(): Promise<void>
   readonly leader: boolean
   readonly streamConnected: boolean
@@ -100,15 +100,19 @@ export function createInstanceLeader(options: InstanceLeaderOptions): InstanceLe
     source: 'leave-records',
   }
   let stream: StreamClient | null = null
+  // Aborted by stop(): a scheduled crawl then ends at its next DingTalk call instead of running to its end.
+  let stopping = new AbortController()
   // One crawl or leave-records read at a time; a round that finds one running starts nothing.
   let busy: Promise<unknown> | null = null
 
   function background(label: string, work: () => Promise<unknown>): void {
     if (busy) return
+    const { signal } = stopping
     busy = work()
-      .catch((error: unknown) =>
-        logger.error({ instance: instance.name, err: error }, `directory: ${label} failed`),
-      )
+      .catch((error: unknown) => {
+        if (!signal.aborted)
+          logger.error({ instance: instance.name, err: error }, `directory: ${label} failed`)
+      })
       .finally(() => {
         busy = null
       })
@@ -136,7 +140,7 @@ export function createInstanceLeader(options: InstanceLeaderOptions): InstanceLe
 
   async function scheduledCrawl(): Promise<void> {
     await stateStore.set(lastSyncAttemptKey(instance.corpId), String(now()), STAMP_TTL_MS)
-    await options.sync()
+    await options.sync(stopping.signal)
   }
 
   function openStream(): StreamClient {
@@ -222,8 +226,11 @@ export function createInstanceLeader(options: InstanceLeaderOptions): InstanceLe
     async stop() {
       clearTimeout(leaseEnd)
       leaseEnd = undefined
+      stopping.abort(new Error('directory: stopped'))
       await closeStream()
       await busy
+      // A later start() leads afresh.
+      stopping = new AbortController()
       await lock.release()
     },
   }
