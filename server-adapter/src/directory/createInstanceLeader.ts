@@ -69,14 +69,15 @@ export interface InstanceLeader {
   readonly streamConnected: boolean
 }
 
-/** A Stream EVENT frame as a directory event. */
-function toFrameEvent(corpId: string, frame: StreamEventFrame, now: () => number): DirectoryEvent {
+/** A Stream EVENT frame as a directory event; a born time that is not a number is taken as now. */
+export function toFrameEvent(corpId: string, frame: StreamEventFrame, now: () => number): DirectoryEvent {
   const ids = (value: unknown) => (Array.isArray(value) ? value : value === undefined ? [] : [value])
+  const bornTime = Number(frame.headers.eventBornTime ?? frame.data.timeStamp)
   return {
     eventId: frame.headers.eventId ?? frame.headers.messageId ?? '',
     eventType: frame.headers.eventType ?? '',
     corpId: frame.headers.eventCorpId ?? corpId,
-    bornTime: Number(frame.headers.eventBornTime ?? frame.data.timeStamp ?? now()),
+    bornTime: Number.isFinite(bornTime) ? bornTime : now(),
     userIds: ids(frame.data.userId).map(String),
     deptIds: ids(frame.data.deptId)
       .map(Number)
