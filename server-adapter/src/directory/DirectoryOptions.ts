@@ -37,7 +37,11 @@ export interface DirectorySettings {
    * `'callback'` (encrypted HTTP callbacks at `POST {basePath}/events`) or `'none'`. @default 'none'
    */
   events?: 'stream' | 'callback' | 'none'
-  /** How often the leader crawls the whole directory: `'24h'`, `'30m'`, ms, or `false` for never. @default '24h' */
+  /**
+   * How often the leader crawls the whole directory: `'24h'`, `'30m'`, ms, or `false` for never. After a crawl that
+   * came back incomplete (nobody is marked left then) it tries again an hour later, or after this if shorter.
+   * @default '24h'
+   */
   fullSyncEvery?: string | number | false
   /** `'disable'`: a leaver's sessions end at once; `'keep'`: only record the leave. @default 'disable' */
   leavers?: 'disable' | 'keep'

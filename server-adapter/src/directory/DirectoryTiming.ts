@@ -14,7 +14,8 @@ export interface DirectoryLeaderOptions {
   lease?: string | number
   /**
    * How often the leader renews its lease and checks the schedule, and every other process tries to take a free
-   * lease. Must be less than `lease`, with room for a slow state store. @default a third of `lease`
+   * lease. Must be less than `lease`, with room for a slow state store, and at least 50 ms.
+   * @default a third of `lease`
    */
   renewEvery?: string | number
 }
@@ -23,17 +24,34 @@ export interface DirectoryLeaderOptions {
 export interface DirectoryStreamOptions {
   /**
    * WebSocket ping interval: a connection that answered no ping by the next one is closed and opened again (a
-   * network change can leave a socket that neither closes nor carries anything). @default '10s'
+   * network change can leave a socket that neither closes nor carries anything). At least 50 ms. @default '10s'
    */
   heartbeatEvery?: string | number
   /**
    * Delay before the first attempt to reopen a lost connection; it doubles after each failed attempt, up to
    * `reconnectMax`. Each delay is drawn between half of it and all of it, so processes do not retry in step.
-   * @default '1s'
+   * At least 10 ms. @default '1s'
    */
   reconnectMin?: string | number
   /** The longest delay between two attempts to reopen the connection. @default '30s' */
   reconnectMax?: string | number
+}
+
+/**
+ * The shortest timings accepted: below them a typo (`'1ms'` for `'1m'`) would write to the state store, or ask
+ * DingTalk's gateway for a ticket, hundreds of times a second.
+ */
+const MIN_RENEW_EVERY_MS = 50
+const MIN_HEARTBEAT_MS = 50
+const MIN_RECONNECT_MS = 10
+
+function atLeast(valueMs: number, floorMs: number, option: string): number {
+  if (valueMs < floorMs) {
+    throw new DingTalkAuthError('config_error', {
+      detail: `directory: ${option} (${valueMs} ms) must be at least ${floorMs} ms`,
+    })
+  }
+  return valueMs
 }
 
 /** The lease and Stream timings with every default filled in, in ms. */
@@ -51,16 +69,23 @@ export function resolveDirectoryTiming(
   stream: DirectoryStreamOptions = {},
 ): ResolvedDirectoryTiming {
   const leaseMs = parseInterval(leader.lease ?? '15s', 'leader.lease')
-  const renewEveryMs =
+  const renewEveryMs = atLeast(
     leader.renewEvery === undefined
       ? Math.floor(leaseMs / 3)
-      : parseInterval(leader.renewEvery, 'leader.renewEvery')
+      : parseInterval(leader.renewEvery, 'leader.renewEvery'),
+    MIN_RENEW_EVERY_MS,
+    leader.renewEvery === undefined ? 'leader.renewEvery (a third of leader.lease)' : 'leader.renewEvery',
+  )
   if (renewEveryMs >= leaseMs) {
     throw new DingTalkAuthError('config_error', {
       detail: `directory: leader.renewEvery (${renewEveryMs} ms) must be less than leader.lease (${leaseMs} ms), or the lease runs out between renewals and the leader changes all the time`,
     })
   }
-  const reconnectMinMs = parseInterval(stream.reconnectMin ?? '1s', 'stream.reconnectMin')
+  const reconnectMinMs = atLeast(
+    parseInterval(stream.reconnectMin ?? '1s', 'stream.reconnectMin'),
+    MIN_RECONNECT_MS,
+    'stream.reconnectMin',
+  )
   const reconnectMaxMs = parseInterval(stream.reconnectMax ?? '30s', 'stream.reconnectMax')
   if (reconnectMinMs > reconnectMaxMs) {
     throw new DingTalkAuthError('config_error', {
@@ -70,7 +95,11 @@ export function resolveDirectoryTiming(
   return {
     leaseMs,
     renewEveryMs,
-    heartbeatMs: parseInterval(stream.heartbeatEvery ?? '10s', 'stream.heartbeatEvery'),
+    heartbeatMs: atLeast(
+      parseInterval(stream.heartbeatEvery ?? '10s', 'stream.heartbeatEvery'),
+      MIN_HEARTBEAT_MS,
+      'stream.heartbeatEvery',
+    ),
     reconnectMinMs,
     reconnectMaxMs,
   }

@@ -96,7 +96,7 @@ export function createDirectory(config: CreateDirectoryOptions): DingTalkDirecto
       apiBase: config.apiBase,
       ...(config.fetch ? { fetch: config.fetch } : {}),
       apply: (event) => apply(instance, settings, event),
-      sync: () => syncOne({ instance, settings }, {}),
+      sync: (signal) => syncOne({ instance, settings }, { signal }),
     })
     return { instance, settings, leader }
   })

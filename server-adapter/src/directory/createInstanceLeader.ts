@@ -22,6 +22,21 @@ export async function recordCompleteSync(stateStore: StateStore, corpId: string,
 
 const lastLeaveRecordsKey = (corpId: string) => `directory:last-leave-records:${corpId}`
 
+// Written when a scheduled crawl starts, complete or not: the schedule counts from it.
+const lastSyncAttemptKey = (corpId: string) => `directory:last-sync-attempt:${corpId}`
+
+/**
+ * How soon the schedule crawls again after a crawl that came back incomplete (capped by `fullSyncEvery`). A lasting
+ * cause (one unreadable department, throttling, the monthly quota `90020` used up) would otherwise start a new full
+ * crawl every round, each one spending DingTalk's monthly quota for nothing.
+ */
+export const INCOMPLETE_SYNC_RETRY_MS = 3_600_000
+
+async function readStamp(stateStore: StateStore, key: string): Promise<number | null> {
+  const stamp = Number((await stateStore.get(key)) ?? NaN)
+  return Number.isFinite(stamp) ? stamp : null
+}
+
 /** What {@link createInstanceLeader} works with. */
 export interface InstanceLeaderOptions {
   instance: DDInnerAuth
@@ -36,8 +51,8 @@ export interface InstanceLeaderOptions {
   fetch?: typeof fetch
   /** Applies one event of the Stream connection once. */
   apply: (event: DirectoryEvent) => Promise<EventOutcome>
-  /** One full crawl of the instance's corp, as `directory.sync` runs it. */
-  sync: () => Promise<unknown>
+  /** One full crawl of the instance's corp, as `directory.sync` runs it; `signal` ends it early (on stop). */
+  sync: (signal: AbortSignal) => Promise<unknown>
 }
 
 /** The leadership of one instance in this process: the lease, and what the leader does. */
@@ -48,20 +63,21 @@ export interface InstanceLeader {
    * closes its connection.
    */
   tick(): Promise<void>
-  /** Closes the connection, waits for running work and gives the lease up. */
+  /** Closes the connection, ends a running crawl early (waiting for it to let go) and gives the lease up. */
   stop(): Promise<void>
   readonly leader: boolean
   readonly streamConnected: boolean
 }
 
-/** A Stream EVENT frame as a directory event. */
-function toFrameEvent(corpId: string, frame: StreamEventFrame, now: () => number): DirectoryEvent {
+/** A Stream EVENT frame as a directory event; a born time that is not a number is taken as now. */
+export function toFrameEvent(corpId: string, frame: StreamEventFrame, now: () => number): DirectoryEvent {
   const ids = (value: unknown) => (Array.isArray(value) ? value : value === undefined ? [] : [value])
+  const bornTime = Number(frame.headers.eventBornTime ?? frame.data.timeStamp)
   return {
     eventId: frame.headers.eventId ?? frame.headers.messageId ?? '',
     eventType: frame.headers.eventType ?? '',
     corpId: frame.headers.eventCorpId ?? corpId,
-    bornTime: Number(frame.headers.eventBornTime ?? frame.data.timeStamp ?? now()),
+    bornTime: Number.isFinite(bornTime) ? bornTime : now(),
     userIds: ids(frame.data.userId).map(String),
     deptIds: ids(frame.data.deptId)
       .map(Number)
@@ -79,15 +95,19 @@ export function createInstanceLeader(options: InstanceLeaderOptions): InstanceLe
     now,
   })
   let stream: StreamClient | null = null
+  // Aborted by stop(): a scheduled crawl then ends at its next DingTalk call instead of running to its end.
+  let stopping = new AbortController()
   // One crawl or leave-records read at a time; a round that finds one running starts nothing.
   let busy: Promise<unknown> | null = null
 
   function background(label: string, work: () => Promise<unknown>): void {
     if (busy) return
+    const { signal } = stopping
     busy = work()
-      .catch((error: unknown) =>
-        logger.error({ instance: instance.name, err: error }, `directory: ${label} failed`),
-      )
+      .catch((error: unknown) => {
+        if (!signal.aborted)
+          logger.error({ instance: instance.name, err: error }, `directory: ${label} failed`)
+      })
       .finally(() => {
         busy = null
       })
@@ -104,8 +124,25 @@ export function createInstanceLeader(options: InstanceLeaderOptions): InstanceLe
 
   async function due(key: string, everyMs: number | false): Promise<boolean> {
     if (everyMs === false) return false
-    const last = Number((await stateStore.get(key)) ?? NaN)
-    return !Number.isFinite(last) || now() - last >= everyMs
+    const last = await readStamp(stateStore, key)
+    return last === null || now() - last >= everyMs
+  }
+
+  /** A full crawl is due `fullSyncEvery` after the last complete one, or a shorter retry after an incomplete one. */
+  async function crawlDue(): Promise<boolean> {
+    const everyMs = settings.fullSyncEveryMs
+    if (everyMs === false) return false
+    const attempt = await readStamp(stateStore, lastSyncAttemptKey(instance.corpId))
+    const complete = await readStamp(stateStore, lastFullSyncKey(instance.corpId))
+    // No complete crawl since the last attempt: it came back incomplete, failed, or still runs (a leader before).
+    if (attempt !== null && (complete === null || complete < attempt))
+      return now() - attempt >= Math.min(everyMs, INCOMPLETE_SYNC_RETRY_MS)
+    return complete === null || now() - complete >= everyMs
+  }
+
+  async function scheduledCrawl(): Promise<void> {
+    await stateStore.set(lastSyncAttemptKey(instance.corpId), String(now()), STAMP_TTL_MS)
+    await options.sync(stopping.signal)
   }
 
   function openStream(): StreamClient {
@@ -142,6 +179,25 @@ export function createInstanceLeader(options: InstanceLeaderOptions): InstanceLe
     await closing?.stop()
   }
 
+  let leaseEnd: NodeJS.Timeout | undefined
+  // A round that cannot renew (a state store that hangs) must not keep the connection open past the lease, when
+  // another process may already hold both.
+  function closeStreamAtLeaseEnd(): void {
+    clearTimeout(leaseEnd)
+    leaseEnd = undefined
+    if (lock.heldUntil === 0) return
+    leaseEnd = setTimeout(
+      () => {
+        if (lock.held) return closeStreamAtLeaseEnd()
+        closeStream().catch((error: unknown) =>
+          logger.warn({ instance: instance.name, err: error }, 'Stream mode: closing the connection failed'),
+        )
+      },
+      Math.max(0, lock.heldUntil - now()),
+    )
+    leaseEnd.unref()
+  }
+
   return {
     get leader() {
       return lock.held
@@ -157,10 +213,11 @@ export function createInstanceLeader(options: InstanceLeaderOptions): InstanceLe
         )
         return lock.held
       })
+      closeStreamAtLeaseEnd()
       if (!leading) return closeStream()
       if (settings.events === 'stream' && !stream) stream = openStream()
-      if (await due(lastFullSyncKey(instance.corpId), settings.fullSyncEveryMs)) {
-        background('scheduled sync', options.sync)
+      if (await crawlDue()) {
+        background('scheduled sync', scheduledCrawl)
       } else if (await due(lastLeaveRecordsKey(instance.corpId), settings.leaveRecordsEveryMs)) {
         background('reading leave records', async () => {
           await readLeaveRecords()
@@ -169,8 +226,13 @@ export function createInstanceLeader(options: InstanceLeaderOptions): InstanceLe
       }
     },
     async stop() {
+      clearTimeout(leaseEnd)
+      leaseEnd = undefined
+      stopping.abort(new Error('directory: stopped'))
       await closeStream()
       await busy
+      // A later start() leads afresh.
+      stopping = new AbortController()
       await lock.release()
     },
   }

@@ -9,6 +9,8 @@ export interface LeaderLock {
   release(): Promise<void>
   /** Whether this process holds the lock: taken or renewed less than the lease ago, on its own clock. */
   readonly held: boolean
+  /** When this process stops counting itself the holder unless it renews (its own clock, ms); 0 while it does not. */
+  readonly heldUntil: number
 }
 
 /** Options of {@link createLeaderLock}. */
@@ -21,9 +23,10 @@ export interface LeaderLockOptions {
 }
 
 /**
- * A lease in the state store: `set nx` takes it, the holder renews it before `ttlMs` runs out, and a crashed
- * holder's lease expires so another process takes over. A holder that cannot renew (the state store out of reach)
- * stops counting itself the leader when its lease runs out, the moment another process may take it.
+ * A lease in the state store: `set nx` takes it, the holder renews it with an atomic `extend` (only while the
+ * lease is still its own) before `ttlMs` runs out, and a crashed holder's lease expires so another process takes
+ * over. A holder that cannot renew (the state store out of reach) stops counting itself the leader when its lease
+ * runs out, the moment another process may take it.
  */
 export function createLeaderLock({ stateStore, key, ttlMs, now }: LeaderLockOptions): LeaderLock {
   const me = randomUUID()
@@ -34,16 +37,13 @@ export function createLeaderLock({ stateStore, key, ttlMs, now }: LeaderLockOpti
     get held() {
       return holds()
     },
+    get heldUntil() {
+      return holds() ? heldUntil : 0
+    },
     async acquire() {
       const attempt = now()
-      let taken: boolean
-      if (holds() && (await stateStore.get(key)) === me) {
-        taken = await stateStore.set(key, me, ttlMs, 'xx')
-        // Renewed someone else's lease in the gap between the read and the write: give it back.
-        if (taken && (await stateStore.get(key)) !== me) taken = false
-      } else {
-        taken = await stateStore.set(key, me, ttlMs, 'nx')
-      }
+      // Our own lease, still in the store (even if our clock already counted it lapsed), is renewed; else taken if free.
+      const taken = (await stateStore.extend(key, me, ttlMs)) || (await stateStore.set(key, me, ttlMs, 'nx'))
       heldUntil = taken ? attempt + ttlMs : 0
       return taken
     },

@@ -82,6 +82,8 @@ export function createStreamClient(options: StreamClientOptions): StreamClient {
   const sockets = new Set<WebSocket>()
   let current: WebSocket | null = null
   let stopped = true
+  // Aborted by stop(): a ticket fetch or handshake in flight ends there, and no socket is opened after it.
+  let lifetime = new AbortController()
   let attempts = 0
   let reconnectTimer: NodeJS.Timeout | undefined
   let wsModule: typeof WsModule | undefined
@@ -92,7 +94,7 @@ export function createStreamClient(options: StreamClientOptions): StreamClient {
     if (was !== (socket !== null)) options.onStateChange?.(socket !== null)
   }
 
-  async function openTicket(): Promise<{ endpoint: string; ticket: string }> {
+  async function openTicket(signal: AbortSignal): Promise<{ endpoint: string; ticket: string }> {
     const fetchFn = options.fetch ?? fetch
     const response = await fetchFn(`${options.apiBase.replace(/\/+$/, '')}${OPEN_PATH}`, {
       method: 'POST',
@@ -104,7 +106,7 @@ export function createStreamClient(options: StreamClientOptions): StreamClient {
         subscriptions: [{ type: 'EVENT', topic: '*' }],
         ua: 'dingtalk-login-server',
       }),
-      signal: AbortSignal.timeout(HANDSHAKE_TIMEOUT_MS),
+      signal: AbortSignal.any([signal, AbortSignal.timeout(HANDSHAKE_TIMEOUT_MS)]),
     })
     const body = (await response.json().catch(() => null)) as {
       endpoint?: unknown
@@ -148,6 +150,7 @@ export function createStreamClient(options: StreamClientOptions): StreamClient {
         // DingTalk closes this socket about 10 s from now: have the next one open before it goes.
         logger.info({}, 'Stream mode: the gateway asked to reconnect; opening a new connection first')
         void connect().catch((error: unknown) => {
+          if (stopped) return
           logger.warn({ err: error }, 'Stream mode: could not open the replacement connection')
           scheduleReconnect()
         })
@@ -170,12 +173,16 @@ export function createStreamClient(options: StreamClientOptions): StreamClient {
   }
 
   async function connect(): Promise<void> {
+    const { signal } = lifetime
     wsModule ??= await importOptionalPeer<typeof WsModule>('ws')
-    const { endpoint, ticket } = await openTicket()
+    signal.throwIfAborted()
+    const { endpoint, ticket } = await openTicket(signal)
+    signal.throwIfAborted()
     const url = new URL(endpoint)
     url.searchParams.set('ticket', ticket)
     // A gateway that never finishes the handshake must not leave start() waiting for ever.
     const socket = new wsModule.WebSocket(url.href, { handshakeTimeout: HANDSHAKE_TIMEOUT_MS })
+    // Tracked from before it opens: stop() during the handshake ends it too.
     sockets.add(socket)
     let alive = true
     const heartbeat = setInterval(() => {
@@ -221,6 +228,7 @@ export function createStreamClient(options: StreamClientOptions): StreamClient {
     reconnectTimer = setTimeout(() => {
       reconnectTimer = undefined
       connect().catch((error: unknown) => {
+        if (stopped) return
         logger.warn({ err: error, attempt: attempts }, 'Stream mode: reconnect failed')
         scheduleReconnect()
       })
@@ -235,15 +243,19 @@ export function createStreamClient(options: StreamClientOptions): StreamClient {
     async start() {
       if (!stopped) return
       stopped = false
+      lifetime = new AbortController()
       try {
         await connect()
       } catch (error) {
+        // Stopped while connecting: nothing failed.
+        if (stopped) return
         scheduleReconnect()
         throw error
       }
     },
     async stop() {
       stopped = true
+      lifetime.abort(new Error('Stream mode: stopped'))
       clearTimeout(reconnectTimer)
       reconnectTimer = undefined
       const closing = [...sockets].map(
@@ -251,7 +263,9 @@ export function createStreamClient(options: StreamClientOptions): StreamClient {
           new Promise<void>((resolve) => {
             if (socket.readyState === socket.CLOSED) return resolve()
             socket.once('close', () => resolve())
-            socket.close()
+            // A socket still in its handshake has nothing to say goodbye on.
+            if (socket.readyState === socket.CONNECTING) socket.terminate()
+            else socket.close()
             setTimeout(() => {
               socket.terminate()
               resolve()

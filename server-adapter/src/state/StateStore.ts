@@ -5,8 +5,8 @@ import type { Awaitable } from '../dingtalk/tokenCache'
  * session index. A small key–value interface with expiry plus expiring sets, so that memory, Redis and SQL
  * implementations stay a few lines each. Keys arrive already namespaced; values are opaque strings.
  *
- * Every implementation must make `set(…, 'nx')`, `take` and `delete(key, expected)` atomic: they are what makes
- * a state single use, a code exchange happen once and a lock exclusive across processes.
+ * Every implementation must make `set(…, 'nx')`, `take`, `delete(key, expected)` and `extend` atomic: they are
+ * what makes a state single use, a code exchange happen once and a lock exclusive across processes.
  */
 export interface StateStore {
   /**
@@ -20,6 +20,11 @@ export interface StateStore {
   take(key: string): Awaitable<string | null>
   /** Deletes `key`; with `expected`, only while it still holds that value. Resolves whether a value was deleted. */
   delete(key: string, expected?: string): Awaitable<boolean>
+  /**
+   * Renews `key`'s expiry to `ttlMs` from now, in one atomic step and only while it still holds `expected` (a lease
+   * renewed by its holder only). Resolves whether it was renewed; an expired or absent key is not brought back.
+   */
+  extend(key: string, expected: string, ttlMs: number): Awaitable<boolean>
   /**
    * Adds `member` to the set under `setKey`; the member expires after `ttlMs` on its own (adding it again renews
    * it). Sets share no names with keys of {@link StateStore.set}.

@@ -94,6 +94,12 @@ export function createMemoryStateStore(options: MemoryStateStoreOptions = {}): S
       remove(key)
       return true
     },
+    extend(key, expected, ttlMs) {
+      const entry = live(key)
+      if (!entry || entry.value !== expected) return false
+      entry.expiresAt = now() + ttlMs
+      return true
+    },
     addToSet(setKey, member, ttlMs) {
       let members = sets.get(setKey)
       if (!members) sets.set(setKey, (members = new Map()))

@@ -42,6 +42,10 @@ const DELETE = `
 if ARGV[1] == '1' and redis.call('GET', KEYS[1]) ~= ARGV[2] then return 0 end
 return redis.call('DEL', KEYS[1])`
 
+const EXTEND = `
+if redis.call('GET', KEYS[1]) ~= ARGV[1] then return 0 end
+return redis.call('PEXPIRE', KEYS[1], ARGV[2])`
+
 // Sets are sorted sets scored by each member's expiry (the server's clock), so members expire one by one.
 const NOW_MS = `local time = redis.call('TIME')
 local now = tonumber(time[1]) * 1000 + math.floor(tonumber(time[2]) / 1000)`
@@ -93,6 +97,9 @@ export async function createRedisStateStore(options: RedisStateStoreOptions): Pr
     async delete(key, expected) {
       const deleted = await client.eval(DELETE, 1, k(key), expected === undefined ? '0' : '1', expected ?? '')
       return deleted === 1
+    },
+    async extend(key, expected, ttlMs) {
+      return (await client.eval(EXTEND, 1, k(key), expected, ms(ttlMs))) === 1
     },
     async addToSet(setKey, member, ttlMs) {
       await client.eval(ADD_TO_SET, 1, k(`set:${setKey}`), member, ms(ttlMs))

@@ -37,7 +37,7 @@ const affected = (result: { numAffectedRows?: bigint }) => Number(result.numAffe
 /**
  * A {@link StateStore} in a SQL table, for deployments with a database but no Redis: several processes share
  * login states, used codes, the app-token cache and its lock through it. Single use holds across processes:
- * `take` is a compare-and-delete, `set(…, 'nx')` an insert that only one writer wins. Expired rows are ignored
+ * `take` is a compare-and-delete, `set(…, 'nx')` an insert that only one writer wins, `extend` a conditional update. Expired rows are ignored
  * and swept now and then.
  *
  * @example
@@ -128,6 +128,16 @@ export async function createSqlStateStore(options: SqlStateStoreOptions): Promis
           : await sql`delete from ${T} where state_key = ${key} and state_value = ${expected} and expires_at > ${now()}`.execute(
               db,
             )
+      return affected(result) > 0
+    },
+    async extend(key, expected, ttlMs) {
+      const t = now()
+      const expiresAt = t + Math.max(1, Math.ceil(ttlMs))
+      // One conditional update: renews only the expected, still live value.
+      const result =
+        await sql`update ${T} set expires_at = ${expiresAt} where state_key = ${key} and state_value = ${expected} and expires_at > ${t}`.execute(
+          db,
+        )
       return affected(result) > 0
     },
     async addToSet(setKey, member, ttlMs) {

@@ -1,7 +1,7 @@
 import { createMemoryStateStore } from 'dingtalk-login-server'
 import type { DingTalkAuth, StateStore } from 'dingtalk-login-server'
 import { afterEach, expect, it } from 'vitest'
-import { APP_A, CORP_A, createTestAuth, startTestEmulator } from '../support/emulator'
+import { APP_A, CORP_A, calls, createTestAuth, markCalls, startTestEmulator } from '../support/emulator'
 import type { RunningEmulator } from '../support/emulator'
 
 let emu: RunningEmulator | undefined
@@ -86,6 +86,7 @@ it('hands the lease over within leader.lease when the leader loses the state sto
     get: (key) => cut(() => shared.get(key)),
     take: (key) => cut(() => shared.take(key)),
     delete: (key, expected) => cut(() => shared.delete(key, expected)),
+    extend: (key, expected, ttlMs) => cut(() => shared.extend(key, expected, ttlMs)),
     addToSet: (key, member, ttlMs) => cut(() => shared.addToSet(key, member, ttlMs)),
     setMembers: (key) => cut(() => shared.setMembers(key)),
     removeFromSet: (key, member) => cut(() => shared.removeFromSet(key, member)),
@@ -101,4 +102,69 @@ it('hands the lease over within leader.lease when the leader loses the state sto
   expect(Date.now() - cutAt).toBeLessThan(2_500)
   expect(leaders()).toEqual([second])
   expect(await until(() => emu!.stream.connections(APP_A).length === 1)).toBe(true)
+})
+
+it("closes a leader's Stream connection when its lease ends, even while its rounds hang on the state store", async () => {
+  const shared = createMemoryStateStore()
+  let stalled: Promise<void> | null = null
+  let resume = () => {}
+  // A state store that stops answering (neither fails nor succeeds) while `stalled` is set, then carries on.
+  const stall = async <T>(call: () => T | PromiseLike<T>): Promise<T> => {
+    if (stalled) await stalled
+    return call()
+  }
+  const hanging: StateStore = {
+    set: (key, value, ttlMs, mode) => stall(() => shared.set(key, value, ttlMs, mode)),
+    get: (key) => stall(() => shared.get(key)),
+    take: (key) => stall(() => shared.take(key)),
+    delete: (key, expected) => stall(() => shared.delete(key, expected)),
+    extend: (key, expected, ttlMs) => stall(() => shared.extend(key, expected, ttlMs)),
+    addToSet: (key, member, ttlMs) => stall(() => shared.addToSet(key, member, ttlMs)),
+    setMembers: (key) => stall(() => shared.setMembers(key)),
+    removeFromSet: (key, member) => stall(() => shared.removeFromSet(key, member)),
+  }
+  const [only] = await startProcesses(1, () => hanging)
+  expect(await until(() => connected(only!))).toBe(true)
+
+  stalled = new Promise((resolve) => (resume = resolve))
+  const stalledAt = Date.now()
+  try {
+    // No round completes any more; the 600 ms lease still ends, and with it the connection.
+    expect(await until(() => !connected(only!), 3_000)).toBe(true)
+    expect(Date.now() - stalledAt).toBeLessThan(1_500)
+    expect(only!.directory.status()[0]!.leader).toBe(false)
+    expect(await until(() => emu!.stream.connections(APP_A).length === 0, 2_000)).toBe(true)
+  } finally {
+    stalled = null
+    resume()
+  }
+})
+
+it('does not crawl again every round when the scheduled crawl keeps coming back incomplete', async () => {
+  emu = await startTestEmulator()
+  // Every department's children stay unreadable: each crawl comes back incomplete, for a lasting cause.
+  emu.addFault({ endpoint: 'POST /topapi/v2/department/listsub', kind: 'ipWhitelist' })
+  const auth = await createTestAuth(emu, {
+    clientIds: [APP_A],
+    directory: {
+      events: 'none',
+      fullSyncEvery: '24h',
+      leaveRecordsEvery: false,
+      leader: { lease: '300ms', renewEvery: '50ms' },
+    },
+  })
+  auths.push(auth)
+  const listsubCalls = (mark: Record<string, number>) =>
+    calls(emu!, mark)['POST /topapi/v2/department/listsub'] ?? 0
+  let mark = markCalls(emu)
+  expect((await auth.directory.sync()).complete).toBe(false)
+  const perCrawl = listsubCalls(mark)
+  expect(perCrawl).toBeGreaterThan(0)
+
+  mark = markCalls(emu)
+  await auth.directory.start()
+  await new Promise((r) => setTimeout(r, 1_500))
+  // One scheduled crawl in 1.5 s of 50 ms rounds; the next one an hour later (min(fullSyncEvery, 1 h)).
+  expect(auth.directory.status()[0]!.leader).toBe(true)
+  expect(listsubCalls(mark)).toBe(perCrawl)
 })

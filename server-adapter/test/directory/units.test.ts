@@ -1,11 +1,15 @@
 import {
   createCallbackCrypto,
   createDingTalkAuth,
+  createMemoryStateStore,
   parseInterval,
   resolveDirectorySettings,
   resolveDirectoryTiming,
 } from 'dingtalk-login-server'
+import type { StateStore } from 'dingtalk-login-server'
 import { describe, expect, it } from 'vitest'
+import { toFrameEvent } from '../../src/directory/createInstanceLeader'
+import { createLeaderLock } from '../../src/directory/createLeaderLock'
 
 // DingTalk's own debugging example, reused by many SDKs' tests (organisation doc §4).
 const VECTOR = {
@@ -74,9 +78,20 @@ describe('directory settings', () => {
     expect(
       resolveDirectoryTiming(
         { lease: '900ms' },
-        { heartbeatEvery: 50, reconnectMin: '5ms', reconnectMax: '1s' },
+        { heartbeatEvery: 50, reconnectMin: '10ms', reconnectMax: '1s' },
       ),
-    ).toEqual({ leaseMs: 900, renewEveryMs: 300, heartbeatMs: 50, reconnectMinMs: 5, reconnectMaxMs: 1_000 })
+    ).toEqual({ leaseMs: 900, renewEveryMs: 300, heartbeatMs: 50, reconnectMinMs: 10, reconnectMaxMs: 1_000 })
+    // A typo like '1ms' for '1m' is refused, naming the option, not run hundreds of times a second.
+    expect(() => resolveDirectoryTiming({ renewEvery: '1ms' })).toThrow(
+      /leader\.renewEvery \(1 ms\) must be at least 50 ms/,
+    )
+    expect(() => resolveDirectoryTiming({ lease: '90ms' })).toThrow(/leader\.renewEvery \(a third/)
+    expect(() => resolveDirectoryTiming({}, { reconnectMin: '1ms' })).toThrow(
+      /stream\.reconnectMin \(1 ms\) must be at least 10 ms/,
+    )
+    expect(() => resolveDirectoryTiming({}, { heartbeatEvery: '5ms' })).toThrow(
+      /stream\.heartbeatEvery \(5 ms\) must be at least 50 ms/,
+    )
     expect(() => resolveDirectoryTiming({ lease: '10s', renewEvery: '10s' })).toThrow(
       /leader\.renewEvery \(10000 ms\) must be less than leader\.lease/,
     )
@@ -113,5 +128,65 @@ describe('directory settings', () => {
         directory: { events: 'callback', callback: { token: 't', aesKey: 'short' } },
       }),
     ).rejects.toMatchObject({ code: 'config_error' })
+  })
+})
+
+describe('leader lock', () => {
+  it('never overwrites a lease another process took while this one was renewing its lapsed lease', async () => {
+    let t = 0
+    const shared = createMemoryStateStore({ now: () => t })
+    const lockKey = 'directory:leader:app'
+    const other = createLeaderLock({ stateStore: shared, key: lockKey, ttlMs: 1_000, now: () => t })
+    let renewing = false
+    // This process reaches the store slowly: after the first call of its renewal (whichever it is) returns, its
+    // lease has run out in the store and the other process has taken it.
+    async function meanwhile() {
+      if (!renewing) return
+      renewing = false
+      t += 1_100
+      expect(await other.acquire()).toBe(true)
+    }
+    const slow: StateStore = {
+      ...shared,
+      async get(key) {
+        const value = await shared.get(key)
+        await meanwhile()
+        return value
+      },
+      async extend(key, expected, ttlMs) {
+        const renewed = await shared.extend(key, expected, ttlMs)
+        await meanwhile()
+        return renewed
+      },
+    }
+    const mine = createLeaderLock({ stateStore: slow, key: lockKey, ttlMs: 1_000, now: () => t })
+    expect(await mine.acquire()).toBe(true)
+    t = 900
+    renewing = true
+    await mine.acquire()
+    // One leader: the one that took the lapsed lease keeps it, renewal after renewal.
+    expect(mine.held).toBe(false)
+    expect(await other.acquire()).toBe(true)
+    expect(other.held).toBe(true)
+    expect(await mine.acquire()).toBe(false)
+  })
+})
+
+describe('Stream event frames', () => {
+  it("takes an event's born time from its header or data, and the clock's when neither is a number", () => {
+    const frame = (headers: Record<string, string>, data: Record<string, unknown> = {}) => ({
+      headers: { eventId: 'e1', eventType: 'user_leave_org', ...headers },
+      data: { userId: ['u1'], ...data },
+    })
+    const now = () => 1_700_000_000_000
+    expect(toFrameEvent('corp', frame({ eventBornTime: '1690000000000' }), now).bornTime).toBe(
+      1_690_000_000_000,
+    )
+    expect(toFrameEvent('corp', frame({}, { timeStamp: '1680000000000' }), now).bornTime).toBe(
+      1_680_000_000_000,
+    )
+    expect(toFrameEvent('corp', frame({}), now).bornTime).toBe(now())
+    expect(toFrameEvent('corp', frame({ eventBornTime: 'yesterday' }), now).bornTime).toBe(now())
+    expect(toFrameEvent('corp', frame({}, { timeStamp: { at: 1 } }), now).bornTime).toBe(now())
   })
 })

@@ -38,6 +38,7 @@ function withLateSecondStateRead(inner: StateStore): StateStore {
     },
     take: (key) => inner.take(key),
     delete: (key, expected) => inner.delete(key, expected),
+    extend: (key, expected, ttlMs) => inner.extend(key, expected, ttlMs),
     addToSet: (key, member, ttlMs) => inner.addToSet(key, member, ttlMs),
     setMembers: (key) => inner.setMembers(key),
     removeFromSet: (key, member) => inner.removeFromSet(key, member),

@@ -20,6 +20,11 @@ export function recordingStateStore(now: () => number): StateStore & {
     get: (key: string) => inner.get(key),
     take: (key: string) => inner.take(key),
     delete: (key: string, expected?: string) => inner.delete(key, expected),
+    extend(key: string, expected: string, ttlMs: number) {
+      store.writes++
+      written.add(key)
+      return inner.extend(key, expected, ttlMs)
+    },
     addToSet(setKey: string, member: string, ttlMs: number) {
       store.writes++
       written.add(`set:${setKey}`)

@@ -88,6 +88,27 @@ function contract(
       expect(await store.delete(k)).toBe(false)
     })
 
+    it('extend renews only the expected value, atomically, and never brings an expired key back', async () => {
+      const k = key()
+      expect(await store.extend(k, 'mine', 10_000)).toBe(false)
+      expect(await store.get(k)).toBeNull()
+      await store.set(k, 'mine', 300)
+      expect(await store.extend(k, 'theirs', 10_000)).toBe(false)
+      await advance(200)
+      expect(await store.extend(k, 'mine', 300)).toBe(true)
+      // Past the first expiry: renewed, with its value unchanged.
+      await advance(200)
+      expect(await store.get(k)).toBe('mine')
+      await advance(200)
+      expect(await store.get(k)).toBeNull()
+      expect(await store.extend(k, 'mine', 10_000)).toBe(false)
+      expect(await store.get(k)).toBeNull()
+      // Of a holder renewing and another process taking the key over, the renewal never overwrites the new value.
+      await store.set(k, 'theirs', 10_000, 'nx')
+      expect(await store.extend(k, 'mine', 10_000)).toBe(false)
+      expect(await store.get(k)).toBe('theirs')
+    })
+
     it('backs an app-token cache whose lock lets one of many managers fetch', async () => {
       const cache = toTokenCache(store, `tok:${randomUUID()}:`)
       let fetches = 0
