@@ -141,8 +141,16 @@ export function createInstanceLeader(options: InstanceLeaderOptions): InstanceLe
   }
 
   async function scheduledCrawl(): Promise<void> {
-    await stateStore.set(lastSyncAttemptKey(instance.corpId), String(now()), STAMP_TTL_MS)
-    await options.sync(stopping.signal)
+    const key = lastSyncAttemptKey(instance.corpId)
+    const stamp = String(now())
+    const { signal } = stopping
+    await stateStore.set(key, stamp, STAMP_TTL_MS)
+    try {
+      await options.sync(signal)
+    } finally {
+      // A crawl cut short by stop() (a restart, a deploy) says nothing about DingTalk: the next leader crawls at once.
+      if (signal.aborted) await stateStore.delete(key, stamp)
+    }
   }
 
   function openStream(): StreamClient {

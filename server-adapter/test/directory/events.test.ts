@@ -186,11 +186,14 @@ describe('directory events in Stream mode', () => {
     const reopened = await until(
       () => emu.stream.connections(APP_A),
       (open) => open.length === 1 && open[0]!.connectionId !== before!.connectionId,
-      8_000,
+      15_000,
     )
     expect(reopened).toHaveLength(1)
-    expect(auth.directory.status()[0]!.streamConnected).toBe(true)
-    expect(Date.now() - droppedAt).toBeLessThan(4_000)
+    // The gateway registers the socket before the client sees it open: wait for the client's side too.
+    const connected = await until(() => auth.directory.status()[0]!.streamConnected, Boolean, 5_000)
+    expect(connected).toBe(true)
+    // The defaults (1 s doubling to 30 s) would need minutes for 25 refusals; a loaded machine still needs seconds.
+    expect(Date.now() - droppedAt).toBeLessThan(15_000)
     expect(emu.stats().byEndpoint['POST /v1.0/gateway/connections/open']).toBeGreaterThanOrEqual(27)
   })
 })
