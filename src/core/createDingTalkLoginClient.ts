@@ -166,15 +166,15 @@ export async function fetchLoginConfig(
   if (options.instance) query.set('instance', options.instance)
   const search = query.toString()
   const path = search ? `/config?${search}` : '/config'
-  const fetcher: unknown = options.fetch || globalThis.fetch
-  const gateKey = typeof fetcher === 'function' ? fetcher : null
-  const firstCall = gateKey ? firstConfigCalls.get(gateKey) : undefined
+  // Undefined only where there is no `fetch` at all: then the call fails in `request`, typed.
+  const fetcher: FetchLike | undefined = options.fetch || globalThis.fetch
+  const firstCall = fetcher && firstConfigCalls.get(fetcher)
   const call = firstCall
     ? firstCall.then(() => request<DingTalkLoginConfig>(options, path))
     : request<DingTalkLoginConfig>(options, path)
-  if (gateKey && !firstCall)
+  if (fetcher && !firstCall)
     firstConfigCalls.set(
-      gateKey,
+      fetcher,
       call.catch(() => undefined),
     )
   const config = await call

@@ -81,7 +81,8 @@ export function createLoginFlow<TResult, TArgs, TState extends FlowState<TResult
   // A run is current while its id is this one; every end of a run bumps it.
   let currentRunId = 0
   let pendingRun: PendingRun<TArgs> | null = null
-  let undoOnEnd: (() => void)[] = []
+  const undoOnEnd: (() => void)[] = []
+  // The current run's exchange, once it went on to one: a `start` after a stop follows it instead of starting over.
   let pendingExchange: Promise<TResult> | null = null
   let deadlineMs = 0
   // The deadline's, then the refresh's: one timer at a time.
@@ -89,9 +90,7 @@ export function createLoginFlow<TResult, TArgs, TState extends FlowState<TResult
 
   const endRun = () => {
     clearTimeout(timer)
-    const undo = undoOnEnd
-    undoOnEnd = []
-    undo.forEach((step) => step())
+    undoOnEnd.splice(0).forEach((undo) => undo())
   }
 
   const report = (error: DingTalkLoginError) => {
@@ -135,32 +134,31 @@ export function createLoginFlow<TResult, TArgs, TState extends FlowState<TResult
   const begin = (args: TArgs) => {
     endRun()
     const runId = ++currentRunId
-    const isCurrent = () => runId === currentRunId
+    // Whether the steps may still go on: not once the run ended or went on to its exchange.
+    const isActive = () => runId === currentRunId && !pendingExchange
     let failureCode: DingTalkLoginErrorCode = 'exchange-failed'
-    let exchanging = false
     const controller = new AbortController()
     undoOnEnd.push(() => controller.abort())
     pendingExchange = null
 
     const run: LoginRun<TResult, TState> = {
       put(patch, nextFailureCode) {
-        if (!isCurrent() || exchanging) throw RUN_ENDED
+        if (!isActive()) throw RUN_ENDED
         if (nextFailureCode) failureCode = nextFailureCode
         set(patch)
       },
       onEnd(undo) {
-        if (isCurrent()) undoOnEnd.push(undo)
+        if (runId === currentRunId) undoOnEnd.push(undo)
         else undo()
       },
       fail(error) {
-        if (!isCurrent()) return
+        if (runId !== currentRunId) return
         const loginError = toDingTalkLoginError(error, failureCode)
-        if (exchanging) report(loginError)
+        if (pendingExchange) report(loginError)
         else settle(runId, { error: loginError })
       },
       exchange(send) {
-        if (!isCurrent() || exchanging) return
-        exchanging = true
+        if (!isActive()) return
         clearTimeout(timer) // the refresh: a scanned code is never replaced by a new QR code
         set({ status: 'exchanging' } as Partial<TState>)
         pendingExchange = Promise.resolve().then(send)
@@ -172,7 +170,7 @@ export function createLoginFlow<TResult, TArgs, TState extends FlowState<TResult
     armDeadline(runId)
     steps(args, run).then(
       (refreshAfterMs) => {
-        if (!isCurrent() || exchanging) return
+        if (!isActive()) return
         // The network steps are done; waiting for a scan has no deadline.
         clearTimeout(timer)
         if (refreshAfterMs) timer = setTimeout(restart, refreshAfterMs)

@@ -3,7 +3,7 @@ import { DingTalkLoginError } from './DingTalkLoginError'
 import { createLoginFlow } from './createLoginFlow'
 import { exchangeWorkbenchCode, fetchLoginConfig } from './createDingTalkLoginClient'
 import type { FetchLike } from './createDingTalkLoginClient'
-import { createDingTalkBridge } from './dingtalkBridge'
+import { createDingTalkBridge, toAuthCodeError } from './dingtalkBridge'
 import type { DingTalkBridge } from './dingtalkBridge'
 import type { DingTalkEnv } from './detectDingTalkEnv'
 import type { DingTalkLocale, DingTalkLoginConfig, DingTalkLoginResult, WorkbenchCodeExchange } from './types'
@@ -128,7 +128,6 @@ export function createWorkbenchLoginStore<TResult = DingTalkLoginResult>(
   deps: WorkbenchLoginDeps<TResult> | (() => WorkbenchLoginDeps<TResult>) = {},
 ): WorkbenchLoginStore<TResult> {
   const getDeps = typeof deps === 'function' ? deps : () => deps
-  let defaultBridge: DingTalkBridge | undefined
 
   return createStore<WorkbenchLoginState<TResult>>((set, get) => {
     const flow = createLoginFlow<TResult, WorkbenchLoginOptions, WorkbenchLoginState<TResult>>(
@@ -136,11 +135,7 @@ export function createWorkbenchLoginStore<TResult = DingTalkLoginResult>(
       set,
       get,
       async (options, run) => {
-        const {
-          bridge = defaultBridge || (defaultBridge = createDingTalkBridge()),
-          fetchConfig = fetchLoginConfig,
-          fetch,
-        } = getDeps()
+        const { bridge = createDingTalkBridge(), fetchConfig = fetchLoginConfig, fetch } = getDeps()
         const backend = { ...options, fetch, timeoutMs: options.requestTimeoutMs }
         const search = options.search === undefined ? currentSearch() : options.search
         run.put({ status: 'detecting', error: null }, 'environment') // a run never starts after a success
@@ -165,12 +160,7 @@ export function createWorkbenchLoginStore<TResult = DingTalkLoginResult>(
         }
         // No timer of its own: the flow's deadline covers the PC bridge, which can hang forever.
         const authCode = await bridge.requestAuthCode({ corpId, clientId }).catch((error: unknown) => {
-          // DingTalk: container errors are plain `{ errorCode, errorMessage }` objects.
-          const { errorMessage } = Object(error) as { errorMessage?: unknown }
-          if (typeof errorMessage === 'string' && errorMessage) {
-            throw new DingTalkLoginError('auth-code-failed', errorMessage, { cause: error })
-          }
-          throw error
+          throw toAuthCodeError(error)
         })
         const input: WorkbenchCodeExchange = {
           corpId,

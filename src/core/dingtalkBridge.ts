@@ -31,12 +31,16 @@ const NEW_API_SINCE: Record<string, string> = {
 
 type RequestAuthCodeApi = (params: Record<string, string>) => Promise<unknown>
 
-/** A `{ errorCode, errorMessage }` container failure (or any error) as `auth-code-failed`, with the client's code. */
-function toAuthCodeError(error: unknown): DingTalkLoginError {
-  const { errorCode, errorMessage, message } = Object(error)
-  // DingTalk: "-1" is the user cancelling (iOS); other client codes are undocumented.
-  return error instanceof DingTalkLoginError
-    ? error
+/**
+ * A `{ errorCode, errorMessage }` container failure (or any error) as `auth-code-failed`, with the client's code;
+ * the default bridge's failures and those of an injected one alike.
+ */
+export function toAuthCodeError(error: unknown): DingTalkLoginError {
+  const { name, errorCode, errorMessage, message } = Object(error)
+  // DingTalk: "-1" is the user cancelling (iOS); other client codes are undocumented. By name, not only
+  // instanceof: another bundle copy of the SDK may have thrown it.
+  return name === 'DingTalkLoginError'
+    ? (error as DingTalkLoginError)
     : new DingTalkLoginError(
         'auth-code-failed',
         (errorMessage || message || 'requestAuthCode failed') +

@@ -64,15 +64,15 @@ export function loadScript({
     let timer: ReturnType<typeof setTimeout> | undefined
 
     // Late events after a timeout are harmless: a settled promise ignores them.
-    const settle = (failure: DingTalkLoginError | null) => {
+    const settle = (failure?: DingTalkLoginError) => {
       clearTimeout(timer)
       const sdk = getDTFrameLogin()
-      if (!failure && sdk) return resolve(sdk)
+      if (sdk && !failure) return resolve(sdk)
       script.remove() // a retry injects a fresh tag
       reject(failure || new DingTalkLoginError('sdk-load-failed', `${src} defined no DTFrameLogin`))
     }
     // Listeners, not `onload`: the tag may be the host page's, with handlers of its own.
-    script.addEventListener('load', () => settle(null))
+    script.addEventListener('load', () => settle())
     script.addEventListener('error', () =>
       settle(new DingTalkLoginError('sdk-load-failed', `${src} failed to load`)),
     )

@@ -127,15 +127,11 @@ export function mountQrFrame(
     window.addEventListener = addEventListener
   }
 
-  const frame = (): HTMLIFrameElement | null => {
-    const child = container.firstChild
-    return child instanceof HTMLIFrameElement ? child : null
-  }
   // Only messages of this mount's iframe count, so that two QR logins on one page do not hear each other's scans;
   // a message without a source cannot come from another window. No `live` check: dispose removes it.
   const listener = (event: MessageEvent) => {
-    const own = frame()
-    const fromOwnFrame = own !== null && event.source === own.contentWindow
+    const frame = container.querySelector('iframe')
+    const fromOwnFrame = frame !== null && event.source === frame.contentWindow
     if (event.origin !== loginOrigin) {
       // Our frame answering from elsewhere: the scan would be lost without a word.
       if (fromOwnFrame) fail(loginOriginMismatch(event.origin, loginOrigin))

@@ -83,31 +83,24 @@ const workbench: Record<DingTalkLocale, WorkbenchTexts> = {
   },
 }
 
-/** `base` with `override` over it, and the per-key tables of `key` and `errors` merged. */
-function merge<T extends Partial<Common>, K extends 'qr' | 'workbench'>(
-  base: T & Pick<DingTalkLoginTexts, K>,
-  override: DingTalkLoginTextsOverride = {},
-  key: K,
-) {
-  return {
-    ...base,
-    ...override,
-    [key]: { ...base[key], ...override[key] },
-    errors: { ...base.errors, ...override.errors },
-  } as T & Common & Pick<DingTalkLoginTexts, K>
-}
-
 /** The texts `DingTalkQrLogin` uses, for `locale` with `override` merged in. */
-export function resolveQrTexts(locale: DingTalkLocale = 'zh-CN', override?: DingTalkLoginTextsOverride) {
-  return merge(qr[locale], override, 'qr')
+export function resolveQrTexts(locale: DingTalkLocale = 'zh-CN', override: DingTalkLoginTextsOverride = {}) {
+  const base = qr[locale]
+  return { ...base, ...override, qr: { ...base.qr, ...override.qr } }
 }
 
 /** The texts `WorkbenchAutoLogin` uses, for `locale` with `override` merged in. */
 export function resolveWorkbenchTexts(
   locale: DingTalkLocale = 'zh-CN',
-  override?: DingTalkLoginTextsOverride,
+  override: DingTalkLoginTextsOverride = {},
 ) {
-  return merge(workbench[locale], override, 'workbench')
+  const base = workbench[locale]
+  return {
+    ...base,
+    ...override,
+    workbench: { ...base.workbench, ...override.workbench },
+    errors: { ...base.errors, ...override.errors },
+  }
 }
 
 /** All built-in texts of `locale`, e.g. as the base of your own translation. */
@@ -123,12 +116,12 @@ export function getDefaultTexts(locale: DingTalkLocale = 'zh-CN'): DingTalkLogin
  */
 export function errorText(
   error: { code: DingTalkLoginErrorCode; serverCode?: string; message: string; cause?: unknown },
-  texts: Common,
+  texts: Pick<DingTalkLoginTexts, 'error'> & Pick<DingTalkLoginTextsOverride, 'errors'>,
   frame?: boolean,
 ): string {
   const showOwnMessage =
     error.serverCode ||
     error.code === 'origin-mismatch' ||
     (frame && error.code === 'auth-code-failed' && !error.cause)
-  return (showOwnMessage && error.message) || texts.errors[error.code] || texts.error
+  return (showOwnMessage && error.message) || (texts.errors && texts.errors[error.code]) || texts.error
 }

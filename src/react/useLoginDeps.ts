@@ -13,18 +13,15 @@ interface LoginDeps<TResult> {
  */
 export function useLoginDeps<TResult, TDeps extends LoginDeps<TResult>>(options: TDeps): () => TDeps {
   const settings = useDingTalkLoginSettings()
-  const latest = useRef({ options, settings })
-  latest.current = { options, settings }
-  const [getDeps] = useState(() => (): TDeps => {
-    const { options, settings } = latest.current
-    return {
-      ...options,
-      fetch: options.fetch || settings.fetch,
-      onSuccess: (result: TResult) => {
-        if (settings.session) settings.session.getState().refreshAfterLogin()
-        if (options.onSuccess) options.onSuccess(result)
-      },
-    }
-  })
+  const latest = useRef(options)
+  latest.current = {
+    ...options,
+    fetch: options.fetch || settings.fetch,
+    onSuccess: (result: TResult) => {
+      if (settings.session) settings.session.getState().refreshAfterLogin()
+      if (options.onSuccess) options.onSuccess(result)
+    },
+  }
+  const [getDeps] = useState(() => () => latest.current)
   return getDeps
 }

@@ -34,6 +34,8 @@ export interface LoginStack {
   instances: DingTalkInstanceInput[]
   /** Returns and forgets what the server logged at `warn` or above since the last call. */
   takeServerLog(): ServerLogEntry[]
+  /** Serves `html` at `path` on the stack's origin from now on (e.g. the bench's hand-written QR page). */
+  servePage(path: string, html: string): void
   /** URL of the test page with the given query (see {@link renderPage} for what it understands). */
   pageUrl(query?: Record<string, string>): string
   close(): Promise<void>
@@ -125,6 +127,7 @@ export async function startLoginStack(options: { emulator?: EmulatorOptions } = 
     cleanups.push(() => auth.close())
     const api = toNodeHandler(auth)
     const stack = { app, emulator, instances }
+    const extraPages = new Map<string, string>()
 
     const serveAsset = async (res: ServerResponse, pathname: string) => {
       const file = resolve(app.dir, `.${decodeURIComponent(pathname)}`)
@@ -141,6 +144,12 @@ export async function startLoginStack(options: { emulator?: EmulatorOptions } = 
       if (req.method === 'GET' && url.pathname === '/') {
         res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' })
         res.end(renderPage(stack, url))
+        return
+      }
+      const extraPage = req.method === 'GET' ? extraPages.get(url.pathname) : undefined
+      if (extraPage !== undefined) {
+        res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' })
+        res.end(extraPage)
         return
       }
       if (req.method === 'GET' && (await serveAsset(res, url.pathname))) return
@@ -169,6 +178,9 @@ export async function startLoginStack(options: { emulator?: EmulatorOptions } = 
       app,
       instances,
       takeServerLog: () => serverLog.splice(0),
+      servePage: (path, html) => {
+        extraPages.set(path, html)
+      },
       pageUrl: (query = {}) => {
         const search = new URLSearchParams(query).toString()
         return `${origin}/${search ? `?${search}` : ''}`

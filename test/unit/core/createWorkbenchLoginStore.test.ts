@@ -110,14 +110,14 @@ describe('createWorkbenchLoginStore', () => {
     expect(vi.getTimerCount()).toBe(0)
   })
 
-  it('maps a bridge rejection to auth-code-failed and retries', async () => {
+  it('maps a bridge rejection to auth-code-failed with the client code, like the default bridge, and retries', async () => {
     const { fake, store } = setup(
       {},
       { mode: { kind: 'reject', error: { errorCode: '7', errorMessage: 'no permission' } } },
     )
     store.getState().start({ corpId: 'dingcorp', clientId: 'c' })
     await until(store, 'error')
-    expect(store.getState().error).toMatchObject({ code: 'auth-code-failed', message: 'no permission' })
+    expect(store.getState().error).toMatchObject({ code: 'auth-code-failed', message: 'no permission (7)' })
     fake.setMode({ kind: 'resolve', code: 'second' })
     store.getState().retry()
     await until(store, 'success')
