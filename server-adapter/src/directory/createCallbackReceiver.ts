@@ -125,13 +125,13 @@ export function createCallbackReceiver(options: CallbackReceiverOptions): Direct
       const payload = JSON.parse(crypto.decrypt(encrypt)) as unknown
       if (typeof payload !== 'object' || payload === null) throw new TypeError('not an object')
       return payload as Record<string, unknown>
-    } catch (cause) {
+    } catch {
       logger.warn(
         { instance: receiver.instance.name },
         'directory: a signed callback did not decrypt to JSON',
       )
+      // No cause: JSON.parse's message quotes the decrypted text, which is the sender's data, not ours to log.
       throw new DingTalkAuthError('invalid_request', {
-        cause,
         field: 'encrypt',
         detail: 'the callback does not decrypt with the configured aesKey and key',
       })

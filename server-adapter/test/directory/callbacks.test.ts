@@ -218,6 +218,35 @@ describe('directory events as HTTP callbacks', () => {
     expect(await zhangState()).toBe('left')
   })
 
+  it('a signed callback that does not decrypt to JSON is a typed 400 whose log lines never quote its text', async () => {
+    // Errors written out with their message and cause, as pino and most loggers do.
+    const lines: string[] = []
+    const withErrors = (_key: string, value: unknown) =>
+      value instanceof Error ? { name: value.name, message: value.message, cause: value.cause } : value
+    const record = (level: string) => (objOrMsg: Record<string, unknown> | string, msg?: string) => {
+      lines.push(`${level} ${JSON.stringify(objOrMsg, withErrors)} ${msg ?? ''}`)
+    }
+    const logger = {
+      debug: record('debug'),
+      info: record('info'),
+      warn: record('warn'),
+      error: record('error'),
+    }
+    const { url } = await startCallbacks({ logger })
+    const marker = 'canary-plaintext'
+    const encrypt = crypto.encrypt(marker)
+    const timestamp = Date.now()
+    const nonce = randomBytes(4).toString('hex')
+    const signature = createCallbackCrypto(TOKEN, AES_KEY, APP_A).sign(String(timestamp), nonce, encrypt)
+    const answer = await push(url, {
+      query: `signature=${signature}&timestamp=${timestamp}&nonce=${nonce}`,
+      encrypt,
+    })
+    expect(await errorOf(answer)).toMatchObject({ status: 400, code: 'invalid_request', field: 'encrypt' })
+    expect(lines.length).toBeGreaterThan(0)
+    expect(lines.join('\n')).not.toContain(marker)
+  })
+
   it('asks DingTalk to push again an event another process is applying, without blaming DingTalk', async () => {
     const stateStore = createMemoryStateStore()
     const logger = createRecordingLogger()
