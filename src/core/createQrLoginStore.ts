@@ -157,20 +157,34 @@ export function createQrLoginStore<TResult = DingTalkLoginResult>(
         const { refreshIntervalMs = 540_000, platform = 'web', requestTimeoutMs } = options
         const backend = { ...options, fetch, timeoutMs: requestTimeoutMs }
         const load = (src: string) => loadSdk({ src, nonce: options.nonce, timeoutMs: options.sdkTimeoutMs })
-        run.put({ status: 'loading-config', error: null }) // a run never starts after a success
         // With the script's URL known up front, `ddlogin.js` and the config download at the same time. The script
         // first: it must also run once in, and DingTalk's CDN is a new connection on a first visit (measured in
-        // bench/qr-time: with both held alike, the script is the later of the two).
+        // bench/qr-time: with both held alike, the script is the later of the two). Both start before the first
+        // `put`, whose React render would otherwise run first.
         const earlyLoad = options.scriptSrc ? load(options.scriptSrc) : null
-        // Its failure is reported below, where it is awaited, once the config is in.
-        if (earlyLoad) earlyLoad.catch(() => undefined)
+        // Set once the early load is in, so that the QR code follows the config at once, without a render of
+        // `loading-script` in between. Its failure is reported below, where it is awaited.
+        // (A cast, not a type annotation: TypeScript would take the variable to stay `null`.)
+        let loadedEarly = null as DTFrameLogin | null
+        if (earlyLoad)
+          earlyLoad.then(
+            (sdk) => {
+              loadedEarly = sdk
+            },
+            () => undefined,
+          )
         // The default `fetchLoginConfig` reads the endpoint, locale, fetch, timeout and corp hint; an injected one
         // the corp hint and the signal.
-        const config = await fetchConfig({ ...backend, signal: run.signal })
+        const configCall = fetchConfig({ ...backend, signal: run.signal })
+        run.put({ status: 'loading-config', error: null }) // a run never starts after a success
+        const config = await configCall
         checkPageOrigin(config.redirectUri)
         preconnect(new URL(config.loginOrigin).origin)
-        run.put({ status: 'loading-script' }, 'sdk-load-failed')
-        const sdk = await (earlyLoad || load(config.scriptSrc))
+        let sdk = loadedEarly
+        if (!sdk) {
+          run.put({ status: 'loading-script' }, 'sdk-load-failed')
+          sdk = await (earlyLoad || load(config.scriptSrc))
+        }
         run.put({ status: 'waiting-for-scan' }, 'auth-code-failed')
         const exchangeCode =
           getDeps().exchangeCode || ((body: QrCodeExchange) => exchangeQrCode<TResult>(body, backend))

@@ -36,7 +36,7 @@ const until = (store: QrLoginStore, status: QrLoginStatus) =>
   vi.waitFor(() => expect(store.getState().status).toBe(status))
 
 describe('createQrLoginStore', () => {
-  it('goes idle → loading-config → loading-script → waiting-for-scan → exchanging → success', async () => {
+  it('goes idle → loading-config → waiting-for-scan → exchanging → success, with the script known up front already in', async () => {
     const { sdk, backend, store, onSuccess, onError, seen } = setup()
     expect(store.getState().status).toBe('idle')
     store.getState().mount(container, {
@@ -53,7 +53,8 @@ describe('createQrLoginStore', () => {
 
     sdk.emitScan('the%code')
     await until(store, 'success')
-    expect(seen).toEqual(['loading-config', 'loading-script', 'waiting-for-scan', 'exchanging', 'success'])
+    // The script, loaded while the config was in flight, is in with it: no `loading-script` render in between.
+    expect(seen).toEqual(['loading-config', 'waiting-for-scan', 'exchanging', 'success'])
     const post = backend.requests.find((r) => r.path === '/login/qr')!
     expect(post.body).toEqual({ code: 'the%code', state: backend.config.state, platform: 'web' })
     expect(store.getState().result).toEqual(fakeLoginResult())
@@ -62,11 +63,12 @@ describe('createQrLoginStore', () => {
     expect(container.querySelector('iframe')).toBeNull()
   })
 
-  it('uses the config scriptSrc when no override is given', async () => {
-    const { sdk, backend, store } = setup()
+  it('uses the config scriptSrc when no override is given, loading it after the config', async () => {
+    const { sdk, backend, store, seen } = setup()
     store.getState().mount(container)
     await until(store, 'waiting-for-scan')
     expect(sdk.loads).toEqual([expect.objectContaining({ src: backend.config.scriptSrc })])
+    expect(seen).toEqual(['loading-config', 'loading-script', 'waiting-for-scan'])
   })
 
   it('exchanges each code once, even when DingTalk repeats the message', async () => {
