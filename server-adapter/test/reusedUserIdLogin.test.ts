@@ -284,3 +284,42 @@ describe("creating the new holder's binding races with the stale one", () => {
     }
   })
 })
+
+describe('sessions of a binding whose userid was handed on', () => {
+  it('ends them: the first holder left, which is when DingTalk hands a userid on', async () => {
+    emu.reset()
+    const auth = await createTestAuth(emu, {
+      clientIds: [APP_A],
+      session: { secret: 'reused-userid-test-secret-of-at-least-32-bytes' },
+    })
+    const login = async (userid: string) => {
+      const authCode = await mintFreeLoginCode(emu, { corpId: CORP_A, userid })
+      const response = await auth.handler(
+        new Request('http://127.0.0.1:3000/api/auth/dingtalk/login/workbench', {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ corpId: CORP_A, authCode, platform: 'web' }),
+        }),
+      )
+      expect(response.status).toBe(200)
+      return (await response.json()) as { userId: string; session: { token: string } }
+    }
+    const sessionOf = (token: string) =>
+      auth.getSession(
+        new Request('http://127.0.0.1:3000/', { headers: { authorization: `Bearer ${token}` } }),
+      )
+    try {
+      hireA()
+      const first = await login(REUSED)
+      expect(await sessionOf(first.session.token)).toMatchObject({ user: { id: first.userId } })
+      emu.leave({ corpId: CORP_A, userid: REUSED })
+      hireB()
+      const other = await login(REUSED)
+      expect(other.userId).not.toBe(first.userId)
+      expect(await sessionOf(other.session.token)).toMatchObject({ user: { id: other.userId } })
+      expect(await sessionOf(first.session.token)).toBeNull()
+    } finally {
+      await auth.close()
+    }
+  })
+})
