@@ -148,6 +148,7 @@ export { sqlFlavorOf } from './sql/sqlFlavorOf'
 export type { SqlFlavor } from './sql/sqlFlavorOf'
 export { createMemoryDirectoryStore } from './store/createMemoryDirectoryStore'
 export { isDirectoryStore } from './store/DirectoryStore'
+export { VACATED_USERID_PREFIX, isVacatedUserId, vacatedUserIdOf } from './store/vacatedUserId'
 export type {
   BoundPersonKey,
   DirectoryDepartment,

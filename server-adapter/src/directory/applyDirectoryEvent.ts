@@ -91,11 +91,15 @@ async function applyPerson(ctx: EventContext, instance: DDInnerAuth, scope: Life
   const corpId = instance.corpId
   const before = await ctx.store.findPerson({ corpId, unionId: detail.unionid })
   const person = toDirectoryPerson(corpId, fromDetail(detail, detail.unionid), before, ctx.now())
-  const binding = await ctx.store.findBinding({ corpId, unionId: person.unionId })
-  if (binding) {
-    const bound = { bindingId: binding.id, dingUserId: binding.thirdUserId, unionId: binding.unionId }
-    await followNewUserIds(ctx, corpId, [person], [bound])
-  }
+  // Theirs, and whoever holds their userid: DingTalk may have handed it on from someone who left.
+  const bindings = [
+    await ctx.store.findBinding({ corpId, unionId: person.unionId }),
+    await ctx.store.findBinding({ corpId, dingUserId: person.dingUserId }),
+  ].flatMap((binding) =>
+    binding ? [{ bindingId: binding.id, dingUserId: binding.thirdUserId, unionId: binding.unionId }] : [],
+  )
+  if (bindings.some((b) => b.unionId !== person.unionId || b.dingUserId !== person.dingUserId))
+    await followNewUserIds(ctx, corpId, [person], bindings)
   if (before && before.state === 'active' && !personChanged(before, person)) return
   await ctx.store.upsertPeople([person])
   await ctx.lifecycle.notify(scope, before?.state === 'active' ? 'changed' : 'joined', person)

@@ -2,6 +2,7 @@ import type { Logger } from '../logger'
 import type { BindingStore } from '../store/BindingStore'
 import type { BoundPersonKey, DirectoryStore } from '../store/DirectoryStore'
 import { moveBindingToUserId } from '../store/moveBindingToUserId'
+import { vacateStaleUserId } from '../store/vacateStaleUserId'
 
 /** What {@link followNewUserIds} works with. */
 export interface FollowUserIdsContext {
@@ -11,10 +12,17 @@ export interface FollowUserIdsContext {
 }
 
 /**
- * DingTalk may give a rehired person a new userid while the unionId stays. A binding keeps the userid of its last
- * login, so every look-up by userid would miss it: the next leave event or leave record of the new userid,
- * `auth.sessions.revokeBinding`, a workbench login. Points each binding whose person DingTalk now lists under
- * another userid at that userid. Resolves how many bindings moved.
+ * Brings the bindings in line with who holds which userid now, as DingTalk just listed or described them (`seen`).
+ *
+ * - DingTalk may hand a userid (a custom `zhangsan`, say) to someone new after its holder left: a binding of
+ *   another unionId still holding a seen userid is stale, and its userid is vacated (`vacateStaleUserId`).
+ * - DingTalk may give a rehired person a new userid while the unionId stays. A binding keeps the userid of its last
+ *   login, so every look-up by userid would miss it: the next leave event or leave record of the new userid,
+ *   `auth.sessions.revokeBinding`, a workbench login. Each binding whose person DingTalk now lists under another
+ *   userid is pointed at that userid.
+ *
+ * `bindings` are the bindings to check (every binding of the corp for a crawl; for one person, theirs and the
+ * holder of their userid). Resolves how many bindings moved.
  */
 export async function followNewUserIds(
   ctx: FollowUserIdsContext,
@@ -22,24 +30,29 @@ export async function followNewUserIds(
   seen: Iterable<{ unionId: string; dingUserId: string }>,
   bindings: readonly BoundPersonKey[],
 ): Promise<number> {
-  const bound = new Map(bindings.map((binding) => [binding.unionId, binding]))
+  const byUnionId = new Map(bindings.map((binding) => [binding.unionId, binding]))
+  const byUserId = new Map(bindings.map((binding) => [binding.dingUserId, binding]))
   let moved = 0
   for (const person of seen) {
-    const binding = bound.get(person.unionId)
+    const holder = byUserId.get(person.dingUserId)
+    // The list is where the bindings stood before this loop: the store is read again before anything is written.
+    if (holder && holder.unionId !== person.unionId) {
+      await vacateStaleUserId(ctx.store, ctx.logger, {
+        corpId,
+        dingUserId: person.dingUserId,
+        unionId: person.unionId,
+        updateTime: ctx.now(),
+        source: 'directory',
+      })
+    }
+    const binding = byUnionId.get(person.unionId)
     if (!binding || binding.dingUserId === person.dingUserId) continue
-    const result = await moveBindingToUserId(ctx.store, {
-      bindingId: binding.bindingId,
-      corpId,
+    const result = await moveBindingToUserId(ctx.store, ctx.logger, {
+      binding: { id: binding.bindingId, thirdCorpId: corpId, unionId: binding.unionId },
       dingUserId: person.dingUserId,
       updateTime: ctx.now(),
+      source: 'directory',
     })
-    if (result.outcome === 'held') {
-      ctx.logger.warn(
-        { corpId, bindingId: binding.bindingId, otherBindingId: result.otherBindingId },
-        "directory: a person's new userid is held by another binding; the binding keeps its old userid",
-      )
-      continue
-    }
     if (result.outcome === 'gone') continue
     ctx.logger.info(
       { corpId, bindingId: binding.bindingId, dingUserId: person.dingUserId },

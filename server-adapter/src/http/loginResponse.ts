@@ -11,9 +11,10 @@ import type { DingTalkLoginResponse } from './wire'
 export async function startSession(runtime: HttpRuntime, result: DingTalkLoginResult): Promise<LoginOutcome> {
   const { sessions } = runtime
   if (!sessions || runtime.onLogin) return { result }
+  // By unionId, the person's identity: a userid can change hands.
   const binding = await runtime.core.store.findBinding({
     corpId: result.binding.corpId,
-    dingUserId: result.binding.dingUserId,
+    unionId: result.binding.unionId,
   })
   if (!binding) throw new DingTalkAuthError('server_error', { detail: 'binding vanished after login' })
   const { claims } = await sessions.issue(

@@ -5,6 +5,7 @@ import { DingTalkAuthError } from '../errors'
 import type { Logger } from '../logger'
 import type { BindingProfile, BindingStore, DDInnerAuthModel, LocalUser } from '../store/BindingStore'
 import { canMoveBindings, moveBindingToUserId } from '../store/moveBindingToUserId'
+import { vacateStaleUserId } from '../store/vacateStaleUserId'
 import type { DDInnerAuth } from './DDInnerAuth'
 import type { DingTalkLoginFlow, DingTalkLoginResult, DingTalkUser, ResolvedLocalUser } from './loginResult'
 import { EXTERNAL_CONTACT } from './requireCorpMember'
@@ -97,7 +98,11 @@ export class BindingSync {
     return this.#profileMaxAgeMs > 0 && this.#now() - binding.updateTime < this.#profileMaxAgeMs
   }
 
-  /** Creates or updates the binding (and the local user) from what DingTalk said in this login. */
+  /**
+   * Creates or updates the binding (and the local user) from what DingTalk said in this login. A person is only
+   * ever given the binding of their own unionId: `existing` must be theirs, and a binding of someone else that
+   * still holds their userid is vacated first (DingTalk handed the userid on).
+   */
   async bindAndSync({
     instance,
     flow,
@@ -111,17 +116,17 @@ export class BindingSync {
     const person = toDingTalkUser(instance, flow, detail, me, knownUnionId ?? existing?.unionId)
     const profile = toProfile(person, contactType)
     if (existing) {
-      const current = await this.#followUserId(existing, person.userid, now)
-      const updated = (await this.#store.updateBinding(current.id, profile, now)) ?? {
-        ...current,
-        ...profile,
-      }
-      await this.#store.updateUser(updated.userId, {
-        name: person.name,
-        avatar: person.avatar,
-        updateTime: now,
-      })
-      return toLoginResult(instance, updated, false)
+      if (existing.unionId !== person.unionId)
+        throw new DingTalkAuthError('server_error', {
+          detail: 'a binding of another person was offered for the login',
+        })
+      return this.#update(
+        instance,
+        await this.#followUserId(existing, person.userid, now),
+        person,
+        profile,
+        now,
+      )
     }
     const resolved = await this.#resolveLocalUser(person)
     const binding: DDInnerAuthModel = {
@@ -137,20 +142,67 @@ export class BindingSync {
     const newUser: LocalUser | undefined = resolved.create
       ? { id: resolved.id, name: person.name, avatar: person.avatar, createTime: now, updateTime: now }
       : undefined
-    const { binding: stored, created } = await this.#store.createBinding(binding, newUser)
-    if (!created) {
+    // Twice at most: a stale holder of the userid is vacated before each try (a concurrent write may bring one back).
+    for (let attempt = 0; attempt < 2; attempt++) {
+      await this.#vacateHeldUserId(person, now)
+      const { binding: stored, created } = await this.#store.createBinding(binding, newUser)
+      if (created) return toLoginResult(instance, stored, resolved.isNew)
       // A concurrent first login of the same person won: use its binding, and keep its profile current.
-      const current =
-        stored.unionId === person.unionId ? await this.#followUserId(stored, person.userid, now) : stored
-      const updated = (await this.#store.updateBinding(current.id, profile, now)) ?? current
-      return toLoginResult(instance, updated, false)
+      if (stored.unionId === person.unionId)
+        return this.#update(
+          instance,
+          await this.#followUserId(stored, person.userid, now),
+          person,
+          profile,
+          now,
+        )
+      // Otherwise a binding of someone else holds the userid: never theirs to log in to.
     }
-    return toLoginResult(instance, stored, resolved.isNew)
+    throw new DingTalkAuthError('server_error', {
+      detail: "the person's userid is held by another person's binding that could not be vacated",
+    })
+  }
+
+  async #update(
+    instance: DDInnerAuth,
+    current: DDInnerAuthModel,
+    person: DingTalkUser,
+    profile: BindingProfile,
+    now: number,
+  ): Promise<DingTalkLoginResult> {
+    const updated = (await this.#store.updateBinding(current.id, profile, now)) ?? { ...current, ...profile }
+    await this.#store.updateUser(updated.userId, {
+      name: person.name,
+      avatar: person.avatar,
+      updateTime: now,
+    })
+    return toLoginResult(instance, updated, false)
+  }
+
+  /** Frees the person's userid when a binding of someone else still holds it (see {@link vacateStaleUserId}). */
+  async #vacateHeldUserId(person: DingTalkUser, now: number): Promise<void> {
+    if (!canMoveBindings(this.#store)) {
+      const holder = await this.#store.findBinding({ corpId: person.corpId, dingUserId: person.userid })
+      if (holder && holder.unionId !== person.unionId)
+        this.#logger.warn(
+          { corpId: person.corpId, bindingId: holder.id },
+          "login: DingTalk gave this binding's userid to another person, but the store has no updateBindingUserId to vacate it, so that person cannot log in: implement it (see DirectoryStore)",
+        )
+      return
+    }
+    await vacateStaleUserId(this.#store, this.#logger, {
+      corpId: person.corpId,
+      dingUserId: person.userid,
+      unionId: person.unionId,
+      updateTime: now,
+      source: 'login',
+    })
   }
 
   /**
    * DingTalk may give a person who left and came back a new userid while the unionId stays: the binding (found by
-   * unionId) moves to the userid DingTalk gives now, so look-ups by userid find the person again.
+   * unionId) moves to the userid DingTalk gives now, so look-ups by userid find the person again. A binding of
+   * someone else still holding that userid is vacated.
    */
   async #followUserId(binding: DDInnerAuthModel, userid: string, now: number): Promise<DDInnerAuthModel> {
     if (binding.thirdUserId === userid) return binding
@@ -162,14 +214,12 @@ export class BindingSync {
       )
       return binding
     }
-    const result = await moveBindingToUserId(this.#store, { ...where, dingUserId: userid, updateTime: now })
-    if (result.outcome === 'held') {
-      this.#logger.warn(
-        { ...where, otherBindingId: result.otherBindingId },
-        "login: the person's new userid is held by another binding; the binding keeps its old userid",
-      )
-      return binding
-    }
+    const result = await moveBindingToUserId(this.#store, this.#logger, {
+      binding,
+      dingUserId: userid,
+      updateTime: now,
+      source: 'login',
+    })
     if (result.outcome === 'gone') return binding
     this.#logger.info(
       { ...where, dingUserId: userid },
@@ -208,6 +258,9 @@ function toDingTalkUser(
   const unionId = knownUnionId ?? detail.unionid ?? me?.unionId
   if (!unionId)
     throw new DingTalkAuthError('upstream_error', { detail: 'DingTalk gave no unionId for the person' })
+  // DingTalk: a userid may have been handed to someone else between two calls of this login.
+  if (detail.unionid && detail.unionid !== unionId)
+    throw new DingTalkAuthError('upstream_error', { detail: 'DingTalk named another person for the userid' })
   return {
     instance: instance.name,
     flow,

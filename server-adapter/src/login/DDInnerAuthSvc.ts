@@ -6,6 +6,7 @@ import type { Awaitable } from '../dingtalk/tokenCache'
 import { DingTalkAuthError } from '../errors'
 import type { Logger } from '../logger'
 import type { BindingStore } from '../store/BindingStore'
+import { isVacatedUserId } from '../store/vacatedUserId'
 import { BindingSync, contactTypeOf, toLoginResult } from './BindingSync'
 import { CorpIdMismatchWarnings } from './CorpIdMismatchWarnings'
 import type { DDInnerAuth } from './DDInnerAuth'
@@ -143,21 +144,23 @@ export class DDInnerAuthSvc {
       const client = instance.getClient()
       const call = params.signal ? { signal: params.signal } : {}
       const info = await this.#getUserInfo(instance, authCode, call)
-      let existing = await this.#store.findBinding({ corpId, dingUserId: info.userid })
       let detail: DingTalkUserDetail | null = null
-      let unionId = info.unionid ?? existing?.unionId
-      if (!existing) {
-        if (!unionId) {
-          detail = await client.getUser(info.userid, call)
-          unionId = detail.unionid
-        }
-        // A person who left and came back may have a new userid (DingTalk's choice); the unionId stays.
-        if (unionId) existing = await this.#store.findBinding({ corpId, unionId })
+      let unionId = info.unionid
+      // DingTalk: getuserinfo normally names the unionId. Without it a binding found by userid proves nothing (the
+      // userid may have been handed to someone else), so ask v2/user/get who holds the userid now.
+      if (!unionId) {
+        detail = await client.getUser(info.userid, call)
+        unionId = detail.unionid
       }
+      if (!unionId)
+        throw new DingTalkAuthError('upstream_error', { detail: 'DingTalk gave no unionId for the person' })
+      const byUserId = await this.#store.findBinding({ corpId, dingUserId: info.userid })
+      // A binding of another unionId under this userid is stale (DingTalk handed the userid on; the sync vacates
+      // it). A person who left and came back may have a new userid (DingTalk's choice); the unionId stays.
+      const existing =
+        byUserId?.unionId === unionId ? byUserId : await this.#store.findBinding({ corpId, unionId })
       let contactType = contactTypeOf(existing)
       if (contactType === null) {
-        if (!unionId)
-          throw new DingTalkAuthError('upstream_error', { detail: 'DingTalk gave no unionId for the person' })
         // Both are needed for a first login: asked side by side, the login waits for one round trip, not two.
         const [member, fetched] = await Promise.all([
           requireCorpMember(client, unionId, call),
@@ -225,7 +228,10 @@ export class DDInnerAuthSvc {
       // The chosen corp proves membership; the contact type of a known binding was recorded when it was made.
       const recordedType = contactTypeOf(existing)
       const recorded =
-        existing?.thirdUserId && recordedType !== null && userToken.corpId === corpId
+        existing?.thirdUserId &&
+        !isVacatedUserId(existing.thirdUserId) &&
+        recordedType !== null &&
+        userToken.corpId === corpId
           ? { userid: existing.thirdUserId, unionId: me.unionId, contactType: recordedType }
           : null
       const member = recorded ?? (await requireCorpMember(client, me.unionId, call))
@@ -251,22 +257,32 @@ export class DDInnerAuthSvc {
 
   /**
    * `v2/user/get` for the userid the binding recorded. DingTalk may give a person who left and came back a new
-   * userid while the unionId stays: the recorded one is then unknown (60121), and `getbyunionid` names the current
-   * one (or answers 60121 itself for someone who is gone: `not_corp_member`).
+   * userid while the unionId stays: the recorded one is then unknown (60121) or, handed on, someone else's (another
+   * unionId), and `getbyunionid` names the current one (or answers 60121 itself for someone who is gone:
+   * `not_corp_member`).
    */
   async #getBoundPerson(
     client: DDInnerClient,
     bound: { userid: string; unionId: string; contactType: number },
     call: LoginCallOptions,
   ): Promise<{ detail: DingTalkUserDetail; contactType: number }> {
+    let notFound: unknown = null
     try {
-      return { detail: await client.getUser(bound.userid, call), contactType: bound.contactType }
+      const detail = await client.getUser(bound.userid, call)
+      // DingTalk may have handed the recorded userid to someone else: then it is not this person's any more.
+      if (detail.unionid === undefined || detail.unionid === bound.unionId)
+        return { detail, contactType: bound.contactType }
     } catch (error) {
       if (!isUserNotFoundError(error)) throw error
-      const found = await requireCorpMember(client, bound.unionId, call)
-      if (found.userid === bound.userid) throw error
-      return { detail: await client.getUser(found.userid, call), contactType: found.contactType }
+      notFound = error
     }
+    const found = await requireCorpMember(client, bound.unionId, call)
+    if (found.userid === bound.userid)
+      throw (
+        notFound ??
+        new DingTalkAuthError('upstream_error', { detail: 'DingTalk named another person for the userid' })
+      )
+    return { detail: await client.getUser(found.userid, call), contactType: found.contactType }
   }
 
   /** `getuserinfo`; a code DingTalk does not know for this corp gets one warning naming the configuration. */

@@ -1,6 +1,7 @@
 import type { DingTalkLoginBinding, DingTalkLoginResult } from '../login/loginResult'
 import { toBindingView } from '../login/toBindingView'
 import type { BindingStore } from '../store/BindingStore'
+import { isVacatedUserId } from '../store/vacatedUserId'
 import type { SessionClaims, SessionManager } from './createSessionManager'
 
 /** A verified, unrevoked session with the person behind it. */
@@ -12,7 +13,7 @@ export interface ActiveSession {
 
 /**
  * Reads the person behind a session token: a valid, unrevoked token whose binding still exists for the same
- * local user. Every call reads the stores: nothing is cached beyond it.
+ * local user and still holds a userid (not vacated: see `vacatedUserIdOf`). Every call reads the stores: nothing is cached beyond it.
  */
 export async function readSession(
   sessions: SessionManager,
@@ -23,6 +24,8 @@ export async function readSession(
   if (!claims) return null
   const binding = await store.findBinding({ id: claims.bindingId })
   if (!binding || binding.userId !== claims.userId) return null
+  // DingTalk handed the person's userid to someone else, which it does only after they left the corp.
+  if (isVacatedUserId(binding.thirdUserId)) return null
   const local = await store.findUser(binding.userId)
   return {
     user: { id: binding.userId, name: local?.name ?? binding.name, avatar: local?.avatar ?? binding.photo },

@@ -11,7 +11,10 @@ export interface DDInnerAuthModel {
   userId: string
   /** The corp (DingTalk corpId). */
   thirdCorpId: string
-  /** The corp-scoped DingTalk userid. */
+  /**
+   * The corp-scoped DingTalk userid, or a vacated placeholder (`isVacatedUserId`, longer than any real userid) once
+   * DingTalk has handed the userid to another person: the binding stays, found by unionId.
+   */
   thirdUserId: string
   /** The DingTalk unionId (stable across the developer's apps). */
   unionId: string

@@ -24,7 +24,10 @@ export interface DirectoryDepartment {
 export interface DirectoryPerson {
   corpId: string
   unionId: string
-  /** The corp-scoped userid (may change on a rehire). */
+  /**
+   * The corp-scoped userid (may change on a rehire). For a person the directory only knows from a binding whose
+   * userid was vacated (DingTalk handed it on), the binding's placeholder: `isVacatedUserId` tells.
+   */
   dingUserId: string
   name: string | null
   title: string | null

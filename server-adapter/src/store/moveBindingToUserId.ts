@@ -1,14 +1,15 @@
+import type { Logger } from '../logger'
 import type { BindingStore, DDInnerAuthModel } from './BindingStore'
 import type { DirectoryStore } from './DirectoryStore'
+import { vacateStaleUserId } from './vacateStaleUserId'
 
 /** A store that can point a binding at another userid (every built-in store can). */
 export type BindingMover = BindingStore & Pick<DirectoryStore, 'updateBindingUserId'>
 
 /** What {@link moveBindingToUserId} did. */
 export type MoveBindingOutcome =
-  | { outcome: 'moved'; binding: DDInnerAuthModel }
-  /** Another binding of the corp holds the userid: nothing was written. */
-  | { outcome: 'held'; otherBindingId: string }
+  /** `vacatedBindingId`: the binding of another person that held the userid and lost it, or `null`. */
+  | { outcome: 'moved'; binding: DDInnerAuthModel; vacatedBindingId: string | null }
   /** The binding is no longer in the store. */
   | { outcome: 'gone' }
 
@@ -19,15 +20,28 @@ export function canMoveBindings(store: BindingStore): store is BindingMover {
 
 /**
  * Points a binding at its person's current userid (DingTalk may give a rehired person a new one while the unionId
- * stays), unless another binding of the corp holds that userid: DingTalk handed it on, and which binding is right
- * only a person can say.
+ * stays). Only for a userid DingTalk has just named as this person's (in this login, event or crawl): another
+ * binding holding it then belongs to someone who no longer has it, and is vacated first
+ * ({@link vacateStaleUserId}).
  */
 export async function moveBindingToUserId(
   store: BindingMover,
-  move: { bindingId: string; corpId: string; dingUserId: string; updateTime: number },
+  logger: Logger,
+  move: {
+    binding: Pick<DDInnerAuthModel, 'id' | 'thirdCorpId' | 'unionId'>
+    dingUserId: string
+    updateTime: number
+    source: 'login' | 'directory'
+  },
 ): Promise<MoveBindingOutcome> {
-  const holder = await store.findBinding({ corpId: move.corpId, dingUserId: move.dingUserId })
-  if (holder && holder.id !== move.bindingId) return { outcome: 'held', otherBindingId: holder.id }
-  const binding = await store.updateBindingUserId(move.bindingId, move.dingUserId, move.updateTime)
-  return binding ? { outcome: 'moved', binding } : { outcome: 'gone' }
+  const { binding } = move
+  const vacatedBindingId = await vacateStaleUserId(store, logger, {
+    corpId: binding.thirdCorpId,
+    dingUserId: move.dingUserId,
+    unionId: binding.unionId,
+    updateTime: move.updateTime,
+    source: move.source,
+  })
+  const moved = await store.updateBindingUserId(binding.id, move.dingUserId, move.updateTime)
+  return moved ? { outcome: 'moved', binding: moved, vacatedBindingId } : { outcome: 'gone' }
 }

@@ -1,0 +1,179 @@
+import { randomBytes } from 'node:crypto'
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { createMemoryBindingStore, createSqlBindingStore, isVacatedUserId } from 'dingtalk-login-server'
+import type { BindingStore, DingTalkAuth } from 'dingtalk-login-server'
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, inject, it } from 'vitest'
+import { CORP_A, createTestAuth, mintFreeLoginCode, startTestEmulator } from '../support/emulator'
+import type { RunningEmulator } from '../support/emulator'
+import type {} from '../support/services'
+
+// The directory learns who holds a userid from crawls and events: a custom userid (`zhangsan`) DingTalk handed to
+// someone new after its holder left must not stay on the old binding, nor move the old binding to the new person.
+
+const services = inject('services')
+const sqliteDir = mkdtempSync(join(tmpdir(), 'dingtalk-reused-userid-dir-'))
+const prefix = () => `t${randomBytes(5).toString('hex')}_`
+const REUSED = 'zhangsan'
+
+const backends = [
+  { name: 'memory', open: async () => createMemoryBindingStore(), skip: false },
+  {
+    name: 'SQLite (temp file)',
+    open: () =>
+      createSqlBindingStore({
+        url: `sqlite:${join(sqliteDir, `${prefix()}.sqlite`)}`,
+        tablePrefix: prefix(),
+      }),
+    skip: false,
+  },
+  {
+    name: 'PostgreSQL',
+    open: () => createSqlBindingStore({ url: services.postgres!, tablePrefix: prefix() }),
+    skip: !services.postgres,
+  },
+  {
+    name: 'MariaDB',
+    open: () => createSqlBindingStore({ url: services.mysql!, tablePrefix: prefix() }),
+    skip: !services.mysql,
+  },
+]
+
+let emu: RunningEmulator
+
+beforeAll(async () => {
+  emu = await startTestEmulator()
+})
+afterAll(async () => {
+  await emu.close()
+  rmSync(sqliteDir, { recursive: true, force: true })
+})
+
+async function workbenchLogin(auth: DingTalkAuth, userid: string) {
+  const authCode = await mintFreeLoginCode(emu, { corpId: CORP_A, userid })
+  return auth.service.loginByWorkbench({ corpId: CORP_A, authCode })
+}
+
+describe.each(backends)('a crawl that finds a userid handed to another person ($name)', ({ open, skip }) => {
+  let store: BindingStore & { dropTables?: () => Promise<void> }
+  let auth: DingTalkAuth
+
+  beforeEach(async () => {
+    if (skip) return
+    emu.reset()
+    store = await open()
+    auth = await createTestAuth(emu, {
+      store,
+      directory: { fullSyncEvery: false, leaveRecordsEvery: false },
+    })
+  })
+  afterEach(async () => {
+    if (skip) return
+    await auth.close()
+    await store.dropTables?.()
+    await store.close?.()
+  })
+
+  it.skipIf(skip)(
+    "vacates the old binding's userid; the new holder and the old one back each log in as themselves",
+    async () => {
+      const a = emu.hire({ corpId: CORP_A, userid: REUSED, name: '张三', deptIds: [10] })
+      const first = await workbenchLogin(auth, REUSED)
+      await auth.directory.sync()
+      emu.leave({ corpId: CORP_A, userid: REUSED })
+      const b = emu.hire({ corpId: CORP_A, userid: REUSED, name: '张三', deptIds: [20] })
+      await auth.directory.sync()
+
+      const stale = await store.findBinding({ corpId: CORP_A, unionId: a.unionId })
+      expect(stale).toMatchObject({ userId: first.userId })
+      expect(isVacatedUserId(stale!.thirdUserId)).toBe(true)
+      expect(await store.findBinding({ corpId: CORP_A, dingUserId: REUSED })).toBeNull()
+      const found = await auth.directory.findPerson({ corpId: CORP_A, dingUserId: REUSED })
+      expect(found?.person).toMatchObject({ unionId: b.unionId, state: 'active' })
+      expect(found?.binding).toBeNull()
+
+      const other = await workbenchLogin(auth, REUSED)
+      expect(other).toMatchObject({ isNewUser: true, binding: { unionId: b.unionId } })
+      expect(other.userId).not.toBe(first.userId)
+
+      emu.hire({ corpId: CORP_A, unionId: a.unionId, userid: 'zhangsan.back', name: '张三', deptIds: [10] })
+      await auth.directory.sync()
+      expect(await store.findBinding({ corpId: CORP_A, dingUserId: 'zhangsan.back' })).toMatchObject({
+        userId: first.userId,
+      })
+      expect(await workbenchLogin(auth, 'zhangsan.back')).toMatchObject({
+        userId: first.userId,
+        isNewUser: false,
+      })
+    },
+  )
+
+  it.skipIf(skip)(
+    "moves a rehired person's binding to the userid another person's binding still held",
+    async () => {
+      const a = emu.hire({ corpId: CORP_A, userid: REUSED, name: '张三', deptIds: [10] })
+      const first = await workbenchLogin(auth, REUSED)
+      const b = emu.hire({ corpId: CORP_A, userid: 'lisi', name: '李四', deptIds: [20] })
+      const bFirst = await workbenchLogin(auth, 'lisi')
+      emu.leave({ corpId: CORP_A, userid: REUSED })
+      emu.leave({ corpId: CORP_A, userid: 'lisi' })
+      emu.hire({ corpId: CORP_A, unionId: b.unionId, userid: REUSED, name: '李四', deptIds: [20] })
+      await auth.directory.sync()
+
+      expect(await store.findBinding({ corpId: CORP_A, dingUserId: REUSED })).toMatchObject({
+        userId: bFirst.userId,
+        unionId: b.unionId,
+      })
+      const stale = await store.findBinding({ corpId: CORP_A, unionId: a.unionId })
+      expect(stale).toMatchObject({ userId: first.userId })
+      expect(isVacatedUserId(stale!.thirdUserId)).toBe(true)
+    },
+  )
+})
+
+describe('a hire event for a userid DingTalk handed on', () => {
+  it("vacates the old binding's userid without giving the old binding to the new person", async () => {
+    emu.reset()
+    const store = createMemoryBindingStore()
+    const auth = await createTestAuth(emu, {
+      store,
+      directory: {
+        events: 'stream',
+        fullSyncEvery: false,
+        leaveRecordsEvery: false,
+        stream: { heartbeatEvery: '100ms', reconnectMin: '10ms', reconnectMax: '40ms' },
+      },
+    })
+    try {
+      const a = emu.hire({ corpId: CORP_A, userid: REUSED, name: '张三', deptIds: [10] })
+      const first = await workbenchLogin(auth, REUSED)
+      await auth.directory.start()
+      await until(() => auth.directory.status()[0]!.streamConnected)
+      emu.leave({ corpId: CORP_A, userid: REUSED })
+      const b = emu.hire({ corpId: CORP_A, userid: REUSED, name: '张三', deptIds: [20] })
+
+      await until(async () => (await store.findBinding({ corpId: CORP_A, dingUserId: REUSED })) === null)
+      const stale = await store.findBinding({ corpId: CORP_A, unionId: a.unionId })
+      expect(stale).toMatchObject({ userId: first.userId })
+      expect(isVacatedUserId(stale!.thirdUserId)).toBe(true)
+      expect(await store.findBinding({ corpId: CORP_A, unionId: b.unionId })).toBeNull()
+      await until(
+        async () => (await auth.directory.findPerson({ corpId: CORP_A, unionId: b.unionId }))?.person != null,
+      )
+      const other = await workbenchLogin(auth, REUSED)
+      expect(other).toMatchObject({ isNewUser: true, binding: { unionId: b.unionId } })
+      expect(other.userId).not.toBe(first.userId)
+    } finally {
+      await auth.close()
+    }
+  })
+})
+
+async function until(done: () => boolean | Promise<boolean>, timeoutMs = 8_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs
+  while (!(await done())) {
+    if (Date.now() > deadline) throw new Error('timed out waiting')
+    await new Promise((r) => setTimeout(r, 25))
+  }
+}

@@ -1,0 +1,325 @@
+import { randomBytes } from 'node:crypto'
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { createMemoryBindingStore, createSqlBindingStore, isVacatedUserId } from 'dingtalk-login-server'
+import type { BindingStore, DingTalkAuth, DingTalkAuthOptions } from 'dingtalk-login-server'
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, inject, it } from 'vitest'
+import {
+  APP_A,
+  CORP_A,
+  createRecordingLogger,
+  createTestAuth,
+  mintFreeLoginCode,
+  mintOAuthCode,
+  startTestEmulator,
+} from './support/emulator'
+import type { RunningEmulator } from './support/emulator'
+import type {} from './support/services'
+
+// A corp may give a person a custom userid (`zhangsan`); after they leave, DingTalk may give the same userid to
+// someone else. The new holder must never log in as the previous one: only the unionId says who a person is.
+
+const services = inject('services')
+const sqliteDir = mkdtempSync(join(tmpdir(), 'dingtalk-reused-userid-'))
+const prefix = () => `t${randomBytes(5).toString('hex')}_`
+const REUSED = 'zhangsan'
+const A_BACK = 'zhangsan.back'
+
+interface StoreUnderTest {
+  store: BindingStore
+  cleanup(): Promise<void>
+}
+
+async function sqlStore(url: string): Promise<StoreUnderTest> {
+  const store = await createSqlBindingStore({ url, tablePrefix: prefix() })
+  return {
+    store,
+    cleanup: async () => {
+      await store.dropTables()
+      await store.close()
+    },
+  }
+}
+
+const backends = [
+  {
+    name: 'memory',
+    open: async () => ({ store: createMemoryBindingStore(), cleanup: async () => {} }),
+    skip: false,
+  },
+  {
+    name: 'SQLite (temp file)',
+    open: () => sqlStore(`sqlite:${join(sqliteDir, `${prefix()}.sqlite`)}`),
+    skip: false,
+  },
+  { name: 'PostgreSQL', open: () => sqlStore(services.postgres!), skip: !services.postgres },
+  { name: 'MariaDB', open: () => sqlStore(services.mysql!), skip: !services.mysql },
+]
+
+/** DingTalk's `getuserinfo` answer without `unionid` (it normally has one): the login must not trust the userid. */
+const withoutUserInfoUnionId: typeof fetch = async (input, init) => {
+  const response = await fetch(input, init)
+  const url = typeof input === 'string' ? input : input instanceof URL ? input.href : input.url
+  if (!url.includes('/topapi/v2/user/getuserinfo')) return response
+  const body = (await response.json()) as { result?: { unionid?: string } }
+  delete body.result?.unionid
+  return Response.json(body, { status: response.status })
+}
+
+let emu: RunningEmulator
+
+beforeAll(async () => {
+  emu = await startTestEmulator()
+})
+afterAll(async () => {
+  await emu.close()
+  rmSync(sqliteDir, { recursive: true, force: true })
+})
+
+const hireA = () => emu.hire({ corpId: CORP_A, userid: REUSED, name: '张三', deptIds: [10] })
+const hireB = () => emu.hire({ corpId: CORP_A, userid: REUSED, name: '张三', deptIds: [20] })
+
+async function workbenchLogin(auth: DingTalkAuth, userid: string) {
+  const authCode = await mintFreeLoginCode(emu, { corpId: CORP_A, userid })
+  return auth.service.loginByWorkbench({ corpId: CORP_A, authCode })
+}
+
+/** A QR login; with the `corpid` scope the person chose corp A on the phone. */
+async function qrLogin(
+  auth: DingTalkAuth,
+  unionId: string,
+  scope: 'openid' | 'openid corpid' = 'openid corpid',
+) {
+  const chosen = scope === 'openid corpid' ? { corpId: CORP_A } : {}
+  const code = await mintOAuthCode(emu, { clientId: APP_A, unionId, scope, ...chosen })
+  return auth.service.loginByQrCode({ code, corpId: CORP_A })
+}
+
+describe.each(backends)('a userid DingTalk handed to another person ($name)', ({ open, skip }) => {
+  let opened: StoreUnderTest
+  let auth: DingTalkAuth
+  const logger = createRecordingLogger()
+
+  async function startAuth(overrides: Partial<DingTalkAuthOptions> = {}) {
+    await auth?.close()
+    auth = await createTestAuth(emu, { clientIds: [APP_A], store: opened.store, logger, ...overrides })
+  }
+
+  beforeEach(async () => {
+    if (skip) return
+    emu.reset()
+    logger.lines.length = 0
+    opened = await open()
+    await startAuth()
+  })
+  afterEach(async () => {
+    if (skip) return
+    await auth.close()
+    await opened.cleanup()
+  })
+
+  /** A's binding: still there, A's local user, its userid vacated. */
+  async function expectVacated(unionId: string, userId: string) {
+    const stale = await opened.store.findBinding({ corpId: CORP_A, unionId })
+    expect(stale).toMatchObject({ userId, unionId })
+    expect(isVacatedUserId(stale!.thirdUserId)).toBe(true)
+    const warnings = logger.lines.filter((line) => line.startsWith('warn') && line.includes('vacated'))
+    expect(warnings).toHaveLength(1)
+    expect(warnings[0]).toContain(stale!.id)
+    expect(warnings[0]).not.toContain('张三')
+    expect(warnings[0]).not.toContain(REUSED)
+  }
+
+  it.skipIf(skip)(
+    'workbench: the new holder gets a new local user; the first comes back under a new userid as themselves (QR, then workbench)',
+    async () => {
+      const a = hireA()
+      const first = await workbenchLogin(auth, REUSED)
+      expect(first).toMatchObject({ isNewUser: true, binding: { dingUserId: REUSED, unionId: a.unionId } })
+      emu.leave({ corpId: CORP_A, userid: REUSED })
+      const b = hireB()
+      expect(b.unionId).not.toBe(a.unionId)
+
+      const other = await workbenchLogin(auth, REUSED)
+      expect(other.userId).not.toBe(first.userId)
+      expect(other).toMatchObject({ isNewUser: true, binding: { dingUserId: REUSED, unionId: b.unionId } })
+      await expectVacated(a.unionId, first.userId)
+      // Again: B is B, and A's account is untouched.
+      expect((await workbenchLogin(auth, REUSED)).userId).toBe(other.userId)
+
+      emu.hire({ corpId: CORP_A, unionId: a.unionId, userid: A_BACK, name: '张三', deptIds: [10] })
+      const backByQr = await qrLogin(auth, a.unionId)
+      expect(backByQr).toMatchObject({
+        userId: first.userId,
+        isNewUser: false,
+        binding: { dingUserId: A_BACK },
+      })
+      const backByWorkbench = await workbenchLogin(auth, A_BACK)
+      expect(backByWorkbench).toMatchObject({ userId: first.userId, isNewUser: false })
+      expect((await workbenchLogin(auth, REUSED)).userId).toBe(other.userId)
+    },
+  )
+
+  it.skipIf(skip)(
+    'QR: the new holder gets a new local user, and the first comes back by workbench',
+    async () => {
+      const a = hireA()
+      const first = await qrLogin(auth, a.unionId, 'openid')
+      emu.leave({ corpId: CORP_A, userid: REUSED })
+      const b = hireB()
+
+      for (const scope of ['openid corpid', 'openid'] as const) {
+        const other = await qrLogin(auth, b.unionId, scope)
+        expect(other.userId).not.toBe(first.userId)
+        expect(other.binding).toMatchObject({ dingUserId: REUSED, unionId: b.unionId })
+      }
+      await expectVacated(a.unionId, first.userId)
+
+      emu.hire({ corpId: CORP_A, unionId: a.unionId, userid: A_BACK, name: '张三', deptIds: [10] })
+      expect(await workbenchLogin(auth, A_BACK)).toMatchObject({ userId: first.userId, isNewUser: false })
+    },
+  )
+
+  it.skipIf(skip)(
+    'QR of the first person back before the new holder logs in: the recorded userid is someone else now',
+    async () => {
+      const a = hireA()
+      const first = await qrLogin(auth, a.unionId)
+      emu.leave({ corpId: CORP_A, userid: REUSED })
+      const b = hireB()
+      emu.hire({ corpId: CORP_A, unionId: a.unionId, userid: A_BACK, name: '张三', deptIds: [10] })
+
+      // v2/user/get of the recorded `zhangsan` answers B now: A is found by unionId under the new userid.
+      const back = await qrLogin(auth, a.unionId)
+      expect(back).toMatchObject({ userId: first.userId, isNewUser: false, binding: { dingUserId: A_BACK } })
+      const other = await workbenchLogin(auth, REUSED)
+      expect(other).toMatchObject({ isNewUser: true, binding: { unionId: b.unionId } })
+      expect(other.userId).not.toBe(first.userId)
+    },
+  )
+
+  it.skipIf(skip)(
+    'getuserinfo without a unionId and a fresh stored profile: the userid alone is not trusted',
+    async () => {
+      await startAuth({ fetch: withoutUserInfoUnionId, profileMaxAgeMs: 3_600_000 })
+      hireA()
+      const first = await workbenchLogin(auth, REUSED)
+      expect((await workbenchLogin(auth, REUSED)).userId).toBe(first.userId)
+      emu.leave({ corpId: CORP_A, userid: REUSED })
+      const b = hireB()
+
+      const other = await workbenchLogin(auth, REUSED)
+      expect(other).toMatchObject({ isNewUser: true, binding: { unionId: b.unionId } })
+      expect(other.userId).not.toBe(first.userId)
+    },
+  )
+
+  it.skipIf(skip)(
+    "a rehired person whose new userid another person's binding holds takes it over, as their own local user",
+    async () => {
+      const a = hireA()
+      const first = await workbenchLogin(auth, REUSED)
+      const b = emu.hire({ corpId: CORP_A, userid: 'lisi', name: '李四', deptIds: [20] })
+      const bFirst = await workbenchLogin(auth, 'lisi')
+      emu.leave({ corpId: CORP_A, userid: REUSED })
+      emu.leave({ corpId: CORP_A, userid: 'lisi' })
+      emu.hire({ corpId: CORP_A, unionId: b.unionId, userid: REUSED, name: '李四', deptIds: [20] })
+
+      const back = await workbenchLogin(auth, REUSED)
+      expect(back).toMatchObject({ userId: bFirst.userId, isNewUser: false, binding: { unionId: b.unionId } })
+      expect(await opened.store.findBinding({ corpId: CORP_A, dingUserId: REUSED })).toMatchObject({
+        userId: bFirst.userId,
+      })
+      await expectVacated(a.unionId, first.userId)
+    },
+  )
+})
+
+describe("creating the new holder's binding races with the stale one", () => {
+  it('vacates again and creates it when the first vacating missed the holder', async () => {
+    emu.reset()
+    const memory = createMemoryBindingStore()
+    let hideHolderOnce = false
+    // The first look-up by userid misses the holder, as if it had taken the userid just after the read.
+    const store: typeof memory = {
+      ...memory,
+      findBinding(key) {
+        if (hideHolderOnce && 'dingUserId' in key) {
+          hideHolderOnce = false
+          return null
+        }
+        return memory.findBinding(key)
+      },
+    }
+    const auth = await createTestAuth(emu, { clientIds: [APP_A], store })
+    try {
+      hireA()
+      const first = await workbenchLogin(auth, REUSED)
+      emu.leave({ corpId: CORP_A, userid: REUSED })
+      const b = hireB()
+      hideHolderOnce = true
+      const other = await workbenchLogin(auth, REUSED)
+      expect(other).toMatchObject({ isNewUser: true, binding: { unionId: b.unionId, dingUserId: REUSED } })
+      expect(other.userId).not.toBe(first.userId)
+    } finally {
+      await auth.close()
+    }
+  })
+
+  it("refuses the login rather than give the other person's binding, when the store cannot vacate it", async () => {
+    emu.reset()
+    const { updateBindingUserId: _left_out, ...store } = createMemoryBindingStore()
+    const logger = createRecordingLogger()
+    const auth = await createTestAuth(emu, { clientIds: [APP_A], store, logger })
+    try {
+      hireA()
+      await workbenchLogin(auth, REUSED)
+      emu.leave({ corpId: CORP_A, userid: REUSED })
+      hireB()
+      await expect(workbenchLogin(auth, REUSED)).rejects.toMatchObject({ code: 'server_error' })
+      expect(logger.lines.some((line) => line.startsWith('warn') && line.includes('implement it'))).toBe(true)
+    } finally {
+      await auth.close()
+    }
+  })
+})
+
+describe('sessions of a binding whose userid was handed on', () => {
+  it('ends them: the first holder left, which is when DingTalk hands a userid on', async () => {
+    emu.reset()
+    const auth = await createTestAuth(emu, {
+      clientIds: [APP_A],
+      session: { secret: 'reused-userid-test-secret-of-at-least-32-bytes' },
+    })
+    const login = async (userid: string) => {
+      const authCode = await mintFreeLoginCode(emu, { corpId: CORP_A, userid })
+      const response = await auth.handler(
+        new Request('http://127.0.0.1:3000/api/auth/dingtalk/login/workbench', {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ corpId: CORP_A, authCode, platform: 'web' }),
+        }),
+      )
+      expect(response.status).toBe(200)
+      return (await response.json()) as { userId: string; session: { token: string } }
+    }
+    const sessionOf = (token: string) =>
+      auth.getSession(
+        new Request('http://127.0.0.1:3000/', { headers: { authorization: `Bearer ${token}` } }),
+      )
+    try {
+      hireA()
+      const first = await login(REUSED)
+      expect(await sessionOf(first.session.token)).toMatchObject({ user: { id: first.userId } })
+      emu.leave({ corpId: CORP_A, userid: REUSED })
+      hireB()
+      const other = await login(REUSED)
+      expect(other.userId).not.toBe(first.userId)
+      expect(await sessionOf(other.session.token)).toMatchObject({ user: { id: other.userId } })
+      expect(await sessionOf(first.session.token)).toBeNull()
+    } finally {
+      await auth.close()
+    }
+  })
+})
