@@ -13,7 +13,8 @@ export interface ActiveSession {
 
 /**
  * Reads the person behind a session token: a valid, unrevoked token whose binding still exists for the same
- * local user and still holds a userid (not vacated: see `vacatedUserIdOf`). Every call reads the stores: nothing is cached beyond it.
+ * local user and still holds a userid (not vacated: see `vacatedUserIdOf`). Every call reads the stores: nothing
+ * is cached beyond it.
  */
 export async function readSession(
   sessions: SessionManager,
