@@ -19,8 +19,8 @@ export interface DingTalkLoginSettings {
   nonce?: string
   /**
    * URL of `ddlogin.js`, overriding the backend config's `scriptSrc`. Give it (the official CDN URL in
-   * production, the emulator's in development) and the QR login loads the script while `GET /config` is in flight,
-   * so the QR code shows sooner.
+   * production, the emulator's in development) and the QR login starts the script as it first renders, loading it
+   * while `GET /config` is in flight, so the QR code shows sooner.
    * @default the config's `scriptSrc`
    */
   scriptSrc?: string

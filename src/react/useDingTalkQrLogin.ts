@@ -1,6 +1,7 @@
 import { useEffect, useState } from 'react'
 import { useStore } from 'zustand'
 import { createQrLoginStore } from '../core'
+import { loadScript } from '../core/loadQrLoginSdk'
 import type {
   DingTalkLoginError,
   DingTalkLoginResult,
@@ -44,11 +45,6 @@ export function useDingTalkQrLogin<TResult = DingTalkLoginResult>(
 ): UseDingTalkQrLoginResult<TResult> {
   const settings = useDingTalkLoginSettings()
   const getDeps = useLoginDeps<TResult, QrLoginDeps<TResult>>(options)
-  const [store] = useState(() => createQrLoginStore<TResult>(getDeps))
-  const [container, setContainer] = useState<HTMLElement | null>(null)
-  // Everything but `mount`, which the effect below calls.
-  const { mount: _mount, ...state } = useStore(store)
-
   // What restarts the login: the component's settings over the provider's. The callbacks and injected functions
   // are read when used instead.
   const {
@@ -64,6 +60,21 @@ export function useDingTalkQrLogin<TResult = DingTalkLoginResult>(
     sdkTimeoutMs,
     requestTimeoutMs,
   } = options
+  // With its URL known, `ddlogin.js` starts as the login first renders, like a script tag in the page's <head>:
+  // the mount comes only after the commit, a second render with the container, and often the page's first layout
+  // (10–30 ms in bench/qr-time). The mount then joins the same memoised load. Not on the server, and not with an
+  // injected `loadSdk` (tests and stories pass fakes).
+  const [store] = useState(() => {
+    if (scriptSrc && !options.loadSdk && typeof document !== 'undefined') {
+      // A failure is reported by the mount, which awaits the same load (or retries it).
+      loadScript({ src: scriptSrc, nonce, timeoutMs: sdkTimeoutMs }).catch(() => undefined)
+    }
+    return createQrLoginStore<TResult>(getDeps)
+  })
+  const [container, setContainer] = useState<HTMLElement | null>(null)
+  // Everything but `mount`, which the effect below calls.
+  const { mount: _mount, ...state } = useStore(store)
+
   useEffect(() => {
     if (!container) return undefined
     return store.getState().mount(container, {

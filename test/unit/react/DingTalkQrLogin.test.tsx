@@ -207,4 +207,33 @@ describe('DingTalkQrLogin', () => {
       expect(consoleError).not.toHaveBeenCalled()
     },
   )
+
+  it('with scriptSrc known, starts ddlogin.js as it first renders, before any effect (like a tag in <head>)', () => {
+    const src = 'https://emu.test/first-render/ddlogin.js'
+    const tagsSeen: number[] = []
+    // Renders right after the login, before React runs any effect or mounts anything.
+    function RenderedNext() {
+      tagsSeen.push(document.head.querySelectorAll(`script[src="${src}"]`).length)
+      return null
+    }
+    const neverAnswers = () => new Promise<Response>(() => undefined)
+    render(
+      <>
+        {/* A short timeout: jsdom never loads the script, and the loader is one per page. */}
+        <DingTalkQrLogin scriptSrc={src} sdkTimeoutMs={50} fetch={neverAnswers} />
+        <RenderedNext />
+      </>,
+    )
+    expect(tagsSeen[0]).toBe(1)
+  })
+
+  it('with an injected loadSdk, adds no script tag of its own at render', async () => {
+    const sdk = createFakeQrSdk()
+    const backend = createFakeBackend()
+    const src = 'https://emu.test/injected/ddlogin.js'
+    const { container } = render(<DingTalkQrLogin scriptSrc={src} fetch={backend.fetch} loadSdk={sdk.loadSdk} />)
+    await waitFor(() => expect(stateOf(container)).toBe('waiting-for-scan'))
+    expect(document.head.querySelector(`script[src="${src}"]`)).toBeNull()
+    expect(sdk.loads[0]).toMatchObject({ src })
+  })
 })
