@@ -231,7 +231,9 @@ describe('DingTalkQrLogin', () => {
     const sdk = createFakeQrSdk()
     const backend = createFakeBackend()
     const src = 'https://emu.test/injected/ddlogin.js'
-    const { container } = render(<DingTalkQrLogin scriptSrc={src} fetch={backend.fetch} loadSdk={sdk.loadSdk} />)
+    const { container } = render(
+      <DingTalkQrLogin scriptSrc={src} fetch={backend.fetch} loadSdk={sdk.loadSdk} />,
+    )
     await waitFor(() => expect(stateOf(container)).toBe('waiting-for-scan'))
     expect(document.head.querySelector(`script[src="${src}"]`)).toBeNull()
     expect(sdk.loads[0]).toMatchObject({ src })
