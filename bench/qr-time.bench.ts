@@ -147,11 +147,12 @@ async function measureOnce(browser: Browser, stack: LoginStack, variant: Variant
   }
 }
 
-const median = (values: number[]) => {
+/** The value below which `fraction` of `values` lie (nearest rank). */
+const quantile = (values: number[], fraction: number) => {
   const sorted = [...values].sort((a, b) => a - b)
-  const middle = Math.floor(sorted.length / 2)
-  return sorted.length % 2 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2
+  return sorted[Math.min(sorted.length - 1, Math.floor(fraction * sorted.length))]!
 }
+const median = (values: number[]) => quantile(values, 0.5)
 
 export async function run(): Promise<void> {
   const [browser, stack] = await Promise.all([launchChromium(), startLoginStack()])
@@ -176,13 +177,17 @@ export async function run(): Promise<void> {
       `Chromium, ${INJECTED_MS} ms injected on GET /config and on ddlogin.js; median of ${RUNS} runs`,
     )
     console.log(`mount → QR iframe request, as a ratio to the hand-written page (${hand.toFixed(0)} ms)`)
-    console.log('(in brackets: mount → the request of /config, of ddlogin.js)\n')
+    console.log(
+      '(in brackets: mount → the request of /config, of ddlogin.js; then the middle half of the runs)\n',
+    )
     for (const variant of variants) {
       const value = medianOf(variant, 'qrRequest')
       const config = medianOf(variant, 'configRequest').toFixed(0)
       const script = medianOf(variant, 'scriptRequest').toFixed(0)
+      const runs = times.get(variant)!.map((timing) => timing.qrRequest)
+      const spread = `${quantile(runs, 0.25).toFixed(0)}–${quantile(runs, 0.75).toFixed(0)} ms`
       console.log(
-        `     ${variant}: ${value.toFixed(0)} ms = ${(value / hand).toFixed(2)}× (${config}, ${script} ms)`,
+        `     ${variant}: ${value.toFixed(0)} ms = ${(value / hand).toFixed(2)}× (${config}, ${script} ms; ${spread})`,
       )
     }
     const withScriptSrc = medianOf('DingTalkQrLogin with scriptSrc', 'qrRequest') / hand
