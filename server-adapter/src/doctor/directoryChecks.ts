@@ -40,7 +40,8 @@ const CRAWL_PROBES: readonly PermissionProbe[] = [
   {
     ...DEPARTMENTS,
     family: 'oapi',
-    path: '/topapi/v2/department/listsubid',
+    // The crawl's first call (the root) and the events' department look-ups.
+    path: '/topapi/v2/department/get',
     body: { dept_id: PROBE_DEPT_ID },
     granted: [0, 60003],
   },

@@ -99,7 +99,7 @@ describe('doctor: directory sync', () => {
     expect(check.status).toBe('fail')
     expect(check.message).toContain('60011')
     expect(check.message).toContain('/topapi/v2/department/listsub')
-    expect(check.message).toContain('/topapi/v2/department/listsubid')
+    expect(check.message).toContain('/topapi/v2/department/get')
     expect(check.fix).toContain('qyapi_get_department_list')
     expect(check.fix).toContain('权限管理')
     expect(find(report, 'permission:qyapi_get_department_member').status).toBe('ok')
