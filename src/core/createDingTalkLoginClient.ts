@@ -120,18 +120,17 @@ export async function request<T>(
       : undefined
   if (signal) signal.addEventListener('abort', abort)
   if (signal && signal.aborted) abort()
+  const headers: Record<string, string> = { Accept: 'application/json' }
+  if (locale) headers['Accept-Language'] = locale
+  if (body) headers['Content-Type'] = 'application/json'
   try {
     // Looked up at call time, never captured at import; inside the `try`, so that a missing `fetch` is a
     // DingTalkLoginError too.
     const send = options.fetch || fetch
     const response = await send(endpoint.replace(/\/+$/, '') + path, {
       method: body ? 'POST' : 'GET',
-      headers: {
-        Accept: 'application/json',
-        ...(locale ? { 'Accept-Language': locale } : {}),
-        ...(body ? { 'Content-Type': 'application/json' } : {}),
-      },
-      body: body ? JSON.stringify(body) : undefined,
+      headers,
+      body: body && JSON.stringify(body),
       credentials: 'include',
       signal: controller.signal,
     })
