@@ -1,5 +1,6 @@
 import { DingTalkLoginError } from './DingTalkLoginError'
 import { compareVersions, detectDingTalkEnv } from './detectDingTalkEnv'
+import { toDingTalkLoginError } from './toDingTalkLoginError'
 import type { DingTalkEnv } from './detectDingTalkEnv'
 
 /** What `requestAuthCode` needs. */
@@ -36,17 +37,14 @@ type RequestAuthCodeApi = (params: Record<string, string>) => Promise<unknown>
  * the default bridge's failures and those of an injected one alike.
  */
 export function toAuthCodeError(error: unknown): DingTalkLoginError {
-  const { name, errorCode, errorMessage, message } = Object(error)
-  // DingTalk: "-1" is the user cancelling (iOS); other client codes are undocumented. By name, not only
-  // instanceof: another bundle copy of the SDK may have thrown it.
-  return name === 'DingTalkLoginError'
-    ? (error as DingTalkLoginError)
-    : new DingTalkLoginError(
-        'auth-code-failed',
-        (errorMessage || message || 'requestAuthCode failed') +
-          (errorCode === undefined ? '' : ` (${errorCode})`),
-        { cause: error },
-      )
+  const { errorCode, errorMessage, message } = Object(error)
+  // DingTalk: "-1" is the user cancelling (iOS); other client codes are undocumented.
+  const clientCode = errorCode === undefined ? '' : ` (${errorCode})`
+  return toDingTalkLoginError(
+    error,
+    'auth-code-failed',
+    (errorMessage || message || 'requestAuthCode failed') + clientCode,
+  )
 }
 
 async function askFor(load: Promise<unknown>, params: Record<string, string>): Promise<string> {
