@@ -104,10 +104,10 @@ export function createLoginFlow<TResult, TArgs, TState extends FlowState<TResult
     currentRunId++
     endRun()
     if ('error' in outcome) {
-      set({ status: 'error', error: outcome.error } as Partial<TState>)
+      set({ status: 'error', ...outcome } as Partial<TState>)
       report(outcome.error)
     } else {
-      set({ status: 'success', result: outcome.result } as Partial<TState>)
+      set({ status: 'success', ...outcome } as Partial<TState>)
       const { onSuccess } = getCallbacks()
       if (onSuccess) onSuccess(outcome.result)
     }
