@@ -78,7 +78,7 @@ export function loadScript({
     )
     if (timeoutMs > 0) {
       timer = setTimeout(
-        () => settle(new DingTalkLoginError('timeout', `${src} not loaded in ${timeoutMs} ms`)),
+        () => settle(new DingTalkLoginError('timeout', `${src}: no answer in ${timeoutMs} ms`)),
         timeoutMs,
       )
     }
