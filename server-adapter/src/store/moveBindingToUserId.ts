@@ -1,10 +1,7 @@
 import type { Logger } from '../logger'
-import type { BindingStore, DDInnerAuthModel } from './BindingStore'
-import type { DirectoryStore } from './DirectoryStore'
+import type { DDInnerAuthModel } from './BindingStore'
+import type { BindingMover } from './BindingMover'
 import { vacateStaleUserId } from './vacateStaleUserId'
-
-/** A store that can point a binding at another userid (every built-in store can). */
-export type BindingMover = BindingStore & Pick<DirectoryStore, 'updateBindingUserId'>
 
 /** What {@link moveBindingToUserId} did. */
 export type MoveBindingOutcome =
@@ -12,11 +9,6 @@ export type MoveBindingOutcome =
   | { outcome: 'moved'; binding: DDInnerAuthModel; vacatedBindingId: string | null }
   /** The binding is no longer in the store. */
   | { outcome: 'gone' }
-
-/** Whether a store can move a binding to another userid (`updateBindingUserId`). */
-export function canMoveBindings(store: BindingStore): store is BindingMover {
-  return typeof (store as Partial<BindingMover>).updateBindingUserId === 'function'
-}
 
 /**
  * Points a binding at its person's current userid (DingTalk may give a rehired person a new one while the unionId

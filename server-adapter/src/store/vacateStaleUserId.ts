@@ -1,5 +1,5 @@
 import type { Logger } from '../logger'
-import type { BindingMover } from './moveBindingToUserId'
+import type { BindingMover } from './BindingMover'
 import { vacatedUserIdOf } from './vacatedUserId'
 
 /** DingTalk's current word on who holds a userid: read in this login, event or crawl, not remembered. */
