@@ -1,4 +1,4 @@
-import { useEffect, useState } from 'react'
+import { useEffect, useRef, useState } from 'react'
 import { useStore } from 'zustand'
 import { createQrLoginStore } from '../core'
 import { loadScript } from '../core/loadQrLoginSdk'
@@ -71,11 +71,23 @@ export function useDingTalkQrLogin<TResult = DingTalkLoginResult>(
     }
     return createQrLoginStore<TResult>(getDeps)
   })
-  const [container, setContainer] = useState<HTMLElement | null>(null)
+  // The container element. Attached in the same commit as the first effect runs, it is read from a ref there: a
+  // state would cost a second render before the login starts (bench/qr-time). Once the effect has run, a change of
+  // element goes through state, so the effect runs again with it.
+  const element = useRef<HTMLElement | null>(null)
+  const effectRan = useRef(false)
+  const [changedElement, setChangedElement] = useState<HTMLElement | null>(null)
+  const [containerRef] = useState(() => (next: HTMLElement | null) => {
+    if (next === element.current) return
+    element.current = next
+    if (effectRan.current) setChangedElement(next)
+  })
   // Everything but `mount`, which the effect below calls.
   const { mount: _mount, ...state } = useStore(store)
 
   useEffect(() => {
+    effectRan.current = true
+    const container = element.current
     if (!container) return undefined
     return store.getState().mount(container, {
       endpoint,
@@ -92,7 +104,7 @@ export function useDingTalkQrLogin<TResult = DingTalkLoginResult>(
     })
   }, [
     store,
-    container,
+    changedElement,
     endpoint,
     locale,
     nonce,
@@ -106,5 +118,5 @@ export function useDingTalkQrLogin<TResult = DingTalkLoginResult>(
     requestTimeoutMs,
   ])
 
-  return { ...state, containerRef: setContainer }
+  return { ...state, containerRef }
 }

@@ -46,6 +46,34 @@ describe('headless hooks', () => {
     expect(await screen.findByText('Hello 张三')).toBeInTheDocument()
   })
 
+  it('useDingTalkQrLogin starts once a container shown later attaches, and moves to a new container', async () => {
+    const sdk = createFakeQrSdk()
+    const backend = createFakeBackend()
+    function LaterQr({ which }: { which: 'none' | 'a' | 'b' }) {
+      const { status, containerRef } = useDingTalkQrLogin({ fetch: backend.fetch, loadSdk: sdk.loadSdk })
+      return (
+        <section data-testid="later" data-state={status}>
+          {which === 'a' ? <div data-testid="a" ref={containerRef} /> : null}
+          {which === 'b' ? <div data-testid="b" ref={containerRef} /> : null}
+        </section>
+      )
+    }
+    const { rerender } = render(<LaterQr which="none" />)
+    await act(async () => undefined)
+    expect(screen.getByTestId('later')).toHaveAttribute('data-state', 'idle')
+    expect(backend.requests).toHaveLength(0)
+
+    rerender(<LaterQr which="a" />)
+    await waitFor(() => expect(screen.getByTestId('later')).toHaveAttribute('data-state', 'waiting-for-scan'))
+    expect(screen.getByTestId('a').querySelector('iframe')).not.toBeNull()
+
+    rerender(<LaterQr which="b" />)
+    await waitFor(() => expect(screen.getByTestId('b').querySelector('iframe')).not.toBeNull())
+    expect(screen.getByTestId('later')).toHaveAttribute('data-state', 'waiting-for-scan')
+    // One config per container: the new one got a QR code of its own.
+    expect(backend.requests.filter((request) => request.path.startsWith('/config'))).toHaveLength(2)
+  })
+
   it('useWorkbenchAutoLogin reports env and result', async () => {
     const { bridge } = createFakeBridge({ env: { platform: 'pc', version: '7.6.0' } })
     const backend = createFakeBackend()
