@@ -62,10 +62,10 @@ export function useDingTalkQrLogin<TResult = DingTalkLoginResult>(
   } = options
   // With its URL known, `ddlogin.js` starts as the login first renders, like a script tag in the page's <head>:
   // the mount comes only after the commit, a second render with the container, and often the page's first layout
-  // (10–30 ms in bench/qr-time). The mount then joins the same memoised load. Not on the server, and not with an
-  // injected `loadSdk` (tests and stories pass fakes).
+  // (10–30 ms in bench/qr-time). The mount then joins the same memoised load. Not with an injected `loadSdk` (tests
+  // and stories pass fakes); on the server the loader touches nothing and rejects.
   const [store] = useState(() => {
-    if (scriptSrc && !options.loadSdk && typeof document !== 'undefined') {
+    if (scriptSrc && !options.loadSdk) {
       // A failure is reported by the mount, which awaits the same load (or retries it).
       loadScript({ src: scriptSrc, nonce, timeoutMs: sdkTimeoutMs }).catch(() => undefined)
     }

@@ -52,7 +52,15 @@ describe('server rendering', () => {
   })
 
   it('renders DingTalkQrLogin in its idle state', () => {
-    const html = renderToString(<DingTalkQrLogin width={280} height={280} corpId="dingcorp" />)
+    // With scriptSrc too: the load the first render starts touches nothing on the server.
+    const html = renderToString(
+      <DingTalkQrLogin
+        width={280}
+        height={280}
+        corpId="dingcorp"
+        scriptSrc="https://cdn.example/ddlogin.js"
+      />,
+    )
     expect(html).toContain('data-dingtalk-login="qr"')
     expect(html).toContain('data-state="idle"')
     expect(html).toContain('role="status"')
