@@ -72,15 +72,15 @@ export function useDingTalkQrLogin<TResult = DingTalkLoginResult>(
     return createQrLoginStore<TResult>(getDeps)
   })
   // The container element. Attached in the same commit as the first effect runs, it is read from a ref there: a
-  // state would cost a second render before the login starts (bench/qr-time). Once the effect has run, a change of
-  // element goes through state, so the effect runs again with it.
+  // state would cost a second render before the login starts (bench/qr-time). Once the effect has run, every
+  // attach or detach bumps a version, so the effect runs again with the element now there (or stops without one).
   const element = useRef<HTMLElement | null>(null)
   const effectRan = useRef(false)
-  const [changedElement, setChangedElement] = useState<HTMLElement | null>(null)
+  const [containerVersion, setContainerVersion] = useState(0)
   const [containerRef] = useState(() => (next: HTMLElement | null) => {
     if (next === element.current) return
     element.current = next
-    if (effectRan.current) setChangedElement(next)
+    if (effectRan.current) setContainerVersion((version) => version + 1)
   })
   // Everything but `mount`, which the effect below calls.
   const { mount: _mount, ...state } = useStore(store)
@@ -104,7 +104,7 @@ export function useDingTalkQrLogin<TResult = DingTalkLoginResult>(
     })
   }, [
     store,
-    changedElement,
+    containerVersion,
     endpoint,
     locale,
     nonce,

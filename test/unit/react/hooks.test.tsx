@@ -1,6 +1,6 @@
 import { act, cleanup, render, renderHook, screen, waitFor } from '@testing-library/react'
 import { useDingTalkEnv, useDingTalkQrLogin, useWorkbenchAutoLogin } from 'react-dingtalk-login'
-import { afterEach, describe, expect, it } from 'vitest'
+import { afterEach, describe, expect, it, vi } from 'vitest'
 import { createFakeBackend, createFakeBridge, createFakeQrSdk } from '../../fakes/dingtalk'
 
 afterEach(cleanup)
@@ -72,6 +72,35 @@ describe('headless hooks', () => {
     expect(screen.getByTestId('later')).toHaveAttribute('data-state', 'waiting-for-scan')
     // One config per container: the new one got a QR code of its own.
     expect(backend.requests.filter((request) => request.path.startsWith('/config'))).toHaveLength(2)
+  })
+
+  it('useDingTalkQrLogin stops when its first container detaches: no refresh into a detached element', async () => {
+    const sdk = createFakeQrSdk()
+    const backend = createFakeBackend()
+    const onError = vi.fn()
+    function HiddenQr({ show }: { show: boolean }) {
+      const { status, containerRef } = useDingTalkQrLogin({
+        fetch: backend.fetch,
+        loadSdk: sdk.loadSdk,
+        refreshIntervalMs: 50,
+        onError,
+      })
+      return (
+        <section data-testid="hidden" data-state={status}>
+          {show ? <div ref={containerRef} /> : null}
+        </section>
+      )
+    }
+    const { rerender } = render(<HiddenQr show />)
+    await waitFor(() =>
+      expect(screen.getByTestId('hidden')).toHaveAttribute('data-state', 'waiting-for-scan'),
+    )
+    rerender(<HiddenQr show={false} />)
+    const configsWhenHidden = backend.requests.length
+    // Several refresh intervals: a login still running would fetch a new config and mount into the old element.
+    await act(() => new Promise((resolve) => setTimeout(resolve, 200)))
+    expect(backend.requests).toHaveLength(configsWhenHidden)
+    expect(onError).not.toHaveBeenCalled()
   })
 
   it('useWorkbenchAutoLogin reports env and result', async () => {
