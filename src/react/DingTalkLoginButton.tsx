@@ -74,10 +74,10 @@ export function DingTalkLoginButton(props: DingTalkLoginButtonProps) {
     endpoint = settings.endpoint,
     locale = settings.locale || 'zh-CN',
     children,
+    disabled,
     onClick,
+    className,
     style,
-    // `disabled` and `className`, passed on as they are.
-    ...buttonProps
   } = props
   const handleClick = (event: MouseEvent<HTMLButtonElement>) => {
     if (onClick) onClick(event)
@@ -89,8 +89,9 @@ export function DingTalkLoginButton(props: DingTalkLoginButtonProps) {
     <button
       type="button"
       data-dingtalk-login="button"
-      {...buttonProps}
+      className={className}
       style={{ ...LAYOUT, ...style }}
+      disabled={disabled}
       onClick={handleClick}
     >
       <DingTalkMark />
