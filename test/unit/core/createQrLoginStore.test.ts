@@ -161,6 +161,24 @@ describe('createQrLoginStore', () => {
     expect(sdk.calls).toHaveLength(1)
   })
 
+  it('with scriptSrc, an early load that fails before the config is in ends in sdk-load-failed once it is', async () => {
+    const config = deferred<DingTalkLoginConfig>()
+    const backend = createFakeBackend()
+    const loadSdk = vi
+      .fn<NonNullable<QrLoginDeps['loadSdk']>>()
+      .mockRejectedValueOnce(new Error('net::ERR_BLOCKED'))
+    const { store, onError, seen } = setup({ loadSdk, fetchConfig: () => config.promise })
+    store.getState().mount(container, { scriptSrc: 'https://emu.test/ddlogin.js' })
+    // The failed load waits, handled, for the config; nothing is reported before it.
+    await new Promise((resolve) => setTimeout(resolve, 20))
+    expect(store.getState().status).toBe('loading-config')
+    config.resolve(backend.config)
+    await until(store, 'error')
+    expect(store.getState().error).toMatchObject({ code: 'sdk-load-failed', message: 'net::ERR_BLOCKED' })
+    expect(onError).toHaveBeenCalledTimes(1)
+    expect(seen).toEqual(['loading-config', 'loading-script', 'error'])
+  })
+
   it('refreshes the QR code with a fresh state, on demand and on a timer', async () => {
     vi.useFakeTimers()
     const { sdk, backend, store } = setup()
