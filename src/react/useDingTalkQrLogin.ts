@@ -1,4 +1,4 @@
-import { useEffect, useRef, useState } from 'react'
+import { useEffect, useState } from 'react'
 import { useStore } from 'zustand'
 import { createQrLoginStore } from '../core'
 import { loadScript } from '../core/loadQrLoginSdk'
@@ -71,23 +71,14 @@ export function useDingTalkQrLogin<TResult = DingTalkLoginResult>(
     }
     return createQrLoginStore<TResult>(getDeps)
   })
-  // The container element. Attached in the same commit as the first effect runs, it is read from a ref there: a
-  // state would cost a second render before the login starts (bench/qr-time). Once the effect has run, every
-  // attach or detach bumps a version, so the effect runs again with the element now there (or stops without one).
-  const element = useRef<HTMLElement | null>(null)
-  const effectRan = useRef(false)
-  const [containerVersion, setContainerVersion] = useState(0)
-  const [containerRef] = useState(() => (next: HTMLElement | null) => {
-    if (next === element.current) return
-    element.current = next
-    if (effectRan.current) setContainerVersion((version) => version + 1)
-  })
+  // The container, in state: a container shown later, replaced or removed restarts (or stops) the login. A ref read
+  // on the first mount would save the second render this costs (about 4 ms in bench/qr-time), but React's StrictMode
+  // detaches and reattaches refs after the first effect, which then restarted the login with a second /config.
+  const [container, setContainer] = useState<HTMLElement | null>(null)
   // Everything but `mount`, which the effect below calls.
   const { mount: _mount, ...state } = useStore(store)
 
   useEffect(() => {
-    effectRan.current = true
-    const container = element.current
     if (!container) return undefined
     return store.getState().mount(container, {
       endpoint,
@@ -104,7 +95,7 @@ export function useDingTalkQrLogin<TResult = DingTalkLoginResult>(
     })
   }, [
     store,
-    containerVersion,
+    container,
     endpoint,
     locale,
     nonce,
@@ -118,5 +109,5 @@ export function useDingTalkQrLogin<TResult = DingTalkLoginResult>(
     requestTimeoutMs,
   ])
 
-  return { ...state, containerRef }
+  return { ...state, containerRef: setContainer }
 }
