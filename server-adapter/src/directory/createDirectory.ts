@@ -10,6 +10,7 @@ import { createInstanceLeader, recordCompleteSync } from './createInstanceLeader
 import type { InstanceLeader } from './createInstanceLeader'
 import { createPeopleLifecycle } from './createPeopleLifecycle'
 import type { DingTalkDirectory, DirectorySyncOptions } from './DingTalkDirectory'
+import { findPersonWithBinding } from './findPersonWithBinding'
 import { resolveDirectorySettings } from './DirectoryOptions'
 import type { DirectoryOptions, ResolvedDirectorySettings } from './DirectoryOptions'
 import { combineReports } from './DirectorySyncReport'
@@ -138,14 +139,7 @@ export function createDirectory(config: CreateDirectoryOptions): DingTalkDirecto
       return combineReports(reports, now() - started, sync.dryRun === true)
     },
     async findPerson(key) {
-      const person = await store.findPerson(key)
-      const binding =
-        'unionId' in key || person
-          ? await store.findBinding({
-              corpId: key.corpId,
-              unionId: person?.unionId ?? (key as { unionId: string }).unionId,
-            })
-          : await store.findBinding({ corpId: key.corpId, dingUserId: key.dingUserId })
+      const { person, binding } = await findPersonWithBinding(store, key)
       return person || binding ? { person, binding } : null
     },
     departments: async (corpId) => store.listDepartments(corpId),

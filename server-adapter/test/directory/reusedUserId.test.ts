@@ -132,6 +132,73 @@ describe.each(backends)('a crawl that finds a userid handed to another person ($
   )
 })
 
+describe.each(backends)("the new holder's leave, read by userid ($name)", ({ open, skip }) => {
+  let store: BindingStore & { dropTables?: () => Promise<void> }
+  let auth: DingTalkAuth
+
+  beforeEach(async () => {
+    if (skip) return
+    emu.reset()
+    store = await open()
+    auth = await createTestAuth(emu, {
+      store,
+      // The emulator's clock: leave times and logins are apart by more than DingTalk's one-second precision.
+      now: () => emu.clock.now(),
+      session: { secret: 'reused-userid-leave-test-secret-of-32-bytes+' },
+      directory: { fullSyncEvery: false, leaveRecordsEvery: '1h', leavers: 'disable' },
+    })
+  })
+  afterEach(async () => {
+    if (skip) return
+    await auth.close()
+    await store.dropTables?.()
+    await store.close?.()
+  })
+
+  async function sessionLogin(userid: string): Promise<{ userId: string; token: string }> {
+    const authCode = await mintFreeLoginCode(emu, { corpId: CORP_A, userid })
+    const response = await auth.handler(
+      new Request('http://127.0.0.1:3000/api/auth/dingtalk/login/workbench', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ corpId: CORP_A, authCode, platform: 'web' }),
+      }),
+    )
+    expect(response.status).toBe(200)
+    const body = (await response.json()) as { userId: string; session: { token: string } }
+    return { userId: body.userId, token: body.session.token }
+  }
+
+  it.skipIf(skip)(
+    "a leave record of the userid ends the new holder's session, though the first holder's people row has it",
+    async () => {
+      const a = emu.hire({ corpId: CORP_A, userid: REUSED, name: '张三', deptIds: [10] })
+      const first = await sessionLogin(REUSED)
+      await auth.directory.sync()
+      emu.leave({ corpId: CORP_A, userid: REUSED })
+      await auth.directory.sync()
+      expect((await auth.directory.findPerson({ corpId: CORP_A, unionId: a.unionId }))?.person?.state).toBe(
+        'left',
+      )
+      emu.clock.advance(10_000)
+      const b = emu.hire({ corpId: CORP_A, userid: REUSED, name: '张三', deptIds: [20] })
+      const other = await sessionLogin(REUSED)
+      expect(other.userId).not.toBe(first.userId)
+      emu.clock.advance(10_000)
+      const { leaveTime } = emu.leave({ corpId: CORP_A, userid: REUSED })
+
+      // The first read of the leave records: both leaves of `zhangsan`, A's and B's.
+      await auth.directory.start()
+      await until(async () => (await auth.sessions.verify(other.token)) === null)
+      const found = await auth.directory.findPerson({ corpId: CORP_A, dingUserId: REUSED })
+      expect(found?.binding).toMatchObject({ userId: other.userId, unionId: b.unionId })
+      // B's own leave, not A's earlier one of the same userid.
+      expect(found?.person).toMatchObject({ unionId: b.unionId, state: 'left' })
+      expect(Math.abs(found!.person!.leftAt! - leaveTime)).toBeLessThan(1_000)
+    },
+  )
+})
+
 describe('a hire event for a userid DingTalk handed on', () => {
   it("vacates the old binding's userid without giving the old binding to the new person", async () => {
     emu.reset()
