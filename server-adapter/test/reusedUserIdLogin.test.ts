@@ -309,7 +309,7 @@ describe('sessions of a binding whose userid was handed on', () => {
         new Request('http://127.0.0.1:3000/', { headers: { authorization: `Bearer ${token}` } }),
       )
     try {
-      hireA()
+      const a = hireA()
       const first = await login(REUSED)
       expect(await sessionOf(first.session.token)).toMatchObject({ user: { id: first.userId } })
       emu.leave({ corpId: CORP_A, userid: REUSED })
@@ -318,6 +318,19 @@ describe('sessions of a binding whose userid was handed on', () => {
       expect(other.userId).not.toBe(first.userId)
       expect(await sessionOf(other.session.token)).toMatchObject({ user: { id: other.userId } })
       expect(await sessionOf(first.session.token)).toBeNull()
+      // Revoked, not only hidden: every check refuses it, and the session index lists none of A's.
+      expect(await auth.sessions.verify(first.session.token)).toBeNull()
+      expect(await auth.sessions.list({ userId: first.userId })).toEqual([])
+      expect(await auth.sessions.verify(other.session.token)).toMatchObject({ userId: other.userId })
+
+      // A back under a new userid: the same local user, a new session; the old token stays refused.
+      emu.hire({ corpId: CORP_A, unionId: a.unionId, userid: A_BACK, name: '张三', deptIds: [10] })
+      const back = await login(A_BACK)
+      expect(back.userId).toBe(first.userId)
+      expect(await sessionOf(back.session.token)).toMatchObject({ user: { id: first.userId } })
+      expect(await sessionOf(first.session.token)).toBeNull()
+      expect(await auth.sessions.verify(first.session.token)).toBeNull()
+      expect(await auth.sessions.list({ userId: first.userId })).toHaveLength(1)
     } finally {
       await auth.close()
     }

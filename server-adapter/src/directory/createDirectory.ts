@@ -46,7 +46,8 @@ export function createDirectory(config: CreateDirectoryOptions): DingTalkDirecto
   const timing = resolveDirectoryTiming(options.leader, options.stream)
   const concurrency = options.concurrency ?? 4
   const lifecycle = createPeopleLifecycle({ store, revoker: config.revoker, hooks: options, logger, now })
-  const eventContext = { store, stateStore, lifecycle, logger, now }
+  const { revoker } = config
+  const eventContext = { store, stateStore, lifecycle, logger, now, revoker }
 
   function apply(instance: DDInnerAuth, settings: ResolvedDirectorySettings, event: DirectoryEvent) {
     const scope = { instance: instance.name, corpId: instance.corpId, settings }
@@ -58,7 +59,7 @@ export function createDirectory(config: CreateDirectoryOptions): DingTalkDirecto
     sync: DirectorySyncOptions,
   ): Promise<CorpSyncReport> {
     const report = await syncCorp(
-      { instance, settings, store, lifecycle, logger, now },
+      { instance, settings, store, lifecycle, logger, now, revoker },
       {
         dryRun: sync.dryRun === true,
         concurrency,

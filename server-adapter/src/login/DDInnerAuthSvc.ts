@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto'
+import type { SessionRevoker } from '../directory/SessionRevoker'
 import type { DDInnerClient } from '../dingtalk/DingTalkClient'
 import { isUserNotFoundError } from '../dingtalk/errorPredicates'
 import type { DingTalkUserDetail } from '../dingtalk/wireTypes'
@@ -38,6 +39,11 @@ export interface DDInnerAuthSvcOptions {
   resolveUser?: (user: DingTalkUser) => Awaitable<ResolvedLocalUser | string>
   /** New local user ids. @default crypto.randomUUID */
   generateId?: () => string
+  /**
+   * Ends the sessions of a binding whose userid DingTalk handed to another person (read at each use); `null` or
+   * unset when the app keeps its own sessions.
+   */
+  revoker?: () => SessionRevoker | null
 }
 
 /**
@@ -69,6 +75,7 @@ export class DDInnerAuthSvc {
       onUnbound: options.onUnbound ?? 'create',
       resolveUser: options.resolveUser,
       generateId: options.generateId ?? randomUUID,
+      revoker: options.revoker ?? (() => null),
     })
     this.#corpIdWarnings = new CorpIdMismatchWarnings(options.logger, (corpId) => this.#byCorp.has(corpId))
   }

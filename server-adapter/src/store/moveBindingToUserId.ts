@@ -2,6 +2,7 @@ import type { Logger } from '../logger'
 import type { DDInnerAuthModel } from './BindingStore'
 import type { BindingMover } from './BindingMover'
 import { vacateStaleUserId } from './vacateStaleUserId'
+import type { RevokeSessions } from './vacateStaleUserId'
 
 /** What {@link moveBindingToUserId} did. */
 export type MoveBindingOutcome =
@@ -13,7 +14,7 @@ export type MoveBindingOutcome =
 /**
  * Points a binding at its person's current userid (DingTalk may give a rehired person a new one while the unionId
  * stays). Only for a userid DingTalk has just named as this person's (in this login, event or crawl): another
- * binding holding it then belongs to someone who no longer has it, and is vacated first
+ * binding holding it then belongs to someone who no longer has it, and is vacated first, its sessions revoked
  * ({@link vacateStaleUserId}).
  */
 export async function moveBindingToUserId(
@@ -25,15 +26,21 @@ export async function moveBindingToUserId(
     updateTime: number
     source: 'login' | 'directory'
   },
+  revokeSessions: RevokeSessions,
 ): Promise<MoveBindingOutcome> {
   const { binding } = move
-  const vacatedBindingId = await vacateStaleUserId(store, logger, {
-    corpId: binding.thirdCorpId,
-    dingUserId: move.dingUserId,
-    unionId: binding.unionId,
-    updateTime: move.updateTime,
-    source: move.source,
-  })
+  const vacatedBindingId = await vacateStaleUserId(
+    store,
+    logger,
+    {
+      corpId: binding.thirdCorpId,
+      dingUserId: move.dingUserId,
+      unionId: binding.unionId,
+      updateTime: move.updateTime,
+      source: move.source,
+    },
+    revokeSessions,
+  )
   const moved = await store.updateBindingUserId(binding.id, move.dingUserId, move.updateTime)
   return moved ? { outcome: 'moved', binding: moved, vacatedBindingId } : { outcome: 'gone' }
 }
