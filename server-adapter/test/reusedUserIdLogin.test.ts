@@ -240,16 +240,20 @@ describe("creating the new holder's binding races with the stale one", () => {
   it('vacates again and creates it when the first vacating missed the holder', async () => {
     emu.reset()
     const memory = createMemoryBindingStore()
-    let hideHolderOnce = false
-    // The first look-up by userid misses the holder, as if it had taken the userid just after the read.
+    // Once armed, look-ups by userid are counted: the login's own (DDInnerAuthSvc, which sees A's binding under
+    // another unionId and looks on by unionId), then the vacating's, which misses the holder, as if it had taken
+    // the userid just after the read. The create then meets the holder, and the second try vacates it.
+    let userIdLookUps: number | null = null
+    let creates = 0
     const store: typeof memory = {
       ...memory,
       findBinding(key) {
-        if (hideHolderOnce && 'dingUserId' in key) {
-          hideHolderOnce = false
-          return null
-        }
+        if (userIdLookUps !== null && 'dingUserId' in key && ++userIdLookUps === 2) return null
         return memory.findBinding(key)
+      },
+      createBinding(binding, user) {
+        creates++
+        return memory.createBinding(binding, user)
       },
     }
     const auth = await createTestAuth(emu, { clientIds: [APP_A], store })
@@ -258,10 +262,14 @@ describe("creating the new holder's binding races with the stale one", () => {
       const first = await workbenchLogin(auth, REUSED)
       emu.leave({ corpId: CORP_A, userid: REUSED })
       const b = hireB()
-      hideHolderOnce = true
+      userIdLookUps = 0
+      creates = 0
       const other = await workbenchLogin(auth, REUSED)
       expect(other).toMatchObject({ isNewUser: true, binding: { unionId: b.unionId, dingUserId: REUSED } })
       expect(other.userId).not.toBe(first.userId)
+      // The first create met the holder the vacating missed; the second came after vacating it.
+      expect(userIdLookUps).toBe(3)
+      expect(creates).toBe(2)
     } finally {
       await auth.close()
     }
