@@ -67,6 +67,16 @@ const withoutUserInfoUnionId: typeof fetch = async (input, init) => {
   return Response.json(body, { status: response.status })
 }
 
+/** DingTalk's `v2/user/get` answer without `unionid`: the login must not take it for the recorded person's. */
+const withoutUserGetUnionId: typeof fetch = async (input, init) => {
+  const response = await fetch(input, init)
+  const url = typeof input === 'string' ? input : input instanceof URL ? input.href : input.url
+  if (!/\/topapi\/v2\/user\/get(\?|$)/.test(url)) return response
+  const body = (await response.json()) as { result?: { unionid?: string } }
+  delete body.result?.unionid
+  return Response.json(body, { status: response.status })
+}
+
 let emu: RunningEmulator
 
 beforeAll(async () => {
@@ -212,6 +222,31 @@ describe.each(backends)('a userid DingTalk handed to another person ($name)', ({
       const other = await workbenchLogin(auth, REUSED)
       expect(other).toMatchObject({ isNewUser: true, binding: { unionId: b.unionId } })
       expect(other.userId).not.toBe(first.userId)
+    },
+  )
+
+  it.skipIf(skip)(
+    "QR with the corp chosen: a v2/user/get answer without a unionId for the recorded userid is not taken as the person's",
+    async () => {
+      await startAuth({ fetch: withoutUserGetUnionId })
+      const a = hireA()
+      const first = await qrLogin(auth, a.unionId)
+      // getbyunionid confirms the recorded userid: the answer is theirs.
+      expect(await qrLogin(auth, a.unionId)).toMatchObject({
+        userId: first.userId,
+        binding: { dingUserId: REUSED },
+      })
+      emu.leave({ corpId: CORP_A, userid: REUSED })
+      emu.hire({ corpId: CORP_A, userid: REUSED, name: '李四', deptIds: [20] })
+      emu.hire({ corpId: CORP_A, unionId: a.unionId, userid: A_BACK, name: '张三', deptIds: [10] })
+
+      // v2/user/get of the recorded `zhangsan` answers B without a unionId: getbyunionid names A's new userid.
+      const back = await qrLogin(auth, a.unionId)
+      expect(back).toMatchObject({
+        userId: first.userId,
+        binding: { dingUserId: A_BACK, unionId: a.unionId },
+        user: { name: '张三' },
+      })
     },
   )
 
