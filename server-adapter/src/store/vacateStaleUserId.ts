@@ -40,7 +40,10 @@ export async function vacateStaleUserId(
   const stale = await store.findBinding({ corpId: holder.corpId, dingUserId: holder.dingUserId })
   if (!stale || stale.unionId === holder.unionId) return null
   await revokeSessions?.(stale.id)
-  const vacated = await store.updateBindingUserId(stale.id, vacatedUserIdOf(stale.id), holder.updateTime)
+  // Conditional: a binding moved off the userid since the read (by a concurrent move) keeps its new one.
+  const vacated = await store.updateBindingUserId(stale.id, vacatedUserIdOf(stale.id), holder.updateTime, {
+    expectedUserId: holder.dingUserId,
+  })
   if (!vacated) return null
   logger.warn(
     { corpId: holder.corpId, bindingId: stale.id, source: holder.source, revoked: revokeSessions !== null },
