@@ -256,10 +256,15 @@ export async function createDingTalkAuth(options: DingTalkAuthOptions): Promise<
         ),
       ),
   )
+  // A leaver's sessions (and those of a binding whose userid DingTalk handed on) end through the session index,
+  // which exists even where this process issues no sessions itself (the sync CLI): the revocation lands in the
+  // shared state store the servers read. Set once the index exists, below.
+  let revoker: SessionRevoker | null = null
   const service = new DDInnerAuthSvc(instances, {
     store,
     logger,
     now,
+    revoker: () => revoker,
     ...(options.profileMaxAgeMs !== undefined ? { profileMaxAgeMs: options.profileMaxAgeMs } : {}),
     ...(options.onUnbound ? { onUnbound: options.onUnbound } : {}),
     ...(options.resolveUser ? { resolveUser: options.resolveUser } : {}),
@@ -289,9 +294,6 @@ export async function createDingTalkAuth(options: DingTalkAuthOptions): Promise<
       if (ownsStateStore) await stateStore.close?.()
     },
   }
-  // A leaver's sessions end through the session index, which exists even where this process issues no
-  // sessions itself (the sync CLI): the revocation lands in the shared state store the servers read.
-  let revoker: SessionRevoker | null = null
   let directory: DingTalkDirectory
   let http: DingTalkHttpHandler & Partial<Pick<DingTalkHandler, 'getSession' | 'sessions'>>
   try {

@@ -67,6 +67,16 @@ const withoutUserInfoUnionId: typeof fetch = async (input, init) => {
   return Response.json(body, { status: response.status })
 }
 
+/** DingTalk's `v2/user/get` answer without `unionid`: the login must not take it for the recorded person's. */
+const withoutUserGetUnionId: typeof fetch = async (input, init) => {
+  const response = await fetch(input, init)
+  const url = typeof input === 'string' ? input : input instanceof URL ? input.href : input.url
+  if (!/\/topapi\/v2\/user\/get(\?|$)/.test(url)) return response
+  const body = (await response.json()) as { result?: { unionid?: string } }
+  delete body.result?.unionid
+  return Response.json(body, { status: response.status })
+}
+
 let emu: RunningEmulator
 
 beforeAll(async () => {
@@ -216,6 +226,31 @@ describe.each(backends)('a userid DingTalk handed to another person ($name)', ({
   )
 
   it.skipIf(skip)(
+    "QR with the corp chosen: a v2/user/get answer without a unionId for the recorded userid is not taken as the person's",
+    async () => {
+      await startAuth({ fetch: withoutUserGetUnionId })
+      const a = hireA()
+      const first = await qrLogin(auth, a.unionId)
+      // getbyunionid confirms the recorded userid: the answer is theirs.
+      expect(await qrLogin(auth, a.unionId)).toMatchObject({
+        userId: first.userId,
+        binding: { dingUserId: REUSED },
+      })
+      emu.leave({ corpId: CORP_A, userid: REUSED })
+      emu.hire({ corpId: CORP_A, userid: REUSED, name: '李四', deptIds: [20] })
+      emu.hire({ corpId: CORP_A, unionId: a.unionId, userid: A_BACK, name: '张三', deptIds: [10] })
+
+      // v2/user/get of the recorded `zhangsan` answers B without a unionId: getbyunionid names A's new userid.
+      const back = await qrLogin(auth, a.unionId)
+      expect(back).toMatchObject({
+        userId: first.userId,
+        binding: { dingUserId: A_BACK, unionId: a.unionId },
+        user: { name: '张三' },
+      })
+    },
+  )
+
+  it.skipIf(skip)(
     "a rehired person whose new userid another person's binding holds takes it over, as their own local user",
     async () => {
       const a = hireA()
@@ -240,16 +275,20 @@ describe("creating the new holder's binding races with the stale one", () => {
   it('vacates again and creates it when the first vacating missed the holder', async () => {
     emu.reset()
     const memory = createMemoryBindingStore()
-    let hideHolderOnce = false
-    // The first look-up by userid misses the holder, as if it had taken the userid just after the read.
+    // Once armed, look-ups by userid are counted: the login's own (DDInnerAuthSvc, which sees A's binding under
+    // another unionId and looks on by unionId), then the vacating's, which misses the holder, as if it had taken
+    // the userid just after the read. The create then meets the holder, and the second try vacates it.
+    let userIdLookUps: number | null = null
+    let creates = 0
     const store: typeof memory = {
       ...memory,
       findBinding(key) {
-        if (hideHolderOnce && 'dingUserId' in key) {
-          hideHolderOnce = false
-          return null
-        }
+        if (userIdLookUps !== null && 'dingUserId' in key && ++userIdLookUps === 2) return null
         return memory.findBinding(key)
+      },
+      createBinding(binding, user) {
+        creates++
+        return memory.createBinding(binding, user)
       },
     }
     const auth = await createTestAuth(emu, { clientIds: [APP_A], store })
@@ -258,10 +297,14 @@ describe("creating the new holder's binding races with the stale one", () => {
       const first = await workbenchLogin(auth, REUSED)
       emu.leave({ corpId: CORP_A, userid: REUSED })
       const b = hireB()
-      hideHolderOnce = true
+      userIdLookUps = 0
+      creates = 0
       const other = await workbenchLogin(auth, REUSED)
       expect(other).toMatchObject({ isNewUser: true, binding: { unionId: b.unionId, dingUserId: REUSED } })
       expect(other.userId).not.toBe(first.userId)
+      // The first create met the holder the vacating missed; the second came after vacating it.
+      expect(userIdLookUps).toBe(3)
+      expect(creates).toBe(2)
     } finally {
       await auth.close()
     }
@@ -309,7 +352,7 @@ describe('sessions of a binding whose userid was handed on', () => {
         new Request('http://127.0.0.1:3000/', { headers: { authorization: `Bearer ${token}` } }),
       )
     try {
-      hireA()
+      const a = hireA()
       const first = await login(REUSED)
       expect(await sessionOf(first.session.token)).toMatchObject({ user: { id: first.userId } })
       emu.leave({ corpId: CORP_A, userid: REUSED })
@@ -318,6 +361,19 @@ describe('sessions of a binding whose userid was handed on', () => {
       expect(other.userId).not.toBe(first.userId)
       expect(await sessionOf(other.session.token)).toMatchObject({ user: { id: other.userId } })
       expect(await sessionOf(first.session.token)).toBeNull()
+      // Revoked, not only hidden: every check refuses it, and the session index lists none of A's.
+      expect(await auth.sessions.verify(first.session.token)).toBeNull()
+      expect(await auth.sessions.list({ userId: first.userId })).toEqual([])
+      expect(await auth.sessions.verify(other.session.token)).toMatchObject({ userId: other.userId })
+
+      // A back under a new userid: the same local user, a new session; the old token stays refused.
+      emu.hire({ corpId: CORP_A, unionId: a.unionId, userid: A_BACK, name: '张三', deptIds: [10] })
+      const back = await login(A_BACK)
+      expect(back.userId).toBe(first.userId)
+      expect(await sessionOf(back.session.token)).toMatchObject({ user: { id: first.userId } })
+      expect(await sessionOf(first.session.token)).toBeNull()
+      expect(await auth.sessions.verify(first.session.token)).toBeNull()
+      expect(await auth.sessions.list({ userId: first.userId })).toHaveLength(1)
     } finally {
       await auth.close()
     }

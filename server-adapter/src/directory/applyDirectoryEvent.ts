@@ -9,6 +9,7 @@ import type { LifecycleScope, PeopleLifecycle } from './createPeopleLifecycle'
 import type { CrawledPerson } from './crawlDirectory'
 import { personChanged, toDirectoryPerson } from './directoryPerson'
 import { followNewUserIds } from './followNewUserIds'
+import type { SessionRevoker } from './SessionRevoker'
 
 /** An address-book event, whichever way it came (Stream frame or HTTP callback). */
 export interface DirectoryEvent {
@@ -32,6 +33,8 @@ export interface EventContext {
   lifecycle: PeopleLifecycle
   logger: Logger
   now: () => number
+  /** Ends the sessions of a binding whose userid DingTalk handed to someone else; `null` for the app's own sessions. */
+  revoker: () => SessionRevoker | null
 }
 
 // DingTalk redelivers and duplicates events for days at most; remember ids a week.
@@ -98,7 +101,9 @@ async function applyPerson(ctx: EventContext, instance: DDInnerAuth, scope: Life
   ].flatMap((binding) =>
     binding ? [{ bindingId: binding.id, dingUserId: binding.thirdUserId, unionId: binding.unionId }] : [],
   )
-  if (bindings.some((b) => b.unionId !== person.unionId || b.dingUserId !== person.dingUserId))
+  if (
+    bindings.some((binding) => binding.unionId !== person.unionId || binding.dingUserId !== person.dingUserId)
+  )
     await followNewUserIds(ctx, corpId, [person], bindings)
   if (before && before.state === 'active' && !personChanged(before, person)) return
   await ctx.store.upsertPeople([person])

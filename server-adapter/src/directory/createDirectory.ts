@@ -10,6 +10,7 @@ import { createInstanceLeader, recordCompleteSync } from './createInstanceLeader
 import type { InstanceLeader } from './createInstanceLeader'
 import { createPeopleLifecycle } from './createPeopleLifecycle'
 import type { DingTalkDirectory, DirectorySyncOptions } from './DingTalkDirectory'
+import { findPersonWithBinding } from './findPersonWithBinding'
 import { resolveDirectorySettings } from './DirectoryOptions'
 import type { DirectoryOptions, ResolvedDirectorySettings } from './DirectoryOptions'
 import { combineReports } from './DirectorySyncReport'
@@ -45,7 +46,8 @@ export function createDirectory(config: CreateDirectoryOptions): DingTalkDirecto
   const timing = resolveDirectoryTiming(options.leader, options.stream)
   const concurrency = options.concurrency ?? 4
   const lifecycle = createPeopleLifecycle({ store, revoker: config.revoker, hooks: options, logger, now })
-  const eventContext = { store, stateStore, lifecycle, logger, now }
+  const { revoker } = config
+  const eventContext = { store, stateStore, lifecycle, logger, now, revoker }
 
   function apply(instance: DDInnerAuth, settings: ResolvedDirectorySettings, event: DirectoryEvent) {
     const scope = { instance: instance.name, corpId: instance.corpId, settings }
@@ -57,7 +59,7 @@ export function createDirectory(config: CreateDirectoryOptions): DingTalkDirecto
     sync: DirectorySyncOptions,
   ): Promise<CorpSyncReport> {
     const report = await syncCorp(
-      { instance, settings, store, lifecycle, logger, now },
+      { instance, settings, store, lifecycle, logger, now, revoker },
       {
         dryRun: sync.dryRun === true,
         concurrency,
@@ -138,14 +140,7 @@ export function createDirectory(config: CreateDirectoryOptions): DingTalkDirecto
       return combineReports(reports, now() - started, sync.dryRun === true)
     },
     async findPerson(key) {
-      const person = await store.findPerson(key)
-      const binding =
-        'unionId' in key || person
-          ? await store.findBinding({
-              corpId: key.corpId,
-              unionId: person?.unionId ?? (key as { unionId: string }).unionId,
-            })
-          : await store.findBinding({ corpId: key.corpId, dingUserId: key.dingUserId })
+      const { person, binding } = await findPersonWithBinding(store, key)
       return person || binding ? { person, binding } : null
     },
     departments: async (corpId) => store.listDepartments(corpId),

@@ -3,6 +3,7 @@ import type { BindingStore, DDInnerAuthModel } from '../store/BindingStore'
 import type { DirectoryPerson, DirectoryStore } from '../store/DirectoryStore'
 import type { DirectoryOptions, DirectoryPersonEvent, ResolvedDirectorySettings } from './DirectoryOptions'
 import { personOfBinding } from './directoryPerson'
+import { findPersonWithBinding } from './findPersonWithBinding'
 import type { SessionRevoker } from './SessionRevoker'
 
 /** Which hook a change calls. */
@@ -92,20 +93,13 @@ export function createPeopleLifecycle(options: PeopleLifecycleOptions): PeopleLi
     notify: (scope, change, person) => notify(scope, change, person),
     async leave(scope, key, leftAt, leaveOptions = {}) {
       const { corpId } = scope
-      const stored =
-        'unionId' in key
-          ? await store.findPerson({ corpId, unionId: key.unionId })
-          : await store.findPerson({ corpId, dingUserId: key.dingUserId })
+      const { person: stored, binding } = await findPersonWithBinding(store, { corpId, ...key })
       if (stored?.state === 'left') return null
-      // Seen active after the leave (a rehire, then a late event or an old leave record): the leave is stale.
-      if (stored && stored.updateTime > leftAt + (leaveOptions.precisionMs ?? 0)) return null
-      const binding =
-        'unionId' in key || stored
-          ? await store.findBinding({
-              corpId,
-              unionId: stored?.unionId ?? (key as { unionId: string }).unionId,
-            })
-          : await store.findBinding({ corpId, dingUserId: key.dingUserId })
+      // Seen active after the leave (a rehire, then a late event or an old leave record): the leave is stale. A
+      // binding found by userid and written since (a login, or DingTalk naming it the holder) holds the userid
+      // after the leave: the leave is of an earlier holder (DingTalk hands custom userids on).
+      const seen = stored ?? ('dingUserId' in key ? binding : null)
+      if (seen && seen.updateTime > leftAt + (leaveOptions.precisionMs ?? 0)) return null
       const base = stored ?? (binding ? personOfBinding(binding, now()) : null)
       if (!base) return null
       const person: DirectoryPerson = { ...base, state: 'left', leftAt, updateTime: now() }

@@ -8,6 +8,7 @@ import type { PeopleLifecycle } from './createPeopleLifecycle'
 import type { ResolvedDirectorySettings } from './DirectoryOptions'
 import { personChanged, toDirectoryPerson } from './directoryPerson'
 import { followNewUserIds } from './followNewUserIds'
+import type { SessionRevoker } from './SessionRevoker'
 
 /** What a full sync of one corp found and did (with `dryRun`, what it would do). */
 export interface CorpSyncReport {
@@ -33,6 +34,8 @@ export interface SyncCorpContext {
   lifecycle: PeopleLifecycle
   logger: Logger
   now: () => number
+  /** Ends the sessions of a binding whose userid DingTalk handed to someone else; `null` for the app's own sessions. */
+  revoker: () => SessionRevoker | null
 }
 
 /** Options of {@link syncCorp}. */

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto'
+import type { SessionRevoker } from '../directory/SessionRevoker'
 import type { DingTalkCurrentUser, DingTalkUserDetail } from '../dingtalk/wireTypes'
 import type { Awaitable } from '../dingtalk/tokenCache'
 import { DingTalkAuthError } from '../errors'
@@ -7,6 +8,7 @@ import type { BindingProfile, BindingStore, DDInnerAuthModel, LocalUser } from '
 import { canMoveBindings } from '../store/BindingMover'
 import { moveBindingToUserId } from '../store/moveBindingToUserId'
 import { vacateStaleUserId } from '../store/vacateStaleUserId'
+import type { RevokeSessions } from '../store/vacateStaleUserId'
 import type { DDInnerAuth } from './DDInnerAuth'
 import type { DingTalkLoginFlow, DingTalkLoginResult, DingTalkUser, ResolvedLocalUser } from './loginResult'
 import { EXTERNAL_CONTACT } from './requireCorpMember'
@@ -36,6 +38,11 @@ export interface BindingSyncOptions {
   resolveUser: ((user: DingTalkUser) => Awaitable<ResolvedLocalUser | string>) | undefined
   /** New local user ids. */
   generateId: () => string
+  /**
+   * Ends a binding's sessions when its userid is vacated (read at each vacating); `null` when the app keeps its own
+   * sessions.
+   */
+  revoker: () => SessionRevoker | null
 }
 
 /**
@@ -83,6 +90,7 @@ export class BindingSync {
   readonly #onUnbound: 'create' | 'reject'
   readonly #resolveUser: BindingSyncOptions['resolveUser']
   readonly #generateId: () => string
+  readonly #revoker: () => SessionRevoker | null
 
   constructor(options: BindingSyncOptions) {
     this.#store = options.store
@@ -92,6 +100,13 @@ export class BindingSync {
     this.#onUnbound = options.onUnbound
     this.#resolveUser = options.resolveUser
     this.#generateId = options.generateId
+    this.#revoker = options.revoker
+  }
+
+  /** What ends the sessions of a binding whose userid is vacated. */
+  #revokeSessions(): RevokeSessions {
+    const revoker = this.#revoker()
+    return revoker ? (bindingId) => revoker.revokeBinding(bindingId) : null
   }
 
   /** True when the stored profile is young enough (`profileMaxAgeMs`) to skip asking DingTalk for it. */
@@ -191,13 +206,18 @@ export class BindingSync {
         )
       return
     }
-    await vacateStaleUserId(this.#store, this.#logger, {
-      corpId: person.corpId,
-      dingUserId: person.userid,
-      unionId: person.unionId,
-      updateTime: now,
-      source: 'login',
-    })
+    await vacateStaleUserId(
+      this.#store,
+      this.#logger,
+      {
+        corpId: person.corpId,
+        dingUserId: person.userid,
+        unionId: person.unionId,
+        updateTime: now,
+        source: 'login',
+      },
+      this.#revokeSessions(),
+    )
   }
 
   /**
@@ -215,12 +235,12 @@ export class BindingSync {
       )
       return binding
     }
-    const result = await moveBindingToUserId(this.#store, this.#logger, {
-      binding,
-      dingUserId: userid,
-      updateTime: now,
-      source: 'login',
-    })
+    const result = await moveBindingToUserId(
+      this.#store,
+      this.#logger,
+      { binding, dingUserId: userid, updateTime: now, source: 'login' },
+      this.#revokeSessions(),
+    )
     if (result.outcome === 'gone') return binding
     this.#logger.info(
       { ...where, dingUserId: userid },

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto'
+import type { SessionRevoker } from '../directory/SessionRevoker'
 import type { DDInnerClient } from '../dingtalk/DingTalkClient'
 import { isUserNotFoundError } from '../dingtalk/errorPredicates'
 import type { DingTalkUserDetail } from '../dingtalk/wireTypes'
@@ -38,6 +39,11 @@ export interface DDInnerAuthSvcOptions {
   resolveUser?: (user: DingTalkUser) => Awaitable<ResolvedLocalUser | string>
   /** New local user ids. @default crypto.randomUUID */
   generateId?: () => string
+  /**
+   * Ends the sessions of a binding whose userid DingTalk handed to another person (read at each use); `null` or
+   * unset when the app keeps its own sessions.
+   */
+  revoker?: () => SessionRevoker | null
 }
 
 /**
@@ -69,6 +75,7 @@ export class DDInnerAuthSvc {
       onUnbound: options.onUnbound ?? 'create',
       resolveUser: options.resolveUser,
       generateId: options.generateId ?? randomUUID,
+      revoker: options.revoker ?? (() => null),
     })
     this.#corpIdWarnings = new CorpIdMismatchWarnings(options.logger, (corpId) => this.#byCorp.has(corpId))
   }
@@ -259,7 +266,8 @@ export class DDInnerAuthSvc {
    * `v2/user/get` for the userid the binding recorded. DingTalk may give a person who left and came back a new
    * userid while the unionId stays: the recorded one is then unknown (60121) or, handed on, someone else's (another
    * unionId), and `getbyunionid` names the current one (or answers 60121 itself for someone who is gone:
-   * `not_corp_member`).
+   * `not_corp_member`). Only an answer naming the person's unionId is taken as theirs: one without a unionId is
+   * kept only if `getbyunionid` names the recorded userid too.
    */
   async #getBoundPerson(
     client: DDInnerClient,
@@ -267,21 +275,24 @@ export class DDInnerAuthSvc {
     call: LoginCallOptions,
   ): Promise<{ detail: DingTalkUserDetail; contactType: number }> {
     let notFound: unknown = null
+    let unconfirmed: DingTalkUserDetail | null = null
     try {
       const detail = await client.getUser(bound.userid, call)
       // DingTalk may have handed the recorded userid to someone else: then it is not this person's any more.
-      if (detail.unionid === undefined || detail.unionid === bound.unionId)
-        return { detail, contactType: bound.contactType }
+      if (detail.unionid === bound.unionId) return { detail, contactType: bound.contactType }
+      if (detail.unionid === undefined) unconfirmed = detail
     } catch (error) {
       if (!isUserNotFoundError(error)) throw error
       notFound = error
     }
     const found = await requireCorpMember(client, bound.unionId, call)
-    if (found.userid === bound.userid)
+    if (found.userid === bound.userid) {
+      if (unconfirmed) return { detail: unconfirmed, contactType: found.contactType }
       throw (
         notFound ??
         new DingTalkAuthError('upstream_error', { detail: 'DingTalk named another person for the userid' })
       )
+    }
     return { detail: await client.getUser(found.userid, call), contactType: found.contactType }
   }
 

@@ -81,12 +81,15 @@ export interface DirectoryStore {
   /**
    * Points a binding at the person's new userid (`thirdUserId`) and sets its `updateTime`: DingTalk may give a
    * rehired person a new userid while the unionId stays. Returns the updated binding, `null` if it is gone; throws
-   * when another binding of the corp holds that userid (bindings are unique on corp + userid).
+   * when another binding of the corp holds that userid (bindings are unique on corp + userid). With
+   * `expectedUserId`, the write is conditional (one statement, no read before it): only a binding still holding
+   * that userid changes, and `null` means it held another (a concurrent move or vacating came first).
    */
   updateBindingUserId(
     bindingId: string,
     dingUserId: string,
     updateTime: number,
+    options?: { expectedUserId?: string },
   ): Awaitable<DDInnerAuthModel | null>
 }
 

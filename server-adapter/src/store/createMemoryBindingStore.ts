@@ -41,9 +41,10 @@ export function createMemoryBindingStore(): BindingStore & DirectoryStore {
       bindings.set(id, next)
       return { ...next }
     },
-    updateBindingUserId(id, dingUserId, updateTime) {
+    updateBindingUserId(id, dingUserId, updateTime, options = {}) {
       const current = bindings.get(id)
       if (!current) return null
+      if (options.expectedUserId !== undefined && current.thirdUserId !== options.expectedUserId) return null
       const holder = byCorpUser.get(k(current.thirdCorpId, dingUserId))
       if (holder !== undefined && holder !== id)
         throw new Error(`another binding of corp ${current.thirdCorpId} holds userid ${dingUserId}`)

@@ -261,13 +261,18 @@ export async function createSqlBindingStore(options: SqlBindingStoreOptions): Pr
         .execute()
       return findBinding({ id })
     },
-    async updateBindingUserId(id, dingUserId, updateTime) {
-      await db
+    async updateBindingUserId(id, dingUserId, updateTime, options = {}) {
+      let update = db
         .updateTable(B)
         .set({ third_user_id: dingUserId, update_time: updateTime } as Partial<BindingRow>)
         .where('id', '=', id)
-        .execute()
-      return findBinding({ id })
+      const expected = options.expectedUserId
+      if (expected !== undefined) update = update.where('third_user_id', '=', expected)
+      await update.execute()
+      const after = await findBinding({ id })
+      // Conditional: the binding held another userid, so the statement changed nothing.
+      if (expected !== undefined && after?.thirdUserId !== dingUserId) return null
+      return after
     },
     async findUser(id) {
       const row = (await db.selectFrom(U).selectAll().where('id', '=', id).executeTakeFirst()) as

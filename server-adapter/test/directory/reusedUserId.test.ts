@@ -55,6 +55,23 @@ async function workbenchLogin(auth: DingTalkAuth, userid: string) {
   return auth.service.loginByWorkbench({ corpId: CORP_A, authCode })
 }
 
+/** A workbench login over HTTP with the built-in sessions: the local user and the session token. */
+async function sessionLogin(auth: DingTalkAuth, userid: string): Promise<{ userId: string; token: string }> {
+  const authCode = await mintFreeLoginCode(emu, { corpId: CORP_A, userid })
+  const response = await auth.handler(
+    new Request('http://127.0.0.1:3000/api/auth/dingtalk/login/workbench', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ corpId: CORP_A, authCode, platform: 'web' }),
+    }),
+  )
+  expect(response.status).toBe(200)
+  const body = (await response.json()) as { userId: string; session: { token: string } }
+  return { userId: body.userId, token: body.session.token }
+}
+
+const SESSION_SECRET = 'reused-userid-dir-test-secret-of-32-bytes++'
+
 describe.each(backends)('a crawl that finds a userid handed to another person ($name)', ({ open, skip }) => {
   let store: BindingStore & { dropTables?: () => Promise<void> }
   let auth: DingTalkAuth
@@ -65,7 +82,9 @@ describe.each(backends)('a crawl that finds a userid handed to another person ($
     store = await open()
     auth = await createTestAuth(emu, {
       store,
-      directory: { fullSyncEvery: false, leaveRecordsEvery: false },
+      session: { secret: SESSION_SECRET },
+      // A leave alone ends no session here: what ends A's is the userid handed on.
+      directory: { fullSyncEvery: false, leaveRecordsEvery: false, leavers: 'keep' },
     })
   })
   afterEach(async () => {
@@ -79,11 +98,13 @@ describe.each(backends)('a crawl that finds a userid handed to another person ($
     "vacates the old binding's userid; the new holder and the old one back each log in as themselves",
     async () => {
       const a = emu.hire({ corpId: CORP_A, userid: REUSED, name: '张三', deptIds: [10] })
-      const first = await workbenchLogin(auth, REUSED)
+      const first = await sessionLogin(auth, REUSED)
       await auth.directory.sync()
       emu.leave({ corpId: CORP_A, userid: REUSED })
       const b = emu.hire({ corpId: CORP_A, userid: REUSED, name: '张三', deptIds: [20] })
       await auth.directory.sync()
+      // The crawl that vacated the userid revoked the binding's sessions (`leavers: 'keep'` kept them at the leave).
+      expect(await auth.sessions.verify(first.token)).toBeNull()
 
       const stale = await store.findBinding({ corpId: CORP_A, unionId: a.unionId })
       expect(stale).toMatchObject({ userId: first.userId })
@@ -128,6 +149,59 @@ describe.each(backends)('a crawl that finds a userid handed to another person ($
       const stale = await store.findBinding({ corpId: CORP_A, unionId: a.unionId })
       expect(stale).toMatchObject({ userId: first.userId })
       expect(isVacatedUserId(stale!.thirdUserId)).toBe(true)
+    },
+  )
+})
+
+describe.each(backends)("the new holder's leave, read by userid ($name)", ({ open, skip }) => {
+  let store: BindingStore & { dropTables?: () => Promise<void> }
+  let auth: DingTalkAuth
+
+  beforeEach(async () => {
+    if (skip) return
+    emu.reset()
+    store = await open()
+    auth = await createTestAuth(emu, {
+      store,
+      // The emulator's clock: leave times and logins are apart by more than DingTalk's one-second precision.
+      now: () => emu.clock.now(),
+      session: { secret: SESSION_SECRET },
+      directory: { fullSyncEvery: false, leaveRecordsEvery: '1h', leavers: 'disable' },
+    })
+  })
+  afterEach(async () => {
+    if (skip) return
+    await auth.close()
+    await store.dropTables?.()
+    await store.close?.()
+  })
+
+  it.skipIf(skip)(
+    "a leave record of the userid ends the new holder's session, though the first holder's people row has it",
+    async () => {
+      const a = emu.hire({ corpId: CORP_A, userid: REUSED, name: '张三', deptIds: [10] })
+      const first = await sessionLogin(auth, REUSED)
+      await auth.directory.sync()
+      emu.leave({ corpId: CORP_A, userid: REUSED })
+      await auth.directory.sync()
+      expect((await auth.directory.findPerson({ corpId: CORP_A, unionId: a.unionId }))?.person?.state).toBe(
+        'left',
+      )
+      emu.clock.advance(10_000)
+      const b = emu.hire({ corpId: CORP_A, userid: REUSED, name: '张三', deptIds: [20] })
+      const other = await sessionLogin(auth, REUSED)
+      expect(other.userId).not.toBe(first.userId)
+      emu.clock.advance(10_000)
+      const { leaveTime } = emu.leave({ corpId: CORP_A, userid: REUSED })
+
+      // The first read of the leave records: both leaves of `zhangsan`, A's and B's.
+      await auth.directory.start()
+      await until(async () => (await auth.sessions.verify(other.token)) === null)
+      const found = await auth.directory.findPerson({ corpId: CORP_A, dingUserId: REUSED })
+      expect(found?.binding).toMatchObject({ userId: other.userId, unionId: b.unionId })
+      // B's own leave, not A's earlier one of the same userid.
+      expect(found?.person).toMatchObject({ unionId: b.unionId, state: 'left' })
+      expect(Math.abs(found!.person!.leftAt! - leaveTime)).toBeLessThan(1_000)
     },
   )
 })

@@ -1,6 +1,10 @@
 import { randomUUID } from 'node:crypto'
 import type { BindingStore, DDInnerAuthModel, DirectoryPerson, DirectoryStore } from 'dingtalk-login-server'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { moveBindingToUserId } from '../../src/store/moveBindingToUserId'
+import { isVacatedUserId } from '../../src/store/vacatedUserId'
+import { vacateStaleUserId } from '../../src/store/vacateStaleUserId'
+import { createRecordingLogger } from '../support/emulator'
 
 const corp = () => `dingcorp${randomUUID().replace(/-/g, '').slice(0, 20)}`
 
@@ -179,6 +183,75 @@ export function directoryStoreContract(
       expect(await store.findBinding({ corpId: c, dingUserId: '0120009' })).toEqual(other)
       expect(await store.findBinding({ id: first.id })).toEqual(moved)
       expect(await store.updateBindingUserId(randomUUID(), '0120003', 70)).toBeNull()
+    })
+
+    it('moves a binding only while it holds the expected userid (expectedUserId)', async () => {
+      const c = corp()
+      const first = binding(c, '0130001', 'condUnionIdiE')
+      await store.createBinding(first)
+      expect(
+        await store.updateBindingUserId(first.id, '0130002', 50, { expectedUserId: '0130009' }),
+      ).toBeNull()
+      expect(await store.findBinding({ id: first.id })).toEqual(first)
+      const moved = await store.updateBindingUserId(first.id, '0130002', 60, { expectedUserId: '0130001' })
+      expect(moved).toEqual({ ...first, thirdUserId: '0130002', updateTime: 60 })
+      expect(await store.findBinding({ corpId: c, dingUserId: '0130002' })).toEqual(moved)
+      expect(
+        await store.updateBindingUserId(randomUUID(), '0130003', 70, { expectedUserId: '0130002' }),
+      ).toBeNull()
+    })
+
+    it('leaves a binding that moved off the userid after the vacating read it', async () => {
+      const c = corp()
+      const stale = binding(c, '0150001', 'staleUnionIdiE')
+      await store.createBinding(stale)
+      // The stale person comes back under a new userid between the vacating's read and its write.
+      const racing: typeof store = Object.create(store) as typeof store
+      racing.findBinding = async (key) => {
+        const found = await store.findBinding(key)
+        if ('dingUserId' in key && found?.id === stale.id)
+          await store.updateBindingUserId(stale.id, '0150002', 40)
+        return found
+      }
+      const vacated = await vacateStaleUserId(
+        racing,
+        createRecordingLogger(),
+        { corpId: c, dingUserId: '0150001', unionId: 'newHolderUnionIdiE', updateTime: 50, source: 'login' },
+        null,
+      )
+      expect(vacated).toBeNull()
+      expect(await store.findBinding({ id: stale.id })).toMatchObject({
+        thirdUserId: '0150002',
+        updateTime: 40,
+      })
+    })
+
+    it('moves a binding to a userid whose holder appeared after the vacating, vacating that one too', async () => {
+      const c = corp()
+      const mover = binding(c, '0140001', 'moverUnionIdiE')
+      const late = binding(c, '0140002', 'lateUnionIdiE')
+      await store.createBinding(mover)
+      const revoked: string[] = []
+      let lateCreated = false
+      // The late holder takes the userid between the vacating's read (nobody holds it) and the move's write.
+      const racing: typeof store = Object.create(store) as typeof store
+      racing.updateBindingUserId = async (id, dingUserId, updateTime, options) => {
+        if (!lateCreated && id === mover.id) {
+          lateCreated = true
+          await store.createBinding(late)
+        }
+        return store.updateBindingUserId(id, dingUserId, updateTime, options)
+      }
+      const result = await moveBindingToUserId(
+        racing,
+        createRecordingLogger(),
+        { binding: mover, dingUserId: '0140002', updateTime: 80, source: 'directory' },
+        (bindingId) => void revoked.push(bindingId),
+      )
+      expect(result).toMatchObject({ outcome: 'moved', vacatedBindingId: late.id })
+      expect(await store.findBinding({ corpId: c, dingUserId: '0140002' })).toMatchObject({ id: mover.id })
+      expect(isVacatedUserId((await store.findBinding({ id: late.id }))!.thirdUserId)).toBe(true)
+      expect(revoked).toEqual([late.id])
     })
   })
 }
