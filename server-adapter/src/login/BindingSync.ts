@@ -136,13 +136,7 @@ export class BindingSync {
         throw new DingTalkAuthError('server_error', {
           detail: 'a binding of another person was offered for the login',
         })
-      return this.#update(
-        instance,
-        await this.#followUserId(existing, person.userid, now),
-        person,
-        profile,
-        now,
-      )
+      return this.#update(instance, existing, person, profile, now)
     }
     const resolved = await this.#resolveLocalUser(person)
     const binding: DDInnerAuthModel = {
@@ -164,14 +158,7 @@ export class BindingSync {
       const { binding: stored, created } = await this.#store.createBinding(binding, newUser)
       if (created) return toLoginResult(instance, stored, resolved.isNew)
       // A concurrent first login of the same person won: use its binding, and keep its profile current.
-      if (stored.unionId === person.unionId)
-        return this.#update(
-          instance,
-          await this.#followUserId(stored, person.userid, now),
-          person,
-          profile,
-          now,
-        )
+      if (stored.unionId === person.unionId) return this.#update(instance, stored, person, profile, now)
       // Otherwise a binding of someone else holds the userid: never theirs to log in to.
     }
     throw new DingTalkAuthError('server_error', {
@@ -179,13 +166,15 @@ export class BindingSync {
     })
   }
 
+  /** Updates the person's binding (moved to their userid of now) and local user from this login. */
   async #update(
     instance: DDInnerAuth,
-    current: DDInnerAuthModel,
+    binding: DDInnerAuthModel,
     person: DingTalkUser,
     profile: BindingProfile,
     now: number,
   ): Promise<DingTalkLoginResult> {
+    const current = await this.#followUserId(binding, person.userid, now)
     const updated = (await this.#store.updateBinding(current.id, profile, now)) ?? { ...current, ...profile }
     await this.#store.updateUser(updated.userId, {
       name: person.name,
