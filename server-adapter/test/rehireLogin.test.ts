@@ -1,10 +1,8 @@
-import { randomBytes } from 'node:crypto'
-import { mkdtempSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
-import { createMemoryBindingStore, createSqlBindingStore } from 'dingtalk-login-server'
-import type { BindingStore, DingTalkAuth } from 'dingtalk-login-server'
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, inject, it } from 'vitest'
+import { createMemoryBindingStore } from 'dingtalk-login-server'
+import type { DingTalkAuth } from 'dingtalk-login-server'
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest'
+import { bindingStoreBackends } from './support/bindingStores'
+import type { StoreUnderTest } from './support/bindingStores'
 import {
   APP_A,
   CORP_A,
@@ -19,46 +17,12 @@ import {
   startTestEmulator,
 } from './support/emulator'
 import type { RunningEmulator } from './support/emulator'
-import type {} from './support/services'
 
 // A person who left and came back may get a new userid from DingTalk while the unionId stays. Without directory
 // sync nothing has told the server: the login itself finds the person again and moves the binding.
 
-const services = inject('services')
-const sqliteDir = mkdtempSync(join(tmpdir(), 'dingtalk-rehire-login-'))
-const prefix = () => `t${randomBytes(5).toString('hex')}_`
+const { backends, removeFiles } = bindingStoreBackends('rehire-login')
 const NEW_USERID = 'zhangwei.back'
-
-interface StoreUnderTest {
-  store: BindingStore
-  cleanup(): Promise<void>
-}
-
-async function sqlStore(url: string): Promise<StoreUnderTest> {
-  const store = await createSqlBindingStore({ url, tablePrefix: prefix() })
-  return {
-    store,
-    cleanup: async () => {
-      await store.dropTables()
-      await store.close()
-    },
-  }
-}
-
-const backends = [
-  {
-    name: 'memory',
-    open: async () => ({ store: createMemoryBindingStore(), cleanup: async () => {} }),
-    skip: false,
-  },
-  {
-    name: 'SQLite (temp file)',
-    open: () => sqlStore(`sqlite:${join(sqliteDir, `${prefix()}.sqlite`)}`),
-    skip: false,
-  },
-  { name: 'PostgreSQL', open: () => sqlStore(services.postgres!), skip: !services.postgres },
-  { name: 'MariaDB', open: () => sqlStore(services.mysql!), skip: !services.mysql },
-]
 
 let emu: RunningEmulator
 
@@ -84,7 +48,7 @@ beforeAll(async () => {
 })
 afterAll(async () => {
   await emu.close()
-  rmSync(sqliteDir, { recursive: true, force: true })
+  removeFiles()
 })
 
 describe.each(backends)(

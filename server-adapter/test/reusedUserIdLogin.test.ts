@@ -1,10 +1,8 @@
-import { randomBytes } from 'node:crypto'
-import { mkdtempSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
-import { createMemoryBindingStore, createSqlBindingStore, isVacatedUserId } from 'dingtalk-login-server'
-import type { BindingStore, DingTalkAuth, DingTalkAuthOptions } from 'dingtalk-login-server'
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, inject, it } from 'vitest'
+import { createMemoryBindingStore, isVacatedUserId } from 'dingtalk-login-server'
+import type { DingTalkAuth, DingTalkAuthOptions } from 'dingtalk-login-server'
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest'
+import { bindingStoreBackends } from './support/bindingStores'
+import type { StoreUnderTest } from './support/bindingStores'
 import {
   APP_A,
   CORP_A,
@@ -13,69 +11,34 @@ import {
   mintFreeLoginCode,
   mintOAuthCode,
   startTestEmulator,
+  workbenchSessionLogin,
 } from './support/emulator'
 import type { RunningEmulator } from './support/emulator'
-import type {} from './support/services'
 
 // A corp may give a person a custom userid (`zhangsan`); after they leave, DingTalk may give the same userid to
 // someone else. The new holder must never log in as the previous one: only the unionId says who a person is.
 
-const services = inject('services')
-const sqliteDir = mkdtempSync(join(tmpdir(), 'dingtalk-reused-userid-'))
-const prefix = () => `t${randomBytes(5).toString('hex')}_`
+const { backends, removeFiles } = bindingStoreBackends('reused-userid')
 const REUSED = 'zhangsan'
 const A_BACK = 'zhangsan.back'
 
-interface StoreUnderTest {
-  store: BindingStore
-  cleanup(): Promise<void>
-}
-
-async function sqlStore(url: string): Promise<StoreUnderTest> {
-  const store = await createSqlBindingStore({ url, tablePrefix: prefix() })
-  return {
-    store,
-    cleanup: async () => {
-      await store.dropTables()
-      await store.close()
-    },
+/** A `fetch` that drops `unionid` from DingTalk's answers to `endpoint` (it normally has one). */
+function withoutUnionId(endpoint: RegExp): typeof fetch {
+  return async (input, init) => {
+    const response = await fetch(input, init)
+    const url = typeof input === 'string' ? input : input instanceof URL ? input.href : input.url
+    if (!endpoint.test(url)) return response
+    const body = (await response.json()) as { result?: { unionid?: string } }
+    delete body.result?.unionid
+    return Response.json(body, { status: response.status })
   }
 }
 
-const backends = [
-  {
-    name: 'memory',
-    open: async () => ({ store: createMemoryBindingStore(), cleanup: async () => {} }),
-    skip: false,
-  },
-  {
-    name: 'SQLite (temp file)',
-    open: () => sqlStore(`sqlite:${join(sqliteDir, `${prefix()}.sqlite`)}`),
-    skip: false,
-  },
-  { name: 'PostgreSQL', open: () => sqlStore(services.postgres!), skip: !services.postgres },
-  { name: 'MariaDB', open: () => sqlStore(services.mysql!), skip: !services.mysql },
-]
+/** `getuserinfo` without `unionid`: the login must not trust the userid. */
+const withoutUserInfoUnionId = withoutUnionId(/\/topapi\/v2\/user\/getuserinfo(\?|$)/)
 
-/** DingTalk's `getuserinfo` answer without `unionid` (it normally has one): the login must not trust the userid. */
-const withoutUserInfoUnionId: typeof fetch = async (input, init) => {
-  const response = await fetch(input, init)
-  const url = typeof input === 'string' ? input : input instanceof URL ? input.href : input.url
-  if (!url.includes('/topapi/v2/user/getuserinfo')) return response
-  const body = (await response.json()) as { result?: { unionid?: string } }
-  delete body.result?.unionid
-  return Response.json(body, { status: response.status })
-}
-
-/** DingTalk's `v2/user/get` answer without `unionid`: the login must not take it for the recorded person's. */
-const withoutUserGetUnionId: typeof fetch = async (input, init) => {
-  const response = await fetch(input, init)
-  const url = typeof input === 'string' ? input : input instanceof URL ? input.href : input.url
-  if (!/\/topapi\/v2\/user\/get(\?|$)/.test(url)) return response
-  const body = (await response.json()) as { result?: { unionid?: string } }
-  delete body.result?.unionid
-  return Response.json(body, { status: response.status })
-}
+/** `v2/user/get` without `unionid`: the login must not take it for the recorded person's. */
+const withoutUserGetUnionId = withoutUnionId(/\/topapi\/v2\/user\/get(\?|$)/)
 
 let emu: RunningEmulator
 
@@ -84,7 +47,7 @@ beforeAll(async () => {
 })
 afterAll(async () => {
   await emu.close()
-  rmSync(sqliteDir, { recursive: true, force: true })
+  removeFiles()
 })
 
 const hireA = () => emu.hire({ corpId: CORP_A, userid: REUSED, name: '张三', deptIds: [10] })
@@ -335,18 +298,7 @@ describe('sessions of a binding whose userid was handed on', () => {
       clientIds: [APP_A],
       session: { secret: 'reused-userid-test-secret-of-at-least-32-bytes' },
     })
-    const login = async (userid: string) => {
-      const authCode = await mintFreeLoginCode(emu, { corpId: CORP_A, userid })
-      const response = await auth.handler(
-        new Request('http://127.0.0.1:3000/api/auth/dingtalk/login/workbench', {
-          method: 'POST',
-          headers: { 'content-type': 'application/json' },
-          body: JSON.stringify({ corpId: CORP_A, authCode, platform: 'web' }),
-        }),
-      )
-      expect(response.status).toBe(200)
-      return (await response.json()) as { userId: string; session: { token: string } }
-    }
+    const login = (userid: string) => workbenchSessionLogin(emu, auth, userid)
     const sessionOf = (token: string) =>
       auth.getSession(
         new Request('http://127.0.0.1:3000/', { headers: { authorization: `Bearer ${token}` } }),
@@ -354,25 +306,25 @@ describe('sessions of a binding whose userid was handed on', () => {
     try {
       const a = hireA()
       const first = await login(REUSED)
-      expect(await sessionOf(first.session.token)).toMatchObject({ user: { id: first.userId } })
+      expect(await sessionOf(first.token)).toMatchObject({ user: { id: first.userId } })
       emu.leave({ corpId: CORP_A, userid: REUSED })
       hireB()
       const other = await login(REUSED)
       expect(other.userId).not.toBe(first.userId)
-      expect(await sessionOf(other.session.token)).toMatchObject({ user: { id: other.userId } })
-      expect(await sessionOf(first.session.token)).toBeNull()
+      expect(await sessionOf(other.token)).toMatchObject({ user: { id: other.userId } })
+      expect(await sessionOf(first.token)).toBeNull()
       // Revoked, not only hidden: every check refuses it, and the session index lists none of A's.
-      expect(await auth.sessions.verify(first.session.token)).toBeNull()
+      expect(await auth.sessions.verify(first.token)).toBeNull()
       expect(await auth.sessions.list({ userId: first.userId })).toEqual([])
-      expect(await auth.sessions.verify(other.session.token)).toMatchObject({ userId: other.userId })
+      expect(await auth.sessions.verify(other.token)).toMatchObject({ userId: other.userId })
 
       // A back under a new userid: the same local user, a new session; the old token stays refused.
       emu.hire({ corpId: CORP_A, unionId: a.unionId, userid: A_BACK, name: '张三', deptIds: [10] })
       const back = await login(A_BACK)
       expect(back.userId).toBe(first.userId)
-      expect(await sessionOf(back.session.token)).toMatchObject({ user: { id: first.userId } })
-      expect(await sessionOf(first.session.token)).toBeNull()
-      expect(await auth.sessions.verify(first.session.token)).toBeNull()
+      expect(await sessionOf(back.token)).toMatchObject({ user: { id: first.userId } })
+      expect(await sessionOf(first.token)).toBeNull()
+      expect(await auth.sessions.verify(first.token)).toBeNull()
       expect(await auth.sessions.list({ userId: first.userId })).toHaveLength(1)
     } finally {
       await auth.close()

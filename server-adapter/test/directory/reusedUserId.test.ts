@@ -1,44 +1,22 @@
-import { randomBytes } from 'node:crypto'
-import { mkdtempSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
-import { createMemoryBindingStore, createSqlBindingStore, isVacatedUserId } from 'dingtalk-login-server'
+import { createMemoryBindingStore, isVacatedUserId } from 'dingtalk-login-server'
 import type { BindingStore, DingTalkAuth } from 'dingtalk-login-server'
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, inject, it } from 'vitest'
-import { CORP_A, createTestAuth, mintFreeLoginCode, startTestEmulator } from '../support/emulator'
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest'
+import { bindingStoreBackends } from '../support/bindingStores'
+import type { StoreUnderTest } from '../support/bindingStores'
+import {
+  CORP_A,
+  createTestAuth,
+  mintFreeLoginCode,
+  startTestEmulator,
+  workbenchSessionLogin,
+} from '../support/emulator'
 import type { RunningEmulator } from '../support/emulator'
-import type {} from '../support/services'
 
 // The directory learns who holds a userid from crawls and events: a custom userid (`zhangsan`) DingTalk handed to
 // someone new after its holder left must not stay on the old binding, nor move the old binding to the new person.
 
-const services = inject('services')
-const sqliteDir = mkdtempSync(join(tmpdir(), 'dingtalk-reused-userid-dir-'))
-const prefix = () => `t${randomBytes(5).toString('hex')}_`
+const { backends, removeFiles } = bindingStoreBackends('reused-userid-dir')
 const REUSED = 'zhangsan'
-
-const backends = [
-  { name: 'memory', open: async () => createMemoryBindingStore(), skip: false },
-  {
-    name: 'SQLite (temp file)',
-    open: () =>
-      createSqlBindingStore({
-        url: `sqlite:${join(sqliteDir, `${prefix()}.sqlite`)}`,
-        tablePrefix: prefix(),
-      }),
-    skip: false,
-  },
-  {
-    name: 'PostgreSQL',
-    open: () => createSqlBindingStore({ url: services.postgres!, tablePrefix: prefix() }),
-    skip: !services.postgres,
-  },
-  {
-    name: 'MariaDB',
-    open: () => createSqlBindingStore({ url: services.mysql!, tablePrefix: prefix() }),
-    skip: !services.mysql,
-  },
-]
 
 let emu: RunningEmulator
 
@@ -47,7 +25,7 @@ beforeAll(async () => {
 })
 afterAll(async () => {
   await emu.close()
-  rmSync(sqliteDir, { recursive: true, force: true })
+  removeFiles()
 })
 
 async function workbenchLogin(auth: DingTalkAuth, userid: string) {
@@ -55,31 +33,20 @@ async function workbenchLogin(auth: DingTalkAuth, userid: string) {
   return auth.service.loginByWorkbench({ corpId: CORP_A, authCode })
 }
 
-/** A workbench login over HTTP with the built-in sessions: the local user and the session token. */
-async function sessionLogin(auth: DingTalkAuth, userid: string): Promise<{ userId: string; token: string }> {
-  const authCode = await mintFreeLoginCode(emu, { corpId: CORP_A, userid })
-  const response = await auth.handler(
-    new Request('http://127.0.0.1:3000/api/auth/dingtalk/login/workbench', {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ corpId: CORP_A, authCode, platform: 'web' }),
-    }),
-  )
-  expect(response.status).toBe(200)
-  const body = (await response.json()) as { userId: string; session: { token: string } }
-  return { userId: body.userId, token: body.session.token }
-}
+const sessionLogin = (auth: DingTalkAuth, userid: string) => workbenchSessionLogin(emu, auth, userid)
 
 const SESSION_SECRET = 'reused-userid-dir-test-secret-of-32-bytes++'
 
 describe.each(backends)('a crawl that finds a userid handed to another person ($name)', ({ open, skip }) => {
-  let store: BindingStore & { dropTables?: () => Promise<void> }
+  let opened: StoreUnderTest
+  let store: BindingStore
   let auth: DingTalkAuth
 
   beforeEach(async () => {
     if (skip) return
     emu.reset()
-    store = await open()
+    opened = await open()
+    store = opened.store
     auth = await createTestAuth(emu, {
       store,
       session: { secret: SESSION_SECRET },
@@ -90,8 +57,7 @@ describe.each(backends)('a crawl that finds a userid handed to another person ($
   afterEach(async () => {
     if (skip) return
     await auth.close()
-    await store.dropTables?.()
-    await store.close?.()
+    await opened.cleanup()
   })
 
   it.skipIf(skip)(
@@ -154,13 +120,15 @@ describe.each(backends)('a crawl that finds a userid handed to another person ($
 })
 
 describe.each(backends)("the new holder's leave, read by userid ($name)", ({ open, skip }) => {
-  let store: BindingStore & { dropTables?: () => Promise<void> }
+  let opened: StoreUnderTest
+  let store: BindingStore
   let auth: DingTalkAuth
 
   beforeEach(async () => {
     if (skip) return
     emu.reset()
-    store = await open()
+    opened = await open()
+    store = opened.store
     auth = await createTestAuth(emu, {
       store,
       // The emulator's clock: leave times and logins are apart by more than DingTalk's one-second precision.
@@ -172,8 +140,7 @@ describe.each(backends)("the new holder's leave, read by userid ($name)", ({ ope
   afterEach(async () => {
     if (skip) return
     await auth.close()
-    await store.dropTables?.()
-    await store.close?.()
+    await opened.cleanup()
   })
 
   it.skipIf(skip)(

@@ -148,3 +148,22 @@ export async function expectAuthError(promise: Promise<unknown>): Promise<DingTa
   expect(error).toBeInstanceOf(DingTalkAuthError)
   return error as DingTalkAuthError
 }
+
+/** A workbench login over HTTP with the built-in sessions: the local user and the session token. */
+export async function workbenchSessionLogin(
+  emu: RunningEmulator,
+  auth: DingTalkAuth,
+  userid: string,
+): Promise<{ userId: string; token: string }> {
+  const authCode = await mintFreeLoginCode(emu, { corpId: CORP_A, userid })
+  const response = await auth.handler(
+    new Request('http://127.0.0.1:3000/api/auth/dingtalk/login/workbench', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ corpId: CORP_A, authCode, platform: 'web' }),
+    }),
+  )
+  expect(response.status).toBe(200)
+  const body = (await response.json()) as { userId: string; session: { token: string } }
+  return { userId: body.userId, token: body.session.token }
+}
