@@ -1,134 +1,37 @@
 import { loadInstances } from './config/loadInstances'
-import type { DingTalkInstanceInput } from './config/loadInstances'
 import {
   DDInnerClient,
   DINGTALK_API_BASE,
   DINGTALK_LOGIN_BASE,
   DINGTALK_OAPI_BASE,
 } from './dingtalk/DingTalkClient'
-import type { DingTalkRetryOptions } from './dingtalk/DingTalkClientOptions'
 import { createMemoryTokenCache } from './dingtalk/tokenCache'
-import type { Awaitable, TokenCache } from './dingtalk/tokenCache'
 import { createDoctorInput } from './doctor/createDoctorInput'
 import { describeStore, logDingTalkProblems, runDoctor } from './doctor/index'
 import type { DoctorReport } from './doctor/index'
 import { DingTalkAuthError, isDingTalkAuthError } from './errors'
 import { createConsoleLogger, createMaskingLogger } from './logger'
-import type { Logger } from './logger'
 import { DD_INNER_AUTH_SVC, DDInnerAuth } from './login/DDInnerAuth'
 import { DDInnerAuthSvc } from './login/DDInnerAuthSvc'
-import type { DingTalkUser, ResolvedLocalUser } from './login/loginResult'
 import type { DingTalkAuthCore, ResolvedDingTalkSettings } from './DingTalkAuthCore'
 import { createDingTalkHandler } from './http/createDingTalkHandler'
 import type { DingTalkHandler } from './http/createDingTalkHandler'
 import type { DingTalkHttpHandler, DingTalkSessionSource } from './http/DingTalkHttpHandler'
-import type { DingTalkHandlerOptions } from './http/handlerOptions'
-import type { DingTalkLoginResult } from './login/loginResult'
-import type { SessionClaims, SessionOptions } from './session/createSessionManager'
 import { createSessionIndex } from './session/sessionIndex'
-import type { SessionIndex, SessionRecord } from './session/sessionIndex'
+import type { SessionIndex } from './session/sessionIndex'
 import { createStateStore } from './state/createStateStore'
 import type { StateStoreSpec } from './state/createStateStore'
 import type { StateStore } from './state/StateStore'
 import { toTokenCache } from './state/toTokenCache'
 import type { BindingStore } from './store/BindingStore'
 import { createBindingStore } from './store/createBindingStore'
-import type { BindingStoreSpec } from './store/createBindingStore'
 import type { DingTalkDirectory } from './directory/DingTalkDirectory'
-import type { DirectoryOptions } from './directory/DirectoryOptions'
 import type { SessionRevoker } from './directory/SessionRevoker'
 import { createAuthDirectory } from './directory/createAuthDirectory'
 import { createUnconfiguredHandler } from './http/createUnconfiguredHandler'
-
-/** Where DingTalk is, and how to talk to it. */
-export interface DingTalkEndpointOptions {
-  /** v1.0 API origin. @default 'https://api.dingtalk.com' */
-  apiBase?: string
-  /** oapi origin. @default 'https://oapi.dingtalk.com' */
-  oapiBase?: string
-  /** Login page origin (QR iframe, redirect login). @default 'https://login.dingtalk.com' */
-  loginBase?: string
-  /** Timeout of each DingTalk call, ms. @default 5_000 */
-  timeoutMs?: number
-  /** Retries of idempotent calls (token fetch, user lookups). */
-  retry?: DingTalkRetryOptions
-  /** Refresh app tokens this long before expiry, ms. @default 300_000 */
-  tokenRefreshMarginMs?: number
-}
-
-/** Options of {@link createDingTalkAuth}. */
-export interface DingTalkAuthOptions {
-  /**
-   * The login instances: a folder in the original layout (`auths/loginTypes/<name>/e.json` +
-   * `<name>/<name>.json`), or an array of `{ name, title, authConfig }`.
-   */
-  instances: string | readonly DingTalkInstanceInput[]
-  /**
-   * Where bindings and local users live: `'memory'`, `'sqlite:./path'`, `'postgres://…'`, `'mysql://…'`, or a
-   * {@link BindingStore}. @default 'sqlite:./data/dingtalk-login.sqlite'
-   */
-  store?: BindingStoreSpec
-  /** Table name prefix of the SQL store. @default 'dingtalk_' */
-  tablePrefix?: string
-  /** DingTalk origins and call policy. Defaults: the real DingTalk. */
-  dingtalk?: DingTalkEndpointOptions
-  /** `fetch` for every DingTalk call. @default the global fetch, looked up at call time */
-  fetch?: typeof fetch
-  /** Clock, epoch ms. @default Date.now */
-  now?: () => number
-  /** Logger (pino-compatible); everything written is masked. @default console, warn and above */
-  logger?: Logger
-  /** App-token cache (e.g. Redis for several processes). @default in-memory */
-  tokenCache?: TokenCache
-  /** Refresh a known person's stored profile when it is at least this old, ms; 0 = every login. @default 0 */
-  profileMaxAgeMs?: number
-  /** When a person has no binding and `resolveUser` gives no user: create a local user, or reject with `user_not_bound`. @default 'create' */
-  onUnbound?: 'create' | 'reject'
-  /** Maps a DingTalk person to the app's own user on a first login (return `null` for none). */
-  resolveUser?: (user: DingTalkUser) => Awaitable<ResolvedLocalUser | string>
-  /** OAuth scope of QR logins; with `corpid` DingTalk reports the chosen corp, checked against the instance. @default 'openid corpid' */
-  scope?: string
-  /** Environment for `"${ENV_NAME}"` values. @default process.env */
-  env?: Record<string, string | undefined>
-  /**
-   * Built-in sessions for `auth.handler`: an HS256 JWT (secret ≥ 32 bytes, `previousSecrets` for rotation) set as
-   * an HttpOnly cookie and returned in the login body. Give this or `onLogin` to serve logins over HTTP.
-   */
-  session?: SessionOptions
-  /**
-   * Hands each successful HTTP login to your own sessions instead of `session`. Return a `Response` to answer
-   * with it, or nothing to answer the login result as JSON.
-   */
-  onLogin?: (result: DingTalkLoginResult, request: Request) => Awaitable<Response | void>
-  /**
-   * Login states, used codes, revoked sessions and (unless `tokenCache` is given) the app-token cache with its
-   * lock: `'memory'`, `'redis://…'` (several processes share it and fetch each app token once between them), or a
-   * `StateStore`. @default 'memory'
-   */
-  stateStore?: StateStoreSpec | string | undefined
-  /** Where `auth.handler` serves its routes. @default '/api/auth/dingtalk' */
-  basePath?: string
-  /** The rest of the HTTP layer's settings (origins, returnTo allow-list, limits). */
-  http?: DingTalkHttpOptions
-  /**
-   * The organisation: how changes arrive (`events`), how often the whole directory is crawled
-   * (`fullSyncEvery`), what a leave does (`leavers`), callback keys, per-instance overrides and lifecycle hooks.
-   * `auth.directory.start()` starts events and the schedule; `auth.directory.sync()` crawls once.
-   */
-  directory?: DirectoryOptions
-  /**
-   * Asks DingTalk at startup what `auth.doctor()` asks (credentials, published app, corp, agentId, permissions,
-   * directory events, redirect URI, IP allow-list, clock) and logs one line per problem. Startup waits for the answers (each call bounded by
-   * `dingtalk.timeoutMs`) but never fails because of them. @default false
-   */
-  verifyOnStart?: boolean
-}
-
-/** HTTP settings of {@link DingTalkAuthOptions.http}. */
-export type DingTalkHttpOptions = Omit<
-  DingTalkHandlerOptions,
-  'basePath' | 'session' | 'onLogin' | 'stateStore' | 'directory' | 'now'
->
+import type { DingTalkAuthOptions } from './DingTalkAuthOptions'
+import { createDingTalkSessions } from './session/createDingTalkSessions'
+import type { DingTalkSessions } from './session/createDingTalkSessions'
 
 /** What {@link createDingTalkAuth} returns: the login core plus its web-standard HTTP handler. */
 export interface DingTalkAuth extends DingTalkAuthCore, DingTalkHttpHandler {
@@ -158,27 +61,6 @@ export interface DingTalkAuth extends DingTalkAuthCore, DingTalkHttpHandler {
    * tampered or expired one, or one ended by logout or revocation (checked in the state store on every call).
    */
   getSession(request: Request): ReturnType<DingTalkSessionSource['getSession']>
-}
-
-/** A DingTalk person in a corp: by unionId or by the corp's userid. */
-export type DingTalkBindingRef = { corpId: string; unionId: string } | { corpId: string; dingUserId: string }
-
-/**
- * The session index of the built-in sessions. Revocation is written to the state store and read by every
- * check (`GET /session`, `verify`, `getSession`, the guards), so it holds in every process from the next request.
- */
-export interface DingTalkSessions {
-  /** The claims of a valid, unrevoked token, or `null` (also when built-in sessions are off). */
-  verify(token: string): Promise<SessionClaims | null>
-  /** The live sessions of a local user, or of a DingTalk person in a corp, oldest first. */
-  list(owner: { userId: string } | DingTalkBindingRef): Promise<SessionRecord[]>
-  /** Ends every session of a local user (all corps). Resolves how many listed sessions were ended. */
-  revokeUser(userId: string): Promise<number>
-  /**
-   * Ends every session of a DingTalk person in a corp, e.g. when they leave it. Resolves how many listed sessions
-   * were ended (0 when the person has no binding).
-   */
-  revokeBinding(person: DingTalkBindingRef): Promise<number>
 }
 
 /**
@@ -319,27 +201,7 @@ export async function createDingTalkAuth(options: DingTalkAuthOptions): Promise<
   const index: SessionIndex =
     sessionManager?.index ??
     createSessionIndex({ stateStore, now, maxAgeMs: (options.session?.maxAgeSeconds ?? 604_800) * 1000 })
-  const bindingIdOf = async (person: DingTalkBindingRef) => {
-    const binding = await store.findBinding(
-      'unionId' in person
-        ? { corpId: person.corpId, unionId: person.unionId }
-        : { corpId: person.corpId, dingUserId: person.dingUserId },
-    )
-    return binding?.id ?? null
-  }
-  const sessions: DingTalkSessions = {
-    verify: async (token) => (sessionManager ? sessionManager.verify(token) : null),
-    async list(owner) {
-      if ('userId' in owner) return index.list({ userId: owner.userId })
-      const bindingId = await bindingIdOf(owner)
-      return bindingId ? index.list({ bindingId }) : []
-    },
-    revokeUser: (userId) => index.revoke({ userId }),
-    async revokeBinding(person) {
-      const bindingId = await bindingIdOf(person)
-      return bindingId ? index.revoke({ bindingId }) : 0
-    },
-  }
+  const sessions = createDingTalkSessions({ store, index, verifier: sessionManager })
   const getSession = http.getSession ?? (async () => null)
   revoker = { revokeBinding: (bindingId) => index.revoke({ bindingId }) }
   const doctorInput = createDoctorInput({

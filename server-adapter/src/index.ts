@@ -1,14 +1,9 @@
 export { STATE_BYTES, generateState, hashState, statesEqual } from './login/state'
 
 export { createDingTalkAuth } from './createDingTalkAuth'
-export type {
-  DingTalkAuth,
-  DingTalkAuthOptions,
-  DingTalkBindingRef,
-  DingTalkHttpOptions,
-  DingTalkEndpointOptions,
-  DingTalkSessions,
-} from './createDingTalkAuth'
+export type { DingTalkAuth } from './createDingTalkAuth'
+export type { DingTalkAuthOptions, DingTalkEndpointOptions, DingTalkHttpOptions } from './DingTalkAuthOptions'
+export type { DingTalkBindingRef, DingTalkSessions } from './session/createDingTalkSessions'
 export type { DingTalkAuthCore, ResolvedDingTalkSettings } from './DingTalkAuthCore'
 
 export { DD_INNER_TYPE, DingTalkConfigError, loadInstances } from './config/loadInstances'

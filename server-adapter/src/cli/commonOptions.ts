@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util'
-import type { DingTalkAuthOptions } from '../createDingTalkAuth'
+import type { DingTalkAuthOptions } from '../DingTalkAuthOptions'
 
 /** The flags every command shares (`doctor`, and `sync` of the directory): where the instances, store and DingTalk are. */
 export interface CommonOptions {

@@ -11,8 +11,9 @@ import { vacateStaleUserId } from '../store/vacateStaleUserId'
 import type { RevokeSessions } from '../store/vacateStaleUserId'
 import type { DDInnerAuth } from './DDInnerAuth'
 import type { DingTalkLoginFlow, DingTalkLoginResult, DingTalkUser, ResolvedLocalUser } from './loginResult'
-import { EXTERNAL_CONTACT } from './requireCorpMember'
-import { toBindingView } from './toBindingView'
+import { toProfile } from './storedProfile'
+import { toDingTalkUser } from './toDingTalkUser'
+import { toLoginResult } from './toLoginResult'
 
 /** What a profile sync needs: the person as DingTalk described them in this login. */
 export interface BindingSyncInput {
@@ -43,38 +44,6 @@ export interface BindingSyncOptions {
    * sessions.
    */
   revoker: () => SessionRevoker | null
-}
-
-/**
- * The contact type recorded with a binding when DingTalk confirmed it (`getbyunionid`), or `null` when the
- * binding predates the record: then the login asks DingTalk again.
- */
-export function contactTypeOf(binding: DDInnerAuthModel | null): number | null {
-  if (!binding?.rawProfile) return null
-  try {
-    const recorded = (JSON.parse(binding.rawProfile) as { contactType?: unknown }).contactType
-    return typeof recorded === 'number' && recorded !== EXTERNAL_CONTACT ? recorded : null
-  } catch {
-    return null
-  }
-}
-
-/**
- * The login result for a stored binding. The users table is only written by this sync, so the binding's name and
- * photo are the local user's: no read.
- */
-export function toLoginResult(
-  instance: DDInnerAuth,
-  binding: DDInnerAuthModel,
-  isNewUser: boolean,
-): DingTalkLoginResult {
-  return {
-    userId: binding.userId,
-    isNewUser,
-    instance: instance.name,
-    binding: toBindingView(binding),
-    user: { id: binding.userId, name: binding.name, avatar: binding.photo },
-  }
 }
 
 /**
@@ -255,52 +224,5 @@ export class BindingSync {
       })
     }
     return { id: this.#generateId(), create: true, isNew: true }
-  }
-}
-
-function toDingTalkUser(
-  instance: DDInnerAuth,
-  flow: DingTalkLoginFlow,
-  detail: DingTalkUserDetail,
-  me: DingTalkCurrentUser | null,
-  knownUnionId: string | undefined,
-): DingTalkUser {
-  const unionId = knownUnionId ?? detail.unionid ?? me?.unionId
-  if (!unionId)
-    throw new DingTalkAuthError('upstream_error', { detail: 'DingTalk gave no unionId for the person' })
-  // DingTalk: a userid may have been handed to someone else between two calls of this login.
-  if (detail.unionid && detail.unionid !== unionId)
-    throw new DingTalkAuthError('upstream_error', { detail: 'DingTalk named another person for the userid' })
-  return {
-    instance: instance.name,
-    flow,
-    corpId: instance.corpId,
-    userid: detail.userid,
-    unionId,
-    name: detail.name ?? me?.nick ?? null,
-    avatar: detail.avatar ?? me?.avatarUrl ?? null,
-    mobile: detail.mobile ?? me?.mobile ?? null,
-    stateCode: detail.stateCode ?? me?.stateCode ?? null,
-    email: detail.orgEmail ?? detail.email ?? me?.email ?? null,
-    jobNumber: detail.jobNumber ?? null,
-    title: detail.title ?? null,
-    hiredDate: detail.hiredDate ?? null,
-    active: detail.active ?? null,
-    admin: detail.admin ?? null,
-    deptIdList: detail.deptIdList,
-    detail: detail.raw,
-    me: me?.raw ?? null,
-  }
-}
-
-function toProfile(person: DingTalkUser, contactType: number): BindingProfile {
-  return {
-    name: person.name,
-    jobNumber: person.jobNumber,
-    phone: person.mobile,
-    email: person.email,
-    hiredDate: person.hiredDate,
-    photo: person.avatar,
-    rawProfile: JSON.stringify({ detail: person.detail, me: person.me, contactType }),
   }
 }

@@ -1,21 +1,22 @@
 import { randomUUID } from 'node:crypto'
 import type { SessionRevoker } from '../directory/SessionRevoker'
-import type { DDInnerClient } from '../dingtalk/DingTalkClient'
-import { isUserNotFoundError } from '../dingtalk/errorPredicates'
 import type { DingTalkUserDetail } from '../dingtalk/wireTypes'
 import type { Awaitable } from '../dingtalk/tokenCache'
 import { DingTalkAuthError } from '../errors'
 import type { Logger } from '../logger'
 import type { BindingStore } from '../store/BindingStore'
 import { isVacatedUserId } from '../store/vacatedUserId'
-import { BindingSync, contactTypeOf, toLoginResult } from './BindingSync'
+import { BindingSync } from './BindingSync'
 import { CorpIdMismatchWarnings } from './CorpIdMismatchWarnings'
 import type { DDInnerAuth } from './DDInnerAuth'
+import { getBoundPerson } from './getBoundPerson'
+import { LoginOutcomeLog } from './LoginOutcomeLog'
 import type { LoginCallOptions, QrLoginParams, WorkbenchLoginParams } from './loginParams'
 import { optionalName, optionalPlatform, requireCode } from './loginParams'
-import type { DingTalkLoginFlow, DingTalkLoginResult, DingTalkUser, ResolvedLocalUser } from './loginResult'
+import type { DingTalkLoginResult, DingTalkUser, ResolvedLocalUser } from './loginResult'
 import { requireCorpMember } from './requireCorpMember'
-import { toDingTalkAuthError } from './toDingTalkAuthError'
+import { contactTypeOf } from './storedProfile'
+import { toLoginResult } from './toLoginResult'
 
 export type {
   DingTalkLoginBinding,
@@ -55,9 +56,9 @@ export class DDInnerAuthSvc {
   readonly #byCorp: ReadonlyMap<string, DDInnerAuth>
   readonly #byName: ReadonlyMap<string, DDInnerAuth>
   readonly #store: BindingStore
-  readonly #logger: Logger
   readonly #now: () => number
   readonly #sync: BindingSync
+  readonly #outcomes: LoginOutcomeLog
   readonly #corpIdWarnings: CorpIdMismatchWarnings
 
   constructor(instances: readonly DDInnerAuth[], options: DDInnerAuthSvcOptions) {
@@ -65,8 +66,8 @@ export class DDInnerAuthSvc {
     this.#byCorp = new Map(instances.map((i) => [i.corpId, i]))
     this.#byName = new Map(instances.map((i) => [i.name, i]))
     this.#store = options.store
-    this.#logger = options.logger
     this.#now = options.now
+    this.#outcomes = new LoginOutcomeLog(options.logger, options.now)
     this.#sync = new BindingSync({
       store: options.store,
       logger: options.logger,
@@ -188,10 +189,10 @@ export class DDInnerAuthSvc {
               knownUnionId: unionId,
               contactType,
             })
-      this.#logSuccess('workbench', instance, platform, result, started)
+      this.#outcomes.succeeded('workbench', instance, platform, result, started)
       return result
     } catch (error) {
-      throw this.#fail('workbench', instance, error, started)
+      throw this.#outcomes.failed('workbench', instance, error, started)
     }
   }
 
@@ -252,48 +253,14 @@ export class DDInnerAuthSvc {
               me,
               knownUnionId: me.unionId,
               ...(recorded
-                ? await this.#getBoundPerson(client, recorded, call)
+                ? await getBoundPerson(client, recorded, call)
                 : { detail: await client.getUser(member.userid, call), contactType: member.contactType }),
             })
-      this.#logSuccess('qr', instance, platform, result, started)
+      this.#outcomes.succeeded('qr', instance, platform, result, started)
       return result
     } catch (error) {
-      throw this.#fail('qr', instance, error, started)
+      throw this.#outcomes.failed('qr', instance, error, started)
     }
-  }
-
-  /**
-   * `v2/user/get` for the userid the binding recorded. DingTalk may give a person who left and came back a new
-   * userid while the unionId stays: the recorded one is then unknown (60121) or, handed on, someone else's (another
-   * unionId), and `getbyunionid` names the current one (or answers 60121 itself for someone who is gone:
-   * `not_corp_member`). Only an answer naming the person's unionId is taken as theirs: one without a unionId is
-   * kept only if `getbyunionid` names the recorded userid too.
-   */
-  async #getBoundPerson(
-    client: DDInnerClient,
-    bound: { userid: string; unionId: string; contactType: number },
-    call: LoginCallOptions,
-  ): Promise<{ detail: DingTalkUserDetail; contactType: number }> {
-    let notFound: unknown = null
-    let unconfirmed: DingTalkUserDetail | null = null
-    try {
-      const detail = await client.getUser(bound.userid, call)
-      // DingTalk may have handed the recorded userid to someone else: then it is not this person's any more.
-      if (detail.unionid === bound.unionId) return { detail, contactType: bound.contactType }
-      if (detail.unionid === undefined) unconfirmed = detail
-    } catch (error) {
-      if (!isUserNotFoundError(error)) throw error
-      notFound = error
-    }
-    const found = await requireCorpMember(client, bound.unionId, call)
-    if (found.userid === bound.userid) {
-      if (unconfirmed) return { detail: unconfirmed, contactType: found.contactType }
-      throw (
-        notFound ??
-        new DingTalkAuthError('upstream_error', { detail: 'DingTalk named another person for the userid' })
-      )
-    }
-    return { detail: await client.getUser(found.userid, call), contactType: found.contactType }
   }
 
   /** `getuserinfo`; a code DingTalk does not know for this corp gets one warning naming the configuration. */
@@ -304,46 +271,5 @@ export class DDInnerAuthSvc {
       this.#corpIdWarnings.getUserInfoFailed(instance, error)
       throw error
     }
-  }
-
-  #logSuccess(
-    flow: DingTalkLoginFlow,
-    instance: DDInnerAuth,
-    platform: string,
-    result: DingTalkLoginResult,
-    started: number,
-  ): void {
-    this.#logger.info(
-      {
-        flow,
-        instance: instance.name,
-        corpId: instance.corpId,
-        platform,
-        userId: result.userId,
-        isNewUser: result.isNewUser,
-        ms: this.#now() - started,
-      },
-      'dingtalk login succeeded',
-    )
-  }
-
-  #fail(
-    flow: DingTalkLoginFlow,
-    instance: DDInnerAuth | undefined,
-    error: unknown,
-    started: number,
-  ): DingTalkAuthError {
-    const mapped = toDingTalkAuthError(error)
-    const entry = {
-      flow,
-      instance: instance?.name,
-      reason: mapped.code,
-      requestId: mapped.requestId,
-      ms: this.#now() - started,
-      err: mapped.cause ?? mapped,
-    }
-    if (mapped.status >= 500) this.#logger.error(entry, 'dingtalk login failed')
-    else this.#logger.warn(entry, 'dingtalk login rejected')
-    return mapped
   }
 }

@@ -1,13 +1,15 @@
-import { Kysely, sql } from 'kysely'
+import { Kysely } from 'kysely'
 import type { Insertable, Selectable } from 'kysely'
 import { createSqlDialect } from '../sql/createSqlDialect'
 import type { SqlDriverName } from '../sql/createSqlDialect'
 import type { SqliteDriverName } from '../sql/openSqliteDatabase'
 import { runMigrations } from '../sql/runMigrations'
-import type { SqlMigration } from '../sql/runMigrations'
 import { isValidTablePrefix, sqlFlavorOf } from '../sql/sqlFlavorOf'
 import type { SqlFlavor } from '../sql/sqlFlavorOf'
 import type { BindingKey, BindingStore, DDInnerAuthModel, LocalUser } from './BindingStore'
+import { toBinding, toBindingRow, toUser } from './bindingRows'
+import type { BindingRow, UserRow } from './bindingRows'
+import { bindingStoreMigrations } from './bindingStoreMigrations'
 import { createSqlDirectoryStore, directoryMigration } from './createSqlDirectoryStore'
 import type { DirectoryStore } from './DirectoryStore'
 
@@ -51,82 +53,7 @@ export interface SqlBindingStore extends BindingStore, DirectoryStore {
   close(): Promise<void>
 }
 
-interface BindingRow {
-  id: string
-  user_id: string
-  third_corp_id: string
-  third_user_id: string
-  union_id: string
-  name: string | null
-  job_number: string | null
-  phone: string | null
-  email: string | null
-  hired_date: number | string | null
-  photo: string | null
-  create_time: number | string
-  update_time: number | string
-  raw_profile: string | null
-}
-
-interface UserRow {
-  id: string
-  name: string | null
-  avatar: string | null
-  create_time: number | string
-  update_time: number | string
-}
-
 type Tables = Record<string, Record<string, unknown>>
-
-const num = (value: number | string): number => (typeof value === 'number' ? value : Number(value))
-
-function toBinding(row: BindingRow): DDInnerAuthModel {
-  return {
-    id: row.id,
-    userId: row.user_id,
-    thirdCorpId: row.third_corp_id,
-    thirdUserId: row.third_user_id,
-    unionId: row.union_id,
-    name: row.name,
-    jobNumber: row.job_number,
-    phone: row.phone,
-    email: row.email,
-    hiredDate: row.hired_date === null ? null : num(row.hired_date),
-    photo: row.photo,
-    createTime: num(row.create_time),
-    updateTime: num(row.update_time),
-    rawProfile: row.raw_profile,
-  }
-}
-
-function toBindingRow(b: DDInnerAuthModel): BindingRow {
-  return {
-    id: b.id,
-    user_id: b.userId,
-    third_corp_id: b.thirdCorpId,
-    third_user_id: b.thirdUserId,
-    union_id: b.unionId,
-    name: b.name,
-    job_number: b.jobNumber,
-    phone: b.phone,
-    email: b.email,
-    hired_date: b.hiredDate,
-    photo: b.photo,
-    create_time: b.createTime,
-    update_time: b.updateTime,
-    raw_profile: b.rawProfile,
-  }
-}
-
-function toUser(row: UserRow): LocalUser {
-  return {
-    id: row.id,
-    name: row.name,
-    avatar: row.avatar,
-    createTime: num(row.create_time),
-    updateTime: num(row.update_time),
-  }
-}
 
 // Lock conflicts that a retry resolves: PostgreSQL deadlock / serialization, MySQL deadlock / lock wait, SQLite busy.
 function isTransient(error: unknown): boolean {
@@ -294,46 +221,4 @@ export async function createSqlBindingStore(options: SqlBindingStoreOptions): Pr
       await db.destroy()
     },
   }
-}
-
-/** The binding store's schema, step by step (each step idempotent, see {@link SqlMigration}). */
-export function bindingStoreMigrations(tables: { bindings: string; users: string }): SqlMigration[] {
-  return [
-    {
-      version: 1,
-      async up(db, flavor) {
-        const bigint = 'bigint' as const
-        const longText = flavor === 'mysql' ? sql`mediumtext` : sql`text`
-        await db.schema
-          .createTable(tables.users)
-          .ifNotExists()
-          .addColumn('id', 'varchar(191)', (c) => c.primaryKey())
-          .addColumn('name', 'varchar(255)')
-          .addColumn('avatar', 'varchar(1024)')
-          .addColumn('create_time', bigint, (c) => c.notNull())
-          .addColumn('update_time', bigint, (c) => c.notNull())
-          .execute()
-        await db.schema
-          .createTable(tables.bindings)
-          .ifNotExists()
-          .addColumn('id', 'varchar(36)', (c) => c.primaryKey())
-          .addColumn('user_id', 'varchar(191)', (c) => c.notNull())
-          .addColumn('third_corp_id', 'varchar(64)', (c) => c.notNull())
-          .addColumn('third_user_id', 'varchar(128)', (c) => c.notNull())
-          .addColumn('union_id', 'varchar(128)', (c) => c.notNull())
-          .addColumn('name', 'varchar(255)')
-          .addColumn('job_number', 'varchar(128)')
-          .addColumn('phone', 'varchar(64)')
-          .addColumn('email', 'varchar(255)')
-          .addColumn('hired_date', bigint)
-          .addColumn('photo', 'varchar(1024)')
-          .addColumn('create_time', bigint, (c) => c.notNull())
-          .addColumn('update_time', bigint, (c) => c.notNull())
-          .addColumn('raw_profile', longText)
-          .addUniqueConstraint(`${tables.bindings}_corp_user_uq`, ['third_corp_id', 'third_user_id'])
-          .addUniqueConstraint(`${tables.bindings}_corp_union_uq`, ['third_corp_id', 'union_id'])
-          .execute()
-      },
-    },
-  ]
 }

@@ -1,5 +1,6 @@
 import { sql } from 'kysely'
 import type { Kysely } from 'kysely'
+import { fromSqlNumber } from '../sql/fromSqlNumber'
 import type { SqlMigration, SqlTables } from '../sql/runMigrations'
 import type { SqlFlavor } from '../sql/sqlFlavorOf'
 import type { DirectoryDepartment, DirectoryPerson, DirectoryStore, MembershipState } from './DirectoryStore'
@@ -36,8 +37,6 @@ interface PersonRow {
   update_time: number | string
 }
 
-const num = (value: number | string): number => (typeof value === 'number' ? value : Number(value))
-
 // Rows are written in slices, so one statement stays well under every database's parameter limit.
 const ROWS_PER_STATEMENT = 200
 
@@ -53,10 +52,10 @@ function parseIds(text: string): number[] {
 function toDepartment(row: DepartmentRow): DirectoryDepartment {
   return {
     corpId: row.corp_id,
-    deptId: num(row.dept_id),
+    deptId: fromSqlNumber(row.dept_id),
     name: row.name,
-    parentId: row.parent_id === null ? null : num(row.parent_id),
-    updateTime: num(row.update_time),
+    parentId: row.parent_id === null ? null : fromSqlNumber(row.parent_id),
+    updateTime: fromSqlNumber(row.update_time),
   }
 }
 
@@ -84,8 +83,8 @@ function toPerson(row: PersonRow): DirectoryPerson {
     managerUserId: row.manager_user_id,
     admin: row.admin === true || Number(row.admin) === 1,
     state: row.state === 'left' ? 'left' : 'active',
-    leftAt: row.left_at === null ? null : num(row.left_at),
-    updateTime: num(row.update_time),
+    leftAt: row.left_at === null ? null : fromSqlNumber(row.left_at),
+    updateTime: fromSqlNumber(row.update_time),
   }
 }
 

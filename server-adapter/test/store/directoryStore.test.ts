@@ -10,7 +10,7 @@ import { createSqlDialect } from '../../src/sql/createSqlDialect'
 import { runMigrations } from '../../src/sql/runMigrations'
 import type { SqlTables } from '../../src/sql/runMigrations'
 import { sqlFlavorOf } from '../../src/sql/sqlFlavorOf'
-import { bindingStoreMigrations } from '../../src/store/createSqlBindingStore'
+import { bindingStoreMigrations } from '../../src/store/bindingStoreMigrations'
 import type {} from '../support/services'
 import { directoryStoreContract } from './directoryStoreContract'
 
