@@ -1,4 +1,5 @@
 import { sql } from 'kysely'
+import { identifierColumn } from '../sql/identifierColumn'
 import type { SqlMigration } from '../sql/runMigrations'
 
 /** The binding store's schema, step by step (each step idempotent, see {@link SqlMigration}). */
@@ -9,10 +10,11 @@ export function bindingStoreMigrations(tables: { bindings: string; users: string
       async up(db, flavor) {
         const bigint = 'bigint' as const
         const longText = flavor === 'mysql' ? sql`mediumtext` : sql`text`
+        const identifier = (length: number) => identifierColumn(flavor, length)
         await db.schema
           .createTable(tables.users)
           .ifNotExists()
-          .addColumn('id', 'varchar(191)', (c) => c.primaryKey())
+          .addColumn('id', identifier(191), (c) => c.primaryKey())
           .addColumn('name', 'varchar(255)')
           .addColumn('avatar', 'varchar(1024)')
           .addColumn('create_time', bigint, (c) => c.notNull())
@@ -21,11 +23,11 @@ export function bindingStoreMigrations(tables: { bindings: string; users: string
         await db.schema
           .createTable(tables.bindings)
           .ifNotExists()
-          .addColumn('id', 'varchar(36)', (c) => c.primaryKey())
-          .addColumn('user_id', 'varchar(191)', (c) => c.notNull())
-          .addColumn('third_corp_id', 'varchar(64)', (c) => c.notNull())
-          .addColumn('third_user_id', 'varchar(128)', (c) => c.notNull())
-          .addColumn('union_id', 'varchar(128)', (c) => c.notNull())
+          .addColumn('id', identifier(36), (c) => c.primaryKey())
+          .addColumn('user_id', identifier(191), (c) => c.notNull())
+          .addColumn('third_corp_id', identifier(64), (c) => c.notNull())
+          .addColumn('third_user_id', identifier(128), (c) => c.notNull())
+          .addColumn('union_id', identifier(128), (c) => c.notNull())
           .addColumn('name', 'varchar(255)')
           .addColumn('job_number', 'varchar(128)')
           .addColumn('phone', 'varchar(64)')

@@ -10,6 +10,7 @@ import type { BindingKey, BindingStore, DDInnerAuthModel, LocalUser } from './Bi
 import { toBinding, toBindingRow, toUser } from './bindingRows'
 import type { BindingRow, UserRow } from './bindingRows'
 import { bindingStoreMigrations } from './bindingStoreMigrations'
+import { caseSensitiveIdentifiersMigration } from './caseSensitiveIdentifiersMigration'
 import { createSqlDirectoryStore, directoryMigration } from './createSqlDirectoryStore'
 import type { DirectoryStore } from './DirectoryStore'
 
@@ -98,7 +99,11 @@ export async function createSqlBindingStore(options: SqlBindingStoreOptions): Pr
     await runMigrations(db, {
       flavor,
       migrationsTable: tables.migrations,
-      migrations: [...bindingStoreMigrations(tables), directoryMigration(tables)],
+      migrations: [
+        ...bindingStoreMigrations(tables),
+        directoryMigration(tables),
+        caseSensitiveIdentifiersMigration(tables),
+      ],
     })
   } catch (error) {
     await db.destroy()

@@ -1,6 +1,7 @@
 import { sql } from 'kysely'
 import type { Kysely } from 'kysely'
 import { fromSqlNumber } from '../sql/fromSqlNumber'
+import { identifierColumn } from '../sql/identifierColumn'
 import type { SqlMigration, SqlTables } from '../sql/runMigrations'
 import type { SqlFlavor } from '../sql/sqlFlavorOf'
 import type { DirectoryDepartment, DirectoryPerson, DirectoryStore, MembershipState } from './DirectoryStore'
@@ -233,11 +234,12 @@ export function createSqlDirectoryStore(
 export function directoryMigration(tables: SqlDirectoryTables): SqlMigration {
   return {
     version: 2,
-    async up(db) {
+    async up(db, flavor) {
+      const identifier = (length: number) => identifierColumn(flavor, length)
       await db.schema
         .createTable(tables.departments)
         .ifNotExists()
-        .addColumn('corp_id', 'varchar(64)', (c) => c.notNull())
+        .addColumn('corp_id', identifier(64), (c) => c.notNull())
         .addColumn('dept_id', 'bigint', (c) => c.notNull())
         .addColumn('name', 'varchar(255)', (c) => c.notNull())
         .addColumn('parent_id', 'bigint')
@@ -247,16 +249,16 @@ export function directoryMigration(tables: SqlDirectoryTables): SqlMigration {
       await db.schema
         .createTable(tables.people)
         .ifNotExists()
-        .addColumn('corp_id', 'varchar(64)', (c) => c.notNull())
-        .addColumn('union_id', 'varchar(128)', (c) => c.notNull())
-        .addColumn('ding_user_id', 'varchar(128)', (c) => c.notNull())
+        .addColumn('corp_id', identifier(64), (c) => c.notNull())
+        .addColumn('union_id', identifier(128), (c) => c.notNull())
+        .addColumn('ding_user_id', identifier(128), (c) => c.notNull())
         .addColumn('name', 'varchar(255)')
         .addColumn('title', 'varchar(255)')
         .addColumn('job_number', 'varchar(128)')
         .addColumn('avatar', 'varchar(1024)')
         .addColumn('dept_ids', 'text', (c) => c.notNull())
         .addColumn('leader_in_dept_ids', 'text', (c) => c.notNull())
-        .addColumn('manager_user_id', 'varchar(128)')
+        .addColumn('manager_user_id', identifier(128))
         .addColumn('admin', 'integer', (c) => c.notNull())
         .addColumn('state', 'varchar(16)', (c) => c.notNull())
         .addColumn('left_at', 'bigint')

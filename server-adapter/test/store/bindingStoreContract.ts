@@ -90,6 +90,39 @@ export function bindingStoreContract(
       expect((await store.findBinding({ corpId: 'dingcorpa-scope', unionId: a.unionId }))?.id).toBe(a.id)
     })
 
+    it('tells apart userids, unionIds, corpIds and local user ids that differ only by letter case', async () => {
+      const lower = binding({
+        thirdCorpId: 'dingcorpcase',
+        thirdUserId: 'manager4220',
+        unionId: 'casefold0unionidiE',
+        userId: 'local-user-case',
+      })
+      const upper = binding({
+        thirdCorpId: 'dingcorpcase',
+        thirdUserId: 'Manager4220',
+        unionId: 'CASEFOLD0UNIONIDiE',
+        userId: 'Local-User-Case',
+      })
+      const otherCorp = binding({
+        thirdCorpId: 'DingCorpCase',
+        thirdUserId: 'manager4220',
+        unionId: 'casefold0unionidiE',
+      })
+      for (const b of [lower, upper, otherCorp]) {
+        const result = await store.createBinding(b, userFor(b))
+        expect(result).toEqual({ binding: b, created: true })
+      }
+      for (const b of [lower, upper, otherCorp]) {
+        expect(await store.findBinding({ corpId: b.thirdCorpId, dingUserId: b.thirdUserId })).toEqual(b)
+        expect(await store.findBinding({ corpId: b.thirdCorpId, unionId: b.unionId })).toEqual(b)
+      }
+      expect(await store.findBinding({ corpId: 'dingcorpcase', dingUserId: 'MANAGER4220' })).toBeNull()
+      expect(await store.findBinding({ corpId: 'dingcorpcase', unionId: 'CaseFold0UnionIdiE' })).toBeNull()
+      expect(await store.findUser(lower.userId)).toEqual(userFor(lower))
+      expect(await store.findUser(upper.userId)).toEqual(userFor(upper))
+      expect(await store.findUser('LOCAL-USER-CASE')).toBeNull()
+    })
+
     it('is unique on (corp, userid): a second binding returns the first and writes no user', async () => {
       const first = binding()
       await store.createBinding(first, userFor(first))

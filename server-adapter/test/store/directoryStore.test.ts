@@ -10,9 +10,9 @@ import { createSqlDialect } from '../../src/sql/createSqlDialect'
 import { runMigrations } from '../../src/sql/runMigrations'
 import type { SqlTables } from '../../src/sql/runMigrations'
 import { sqlFlavorOf } from '../../src/sql/sqlFlavorOf'
-import { bindingStoreMigrations } from '../../src/store/bindingStoreMigrations'
 import type {} from '../support/services'
 import { directoryStoreContract } from './directoryStoreContract'
+import { migrationsBeforeCaseSensitiveIds } from './fixtures/schemaBeforeCaseSensitiveIds'
 
 const services = inject('services')
 const prefix = () => `t${randomBytes(5).toString('hex')}_`
@@ -51,13 +51,18 @@ describe.each(databases)('directory migration on $name', ({ url, skip }) => {
       const where = url()
       const flavor = sqlFlavorOf(where)!
       const tablePrefix = prefix()
-      const tables = { bindings: `${tablePrefix}auth_bindings`, users: `${tablePrefix}users` }
-      // Today's schema: migration 1 only, with one person bound and their local user.
+      const tables = {
+        bindings: `${tablePrefix}auth_bindings`,
+        users: `${tablePrefix}users`,
+        departments: `${tablePrefix}departments`,
+        people: `${tablePrefix}people`,
+      }
+      // The schema before it: migration 1 as released then, with one person bound and their local user.
       const old = new Kysely<SqlTables>({ dialect: await createSqlDialect(flavor, where, 2) })
       await runMigrations(old, {
         flavor,
         migrationsTable: `${tablePrefix}migrations`,
-        migrations: bindingStoreMigrations(tables),
+        migrations: migrationsBeforeCaseSensitiveIds(tables).filter((step) => step.version === 1),
       })
       const binding: DDInnerAuthModel = {
         id: randomUUID(),

@@ -105,6 +105,25 @@ export function directoryStoreContract(
       expect(await store.findPerson({ corpId: c, dingUserId: '0120002' })).toEqual(back)
     })
 
+    it('tells apart people whose userids, unionIds or corpIds differ only by letter case', async () => {
+      const c = corp()
+      const lower = person(c, { dingUserId: 'manager4220', unionId: 'casefold0unionidiE' })
+      const upper = person(c, { dingUserId: 'Manager4220', unionId: 'CASEFOLD0UNIONIDiE' })
+      const otherCorp = person(c.toUpperCase(), { dingUserId: 'manager4220', unionId: 'casefold0unionidiE' })
+      await store.upsertPeople([lower, upper, otherCorp])
+      for (const p of [lower, upper, otherCorp]) {
+        expect(await store.findPerson({ corpId: p.corpId, unionId: p.unionId })).toEqual(p)
+        expect(await store.findPerson({ corpId: p.corpId, dingUserId: p.dingUserId })).toEqual(p)
+      }
+      expect(await store.findPerson({ corpId: c, dingUserId: 'MANAGER4220' })).toBeNull()
+      expect(await store.listPeople(c)).toHaveLength(2)
+      await store.upsertDepartments([
+        { corpId: c, deptId: 1, name: '云栖', parentId: null, updateTime: 1 },
+        { corpId: c.toUpperCase(), deptId: 1, name: '星河', parentId: null, updateTime: 1 },
+      ])
+      expect((await store.listDepartments(c)).map((d) => d.name)).toEqual(['云栖'])
+    })
+
     it('prefers the active person when a userid was reused', async () => {
       const c = corp()
       const gone = person(c, { dingUserId: 'reused', state: 'left', leftAt: 5, updateTime: 9 })
