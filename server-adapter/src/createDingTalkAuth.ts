@@ -170,6 +170,7 @@ export async function createDingTalkAuth(options: DingTalkAuthOptions): Promise<
     logger,
     now,
     tokenCache,
+    stateStore,
     settings,
     async close() {
       if (ownsStore) await store.close?.()

@@ -35,7 +35,8 @@ export interface DingTalkHandlerOptions {
   basePath?: string
   /**
    * Login states, used codes, the session index and revocations (and, through `createDingTalkAuth`, the
-   * app-token cache). Use a Redis or SQL store when several processes serve logins. @default an in-memory store
+   * app-token cache). Use a Redis or SQL store when several processes serve logins. @default the core's state store
+   * (`auth.stateStore`, where its directory and `auth.sessions` revoke sessions), else an in-memory store
    */
   stateStore?: StateStore
   /**
