@@ -224,7 +224,7 @@ export async function createDingTalkAuth(options: DingTalkAuthOptions): Promise<
       session: options.session,
       ownSessions: Boolean(options.onLogin),
       publicOrigin,
-      trustProxy: options.http?.trustProxy ?? false,
+      trustProxy: Boolean(options.http?.trustProxy),
       production: process.env.NODE_ENV === 'production',
     })
   return {

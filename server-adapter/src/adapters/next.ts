@@ -1,6 +1,7 @@
 import type { Awaitable } from '../dingtalk/tokenCache'
 import { DingTalkAuthError, isDingTalkAuthError, pickLocale } from '../errors'
 import type { DingTalkHttpHandler, DingTalkSessionSource } from '../http/DingTalkHttpHandler'
+import { forwardedEntry } from '../http/forwardedHeaders'
 import type { DingTalkSessionView } from '../http/wire'
 
 /** Route handlers of a Next.js App Router route. */
@@ -111,8 +112,9 @@ function toRequest(input: Request | NextHeadersLike | NextCookiesLike): Request 
     const value = input.get(name)
     if (value !== null) headers.set(name, value)
   }
-  const host = input.get('x-forwarded-host') ?? input.get('host') ?? 'localhost'
-  const proto = input.get('x-forwarded-proto')?.split(',')[0]?.trim() === 'https' ? 'https' : 'http'
+  // Next.js (or the nearest proxy) appends its entry to what a client may have sent: read the last one.
+  const host = forwardedEntry(headers, 'x-forwarded-host', 1) ?? input.get('host') ?? 'localhost'
+  const proto = forwardedEntry(headers, 'x-forwarded-proto', 1) === 'https' ? 'https' : 'http'
   return new Request(`${proto}://${host}/`, { headers })
 }
 

@@ -84,7 +84,10 @@ export function createDingTalkHandler(
     onLogin: options.onLogin ?? null,
     callbacks,
     loginStates: createLoginStates(stateStore, settings),
-    rateLimiter: createRateLimiter(options.rateLimit, { now: settings.now, trustProxy: settings.trustProxy }),
+    rateLimiter: createRateLimiter(options.rateLimit, {
+      now: settings.now,
+      trustedProxies: settings.trustedProxies,
+    }),
     warnOriginMismatch: createOriginWarning(core.logger, settings.allowedOrigins),
   }
 
