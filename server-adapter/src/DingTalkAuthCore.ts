@@ -2,6 +2,7 @@ import type { TokenCache } from './dingtalk/tokenCache'
 import type { Logger } from './logger'
 import type { DD_INNER_AUTH_SVC, DDInnerAuth } from './login/DDInnerAuth'
 import type { DDInnerAuthSvc } from './login/DDInnerAuthSvc'
+import type { StateStore } from './state/StateStore'
 import type { BindingStore } from './store/BindingStore'
 
 /** The resolved DingTalk settings, for the HTTP layer (`/config`, `/authorize`). */
@@ -33,6 +34,11 @@ export interface DingTalkAuthCore {
   readonly now: () => number
   /** The app-token cache in use. */
   readonly tokenCache: TokenCache
+  /**
+   * The state store its directory revokes leavers' sessions in and its `sessions` read (`createDingTalkAuth` always
+   * has one): a handler created over this core keeps its sessions there unless given another.
+   */
+  readonly stateStore?: StateStore
   /** DingTalk origins and the login scope. */
   readonly settings: ResolvedDingTalkSettings
   /** Closes the store when this object opened it. */

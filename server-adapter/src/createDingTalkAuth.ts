@@ -170,6 +170,7 @@ export async function createDingTalkAuth(options: DingTalkAuthOptions): Promise<
     logger,
     now,
     tokenCache,
+    stateStore,
     settings,
     async close() {
       if (ownsStore) await store.close?.()
@@ -223,7 +224,7 @@ export async function createDingTalkAuth(options: DingTalkAuthOptions): Promise<
       session: options.session,
       ownSessions: Boolean(options.onLogin),
       publicOrigin,
-      trustProxy: options.http?.trustProxy ?? false,
+      trustProxy: Boolean(options.http?.trustProxy),
       production: process.env.NODE_ENV === 'production',
     })
   return {

@@ -4,7 +4,7 @@ import type { DingTalkSessionView } from '../http/wire'
 import {
   clientDisconnectSignal,
   getNodeSession,
-  toWebRequest,
+  handleNodeRequest,
   unauthenticatedBody,
   writeNodeResponse,
 } from './node'
@@ -20,8 +20,7 @@ export function toExpressHandler(
   return (req, res, next) => {
     const url = req.originalUrl || req.url
     if (!url.startsWith(prefix)) return next()
-    auth
-      .handler(toWebRequest(req, { url, body: req.body as unknown, signal: clientDisconnectSignal(res) }))
+    handleNodeRequest(auth, req, { url, body: req.body as unknown, signal: clientDisconnectSignal(res) })
       .then((response) => writeNodeResponse(res, response))
       .catch(next)
   }

@@ -1,7 +1,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import type { DingTalkHttpHandler, DingTalkSessionSource } from '../http/DingTalkHttpHandler'
 import type { DingTalkSessionView } from '../http/wire'
-import { clientDisconnectSignal, getNodeSession, toWebRequest, unauthenticatedBody } from './node'
+import { clientDisconnectSignal, getNodeSession, handleNodeRequest, unauthenticatedBody } from './node'
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -20,13 +20,11 @@ export function toFastifyHandler(
   auth: DingTalkHttpHandler,
 ): (request: FastifyRequest, reply: FastifyReply) => Promise<FastifyReply> {
   return async (request, reply) => {
-    const response = await auth.handler(
-      toWebRequest(request.raw, {
-        url: request.url,
-        body: request.body,
-        signal: clientDisconnectSignal(reply.raw),
-      }),
-    )
+    const response = await handleNodeRequest(auth, request.raw, {
+      url: request.url,
+      body: request.body,
+      signal: clientDisconnectSignal(reply.raw),
+    })
     reply.code(response.status)
     for (const [name, value] of response.headers) if (name !== 'set-cookie') reply.header(name, value)
     const cookies = response.headers.getSetCookie()

@@ -1,7 +1,7 @@
 import type { Middleware } from 'koa'
 import type { DingTalkHttpHandler, DingTalkSessionSource } from '../http/DingTalkHttpHandler'
 import type { DingTalkSessionView } from '../http/wire'
-import { clientDisconnectSignal, getNodeSession, toWebRequest, unauthenticatedBody } from './node'
+import { clientDisconnectSignal, getNodeSession, handleNodeRequest, unauthenticatedBody } from './node'
 
 /**
  * Koa middleware serving the routes under `auth.basePath` (other paths go to `next()`), with or without a body
@@ -12,9 +12,11 @@ export function toKoaHandler(auth: DingTalkHttpHandler): Middleware {
   return async (ctx, next) => {
     if (!ctx.originalUrl.startsWith(prefix)) return next()
     const parsed = (ctx.request as { body?: unknown }).body
-    const response = await auth.handler(
-      toWebRequest(ctx.req, { url: ctx.originalUrl, body: parsed, signal: clientDisconnectSignal(ctx.res) }),
-    )
+    const response = await handleNodeRequest(auth, ctx.req, {
+      url: ctx.originalUrl,
+      body: parsed,
+      signal: clientDisconnectSignal(ctx.res),
+    })
     ctx.status = response.status
     for (const [name, value] of response.headers) if (name !== 'set-cookie') ctx.set(name, value)
     const cookies = response.headers.getSetCookie()

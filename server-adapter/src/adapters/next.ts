@@ -1,6 +1,7 @@
 import type { Awaitable } from '../dingtalk/tokenCache'
 import { DingTalkAuthError, isDingTalkAuthError, pickLocale } from '../errors'
 import type { DingTalkHttpHandler, DingTalkSessionSource } from '../http/DingTalkHttpHandler'
+import { forwardedEntry } from '../http/forwardedHeaders'
 import type { DingTalkSessionView } from '../http/wire'
 
 /** Route handlers of a Next.js App Router route. */
@@ -90,15 +91,26 @@ function isCookieStore(input: object): input is NextCookiesLike {
   return typeof (input as NextCookiesLike).getAll === 'function'
 }
 
+/**
+ * Whether cookies of a cookie store, which tells no scheme, are read as set over plain http. A plain-named session
+ * cookie on an https site may have been planted by a sibling subdomain (only `__Host-` cookies are the app's own),
+ * so it counts only under `next dev` (`NODE_ENV=development`, which serves http://localhost) and only when no
+ * `__Host-` cookie says the page is on https. Otherwise the request is https; the handler's `publicOrigin`, when
+ * set, decides over this URL either way (`http://…` reads the plain name in production too).
+ */
+function isPlainHttpDev(cookies: readonly { name: string }[]): boolean {
+  return process.env.NODE_ENV === 'development' && !cookies.some(({ name }) => name.startsWith('__Host-'))
+}
+
 /** A bodiless web Request carrying what identifies the session: cookies, `Authorization`, origin headers. */
 function toRequest(input: Request | NextHeadersLike | NextCookiesLike): Request {
   if (input instanceof Request) return input
   if (isCookieStore(input)) {
     const cookies = input.getAll()
     const cookie = cookies.map(({ name, value }) => `${name}=${value}`).join('; ')
-    // A __Host- cookie reached the app only over https: read the session on the same scheme it was set on.
-    const secure = cookies.some(({ name }) => name.startsWith('__Host-'))
-    return new Request(secure ? 'https://localhost/' : 'http://localhost/', { headers: { cookie } })
+    return new Request(isPlainHttpDev(cookies) ? 'http://localhost/' : 'https://localhost/', {
+      headers: { cookie },
+    })
   }
   const headers = new Headers()
   for (const name of [
@@ -111,8 +123,9 @@ function toRequest(input: Request | NextHeadersLike | NextCookiesLike): Request 
     const value = input.get(name)
     if (value !== null) headers.set(name, value)
   }
-  const host = input.get('x-forwarded-host') ?? input.get('host') ?? 'localhost'
-  const proto = input.get('x-forwarded-proto')?.split(',')[0]?.trim() === 'https' ? 'https' : 'http'
+  // Next.js (or the nearest proxy) appends its entry to what a client may have sent: read the last one.
+  const host = forwardedEntry(headers, 'x-forwarded-host', 1) ?? input.get('host') ?? 'localhost'
+  const proto = forwardedEntry(headers, 'x-forwarded-proto', 1) === 'https' ? 'https' : 'http'
   return new Request(`${proto}://${host}/`, { headers })
 }
 
@@ -121,6 +134,10 @@ function toRequest(input: Request | NextHeadersLike | NextCookiesLike): Request 
  * `await getDingTalkSession(auth, request)` in a route handler, `await getDingTalkSession(auth, await cookies())`
  * (or `await headers()`) in a server component. Checked against the state store on every call, so a logout or
  * revocation counts at once.
+ *
+ * `cookies()` tells no scheme: with `http.publicOrigin` set, its scheme decides; without it only the `__Host-`
+ * session cookie of https is read, except under `next dev` (plain http://localhost). An app served over plain http
+ * in production sets `publicOrigin: 'http://…'` or passes `await headers()`.
  */
 export async function getDingTalkSession(
   auth: DingTalkSessionSourceInput,

@@ -1,7 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import { Readable } from 'node:stream'
 import type { TLSSocket } from 'node:tls'
-import { DingTalkAuthError, pickLocale } from '../errors'
+import { DingTalkAuthError, isDingTalkAuthError, pickLocale } from '../errors'
 import { rememberClientAddress } from '../http/clientAddress'
 import type { DingTalkHttpHandler, DingTalkSessionSource } from '../http/DingTalkHttpHandler'
 import type { DingTalkSessionView } from '../http/wire'
@@ -35,14 +35,40 @@ function streamConsumed(req: IncomingMessage): boolean {
   return req.readableEnded || req.readableDidRead || (req as { _body?: unknown })._body === true
 }
 
+function notThisApp(detail: string): DingTalkAuthError {
+  return new DingTalkAuthError('invalid_request', { field: 'path', detail })
+}
+
 /**
- * Translates a Node request into a web `Request`: the URL from the socket's protocol, `Host` and the request
- * target; the headers; the body from `options.body` when the host parsed it already, else the raw stream, which
- * the handler reads only as far as it needs.
+ * The URL of a Node request: the socket's protocol, the `Host` header and the path of the request target, so the
+ * origin is always this server's. A target that is not a path is refused (`invalid_request`, field `path`): `new
+ * URL(target, base)` would read `//evil.example/…` as another host, and absolute-form (`http://evil.example/…`,
+ * what only a proxy is sent) and `*` name none of this app's routes. So is a `Host` that is not a bare host[:port].
+ */
+function requestUrlOf(req: IncomingMessage, target: string = req.url ?? '/'): URL {
+  if (!target.startsWith('/') || target.startsWith('//')) throw notThisApp('the request target is not a path')
+  const protocol = (req.socket as TLSSocket | undefined)?.encrypted ? 'https' : 'http'
+  let origin: URL
+  try {
+    origin = new URL(`${protocol}://${req.headers.host ?? 'localhost'}`)
+  } catch (cause) {
+    throw new DingTalkAuthError('invalid_request', { field: 'path', detail: 'malformed Host header', cause })
+  }
+  if (origin.pathname !== '/' || origin.username || origin.password || origin.search || origin.hash) {
+    throw notThisApp('malformed Host header')
+  }
+  // Appended, not resolved: whatever the path holds, it cannot change the origin.
+  return new URL(`${origin.origin}${target}`)
+}
+
+/**
+ * Translates a Node request into a web `Request`: the URL from the socket's protocol, `Host` and the path of the
+ * request target ({@link requestUrlOf}: throws `invalid_request` when the target is not a path); the headers; the
+ * body from `options.body` when the host parsed it already, else the raw stream, which the handler reads only as
+ * far as it needs.
  */
 export function toWebRequest(req: IncomingMessage, options: ToWebRequestOptions = {}): Request {
-  const protocol = (req.socket as TLSSocket | undefined)?.encrypted ? 'https' : 'http'
-  const url = new URL(options.url ?? req.url ?? '/', `${protocol}://${req.headers.host ?? 'localhost'}`)
+  const url = requestUrlOf(req, options.url)
   const method = (req.method ?? 'GET').toUpperCase()
   const headers = new Headers()
   for (const [name, value] of Object.entries(req.headers)) {
@@ -81,17 +107,18 @@ export function clientDisconnectSignal(res: ServerResponse): AbortSignal {
   return controller.signal
 }
 
-/** A bodiless web `Request` with the URL and headers of a Node request: enough to read its session. */
+/**
+ * A bodiless web `Request` with the URL and headers of a Node request: enough to read its session. Throws
+ * `invalid_request` when the target is not a path ({@link requestUrlOf}).
+ */
 export function toSessionRequest(req: IncomingMessage, url?: string): Request {
-  const protocol = (req.socket as TLSSocket | undefined)?.encrypted ? 'https' : 'http'
+  const target = requestUrlOf(req, url)
   const headers = new Headers()
   for (const [name, value] of Object.entries(req.headers)) {
     if (value === undefined || name.startsWith(':')) continue
     headers.set(name, Array.isArray(value) ? value.join(', ') : value)
   }
-  return new Request(new URL(url ?? req.url ?? '/', `${protocol}://${req.headers.host ?? 'localhost'}`), {
-    headers,
-  })
+  return new Request(target, { headers })
 }
 
 /** The `unauthenticated` (401) answer of the session guards, in the request's language. */
@@ -103,13 +130,42 @@ export function unauthenticatedBody(acceptLanguage: string | null | undefined): 
   return { status: error.status, body: error.toJSON(pickLocale(acceptLanguage)) }
 }
 
-/** The session of a Node request, or `null`. */
-export function getNodeSession(
+/** The session of a Node request, or `null` (also for a request whose target is not a path of this server). */
+export async function getNodeSession(
   auth: DingTalkSessionSource,
   req: IncomingMessage,
   url?: string,
 ): Promise<DingTalkSessionView | null> {
-  return auth.getSession(toSessionRequest(req, url))
+  let request: Request
+  try {
+    request = toSessionRequest(req, url)
+  } catch (error) {
+    if (isDingTalkAuthError(error)) return null
+    throw error
+  }
+  return auth.getSession(request)
+}
+
+/**
+ * Hands a Node request to the handler and resolves its answer; a request whose target or `Host` names no URL of
+ * this server ({@link requestUrlOf}) is answered `invalid_request` (400) in the handler's format without reaching it.
+ */
+export async function handleNodeRequest(
+  auth: DingTalkHttpHandler,
+  req: IncomingMessage,
+  options: ToWebRequestOptions = {},
+): Promise<Response> {
+  let request: Request
+  try {
+    request = toWebRequest(req, options)
+  } catch (error) {
+    if (!isDingTalkAuthError(error)) throw error
+    return Response.json(error.toJSON(pickLocale(req.headers['accept-language'])), {
+      status: error.status,
+      headers: { 'cache-control': 'no-store', 'x-content-type-options': 'nosniff' },
+    })
+  }
+  return auth.handler(request)
 }
 
 /** Writes a web `Response` to a Node response: status, headers (every `Set-Cookie` kept apart), body. */
@@ -134,12 +190,13 @@ export function toNodeHandler(
 ): (req: IncomingMessage & { body?: unknown }, res: ServerResponse) => Promise<void> {
   return async (req, res) => {
     try {
-      const response = await auth.handler(
-        toWebRequest(req, { body: req.body, signal: clientDisconnectSignal(res) }),
-      )
+      const response = await handleNodeRequest(auth, req, {
+        body: req.body,
+        signal: clientDisconnectSignal(res),
+      })
       await writeNodeResponse(res, response)
     } catch {
-      // Only an unparseable request line gets here (the handler itself never throws).
+      // Only a request Node let through but a web Request refuses gets here (the handler itself never throws).
       if (!res.headersSent) {
         res.writeHead(400, { 'content-type': 'application/json', 'cache-control': 'no-store' })
         res.end(JSON.stringify({ error: { code: 'invalid_request', message: 'The request is invalid' } }))

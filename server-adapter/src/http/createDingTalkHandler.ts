@@ -65,7 +65,9 @@ export function createDingTalkHandler(
   options: DingTalkHandlerOptions = {},
 ): DingTalkHandler {
   const settings = resolveHandlerOptions(core, options)
-  const stateStore = options.stateStore ?? createMemoryStateStore({ now: settings.now })
+  // The core's own store (`auth.stateStore`) holds what its directory and `auth.sessions` revoke: a private one
+  // would leave this handler's sessions out of every revocation.
+  const stateStore = options.stateStore ?? core.stateStore ?? createMemoryStateStore({ now: settings.now })
   const sessions = options.session
     ? createSessionManager({ ...options.session, stateStore, now: settings.now })
     : null
@@ -82,7 +84,10 @@ export function createDingTalkHandler(
     onLogin: options.onLogin ?? null,
     callbacks,
     loginStates: createLoginStates(stateStore, settings),
-    rateLimiter: createRateLimiter(options.rateLimit, { now: settings.now, trustProxy: settings.trustProxy }),
+    rateLimiter: createRateLimiter(options.rateLimit, {
+      now: settings.now,
+      trustedProxies: settings.trustedProxies,
+    }),
     warnOriginMismatch: createOriginWarning(core.logger, settings.allowedOrigins),
   }
 

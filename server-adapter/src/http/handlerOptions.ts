@@ -7,6 +7,7 @@ import type { DingTalkLoginResult } from '../login/loginResult'
 import type { SessionOptions } from '../session/createSessionManager'
 import type { StateStore } from '../state/StateStore'
 import { DEFAULT_BASE_PATH, normalizeBasePath } from './basePath'
+import { trustedProxyCount } from './forwardedHeaders'
 import { MAX_BODY_BYTES } from './readJsonBody'
 
 /** The official `ddlogin.js`. */
@@ -23,8 +24,9 @@ export interface DingTalkRateLimitOptions {
   windowMs?: number
   /**
    * Who a client is. @default the socket address the Node adapters saw (Express, Fastify, Koa, node:http), or
-   * with `trustProxy` the first `X-Forwarded-For` address; return `null` to leave a request unlimited (Hono and
-   * Next.js give no address: pass e.g. `(request) => request.headers.get('x-real-ip')` behind your proxy).
+   * with `trustProxy` the `X-Forwarded-For` address your proxy appended (the last entry; with `trustProxy: n` the
+   * n-th from the end); return `null` to leave a request unlimited (Hono and Next.js give no socket address:
+   * without `trustProxy` pass e.g. `(request) => request.headers.get('x-real-ip')` behind your proxy).
    */
   clientKey?: (request: Request) => string | null
 }
@@ -35,7 +37,8 @@ export interface DingTalkHandlerOptions {
   basePath?: string
   /**
    * Login states, used codes, the session index and revocations (and, through `createDingTalkAuth`, the
-   * app-token cache). Use a Redis or SQL store when several processes serve logins. @default an in-memory store
+   * app-token cache). Use a Redis or SQL store when several processes serve logins. @default the core's state store
+   * (`auth.stateStore`, where its directory and `auth.sessions` revoke sessions), else an in-memory store
    */
   stateStore?: StateStore
   /**
@@ -59,8 +62,14 @@ export interface DingTalkHandlerOptions {
    * cookies. Set it behind a dev proxy or a reverse proxy. @default the origin of each request (see `trustProxy`)
    */
   publicOrigin?: string
-  /** Derive the request origin from `X-Forwarded-Proto` / `X-Forwarded-Host` (only behind a proxy you control). @default false */
-  trustProxy?: boolean
+  /**
+   * The proxies in front of the app that you control (`true` is one): the request origin then comes from
+   * `X-Forwarded-Proto` / `X-Forwarded-Host`, and the rate limit's client from `X-Forwarded-For`. A client can send
+   * these headers too and each proxy appends its own entry, so the entry read is the one the outermost trusted
+   * proxy wrote: the last one with `true`, the n-th from the end with `n` (a CDN then a load balancer: `2`).
+   * Only the proxies may reach the app. @default false
+   */
+  trustProxy?: boolean | number
   /**
    * Other origins whose pages may call the POST routes (their `Origin` is accepted; CORS with credentials is
    * answered for them). The app's own origin is always allowed. @default []
@@ -98,7 +107,8 @@ export interface DingTalkHandlerOptions {
 export interface HandlerSettings {
   basePath: string
   publicOrigin: string | null
-  trustProxy: boolean
+  /** How many proxies in front of the app write the `X-Forwarded-*` headers read (0: none are read). */
+  trustedProxies: number
   allowedOrigins: ReadonlySet<string>
   allowedReturnTo: readonly string[]
   defaultInstance: string | undefined
@@ -135,7 +145,7 @@ export function resolveHandlerOptions(
   return {
     basePath: normalizeBasePath(options.basePath ?? DEFAULT_BASE_PATH),
     publicOrigin: options.publicOrigin ? originOf(options.publicOrigin, 'publicOrigin') : null,
-    trustProxy: options.trustProxy === true,
+    trustedProxies: trustedProxyCount(options.trustProxy),
     allowedOrigins: new Set((options.allowedOrigins ?? []).map((o) => originOf(o, 'allowedOrigins'))),
     allowedReturnTo: options.allowedReturnTo ?? ['/'],
     defaultInstance: options.defaultInstance,

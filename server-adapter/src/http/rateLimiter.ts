@@ -1,5 +1,6 @@
 import { DingTalkAuthError } from '../errors'
 import { clientAddressOf } from './clientAddress'
+import { forwardedEntry } from './forwardedHeaders'
 import type { DingTalkRateLimitOptions } from './handlerOptions'
 
 /** Counts state creations per client in fixed windows, in this process. */
@@ -16,20 +17,16 @@ interface Window {
 /** Clients tracked at once; past it the oldest window is forgotten (memory stays bounded under a flood). */
 const MAX_CLIENTS = 50_000
 
-function defaultClientKey(trustProxy: boolean): (request: Request) => string | null {
-  return (request) => {
-    if (trustProxy) {
-      const forwarded = request.headers.get('x-forwarded-for')?.split(',')[0]?.trim()
-      if (forwarded) return forwarded
-    }
-    return clientAddressOf(request)
-  }
+/** Behind trusted proxies the address the outermost one saw; else the socket address a Node adapter recorded. */
+function defaultClientKey(trustedProxies: number): (request: Request) => string | null {
+  return (request) =>
+    forwardedEntry(request.headers, 'x-forwarded-for', trustedProxies) ?? clientAddressOf(request)
 }
 
 /** A fixed-window limiter per client key; `null` options make a limiter that never refuses. */
 export function createRateLimiter(
   options: DingTalkRateLimitOptions | undefined,
-  { now, trustProxy }: { now: () => number; trustProxy: boolean },
+  { now, trustedProxies }: { now: () => number; trustedProxies: number },
 ): RateLimiter {
   if (!options) return { take: () => undefined }
   const max = options.max ?? 60
@@ -39,7 +36,7 @@ export function createRateLimiter(
       detail: 'rateLimit: max must be a positive integer and windowMs a positive number of ms',
     })
   }
-  const keyOf = options.clientKey ?? defaultClientKey(trustProxy)
+  const keyOf = options.clientKey ?? defaultClientKey(trustedProxies)
   const windows = new Map<string, Window>()
   return {
     take(request) {

@@ -1,6 +1,7 @@
 import { pickLocale } from '../errors'
 import type { DingTalkAuthLocale } from '../errors'
 import { parseCookies } from './cookies'
+import { forwardedEntry } from './forwardedHeaders'
 
 /** One request as the routes see it. */
 export interface RequestContext {
@@ -17,15 +18,16 @@ export interface RequestContext {
 /** How the app's origin is found. */
 export interface OriginSettings {
   publicOrigin: string | null
-  trustProxy: boolean
+  /** The proxies whose `X-Forwarded-Proto` / `-Host` entries are read (0: the request URL's origin). */
+  trustedProxies: number
 }
 
 /** The app's origin for a request: `publicOrigin`, else the request URL's, forwarded headers with `trustProxy`. */
 export function appOriginOf(request: Request, url: URL, settings: OriginSettings): string {
   if (settings.publicOrigin) return settings.publicOrigin
-  if (!settings.trustProxy) return url.origin
-  const proto = request.headers.get('x-forwarded-proto')?.split(',')[0]?.trim()
-  const host = request.headers.get('x-forwarded-host')?.split(',')[0]?.trim()
+  if (settings.trustedProxies === 0) return url.origin
+  const proto = forwardedEntry(request.headers, 'x-forwarded-proto', settings.trustedProxies)
+  const host = forwardedEntry(request.headers, 'x-forwarded-host', settings.trustedProxies)
   if (proto !== 'https' && proto !== 'http' && !host) return url.origin
   try {
     const scheme = proto === 'https' || proto === 'http' ? proto : url.protocol.slice(0, -1)

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto'
 import type { StateStore } from '../state/StateStore'
 
 /** Who a session belongs to beyond its claims: kept in the index so sessions can be found by person. */
@@ -60,10 +61,27 @@ interface Options {
   maxAgeMs: number
 }
 
+/** The SQL state stores' keys hold at most 191 characters (`varchar(191)`, the longest MySQL indexes in utf8mb4). */
+const MAX_KEY_LENGTH = 191
+/** The longest prefix an owner's name is put behind. */
+const LONGEST_OWNER_KEY_PREFIX = 'sessions-revoked-before:'
+
 const sessionKey = (sessionId: string) => `session:${sessionId}`
 const revokedKey = (sessionId: string) => `session-revoked:${sessionId}`
-const ownerName = (owner: SessionOwner) =>
-  'userId' in owner ? `user:${owner.userId}` : `binding:${owner.bindingId}`
+
+/**
+ * An owner as its keys name it: `user:<id>` / `binding:<id>` while every key of it fits the SQL state stores, so
+ * the keys of sessions recorded by earlier versions stay the same; a longer id (`resolveUser` may give 191
+ * characters) as `user-sha256:<its SHA-256, base64url>`, which no plain name can equal (those go on with `:`).
+ * `length` counts UTF-16 units, never fewer than the characters the databases count.
+ */
+function ownerName(owner: SessionOwner): string {
+  const [kind, id] = 'userId' in owner ? ['user', owner.userId] : ['binding', owner.bindingId]
+  const plain = `${kind}:${id}`
+  if (LONGEST_OWNER_KEY_PREFIX.length + plain.length <= MAX_KEY_LENGTH) return plain
+  return `${kind}-sha256:${createHash('sha256').update(id).digest('base64url')}`
+}
+
 const setKeyOf = (owner: SessionOwner) => `sessions-of:${ownerName(owner)}`
 const revokedBeforeKey = (owner: SessionOwner) => `sessions-revoked-before:${ownerName(owner)}`
 

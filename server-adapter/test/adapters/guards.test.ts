@@ -15,7 +15,7 @@ import express from 'express'
 import Fastify from 'fastify'
 import { Hono } from 'hono'
 import Koa from 'koa'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest'
 import { TestBrowser, errorOf, sendOverNetwork } from '../http/browser'
 import {
   APP_A,
@@ -41,6 +41,9 @@ afterAll(async () => {
   await servers.closeAll()
   await auth.close()
   await emu.close()
+})
+afterEach(() => {
+  vi.unstubAllEnvs()
 })
 
 /** Signs in through the mounted routes; returns the browser (holding the session cookie) and the user id. */
@@ -140,7 +143,8 @@ describe('next: route handlers and server components', () => {
       status: 401,
       code: 'unauthenticated',
     })
-    // Server components: what headers() and cookies() of next/headers give.
+    // Server components: what headers() and cookies() of next/headers give under `next dev` on plain http.
+    vi.stubEnv('NODE_ENV', 'development')
     const headers = new Headers({ cookie, host: 'localhost:3000' })
     expect((await getDingTalkSession(auth, headers))?.user.id).toBe(userId)
     const cookies = { getAll: () => [{ name: 'dingtalk_session', value: token }] }
@@ -159,6 +163,8 @@ describe('next: route handlers and server components', () => {
         instances: instancesFor(emu, [APP_A]),
         store: 'memory',
         session: { secret: SECRET },
+        // A cookies() store tells no scheme: the public origin says it is plain http.
+        http: { publicOrigin: 'http://localhost:3000' },
         dingtalk: { apiBase: emu.url, oapiBase: emu.url, loginBase: emu.url },
       })
     }

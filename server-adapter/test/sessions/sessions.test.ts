@@ -281,4 +281,23 @@ describe('createDingTalkHandler', () => {
     expect((await handler.getSession(request))?.binding.unionId).toBe(ZHANG_WEI.unionId)
     expect(await handler.getSession(new Request(`${ORIGIN}/dashboard`))).toBeNull()
   })
+
+  it("keeps its sessions in the auth's state store by default, so the auth's revocations reach them", async () => {
+    const withoutSessions = await createTestAuth(emu, { clientIds: [APP_A], now: () => t, directory: {} })
+    const handler = createDingTalkHandler(withoutSessions, { session: { secret: SECRET } })
+    const b = new TestBrowser(ORIGIN, handler.handler)
+    const { userId } = await qrLogin(b, ZHANG_WEI.userid)
+    const person = { corpId: CORP_A, dingUserId: ZHANG_WEI.userid }
+    expect(await withoutSessions.sessions.list(person)).toHaveLength(1)
+    await withoutSessions.directory.sync()
+    // The sync finds a leaver: its sessions end, also those this handler issued.
+    emu.leave({ corpId: CORP_A, userid: ZHANG_WEI.userid })
+    expect((await withoutSessions.directory.sync()).people.left).toBe(1)
+    expect((await errorOf(await b.get('session'))).code).toBe('unauthenticated')
+    t += 1
+    const again = await qrLogin(browser(ORIGIN, handler.handler), LI_NA.useridA)
+    expect(await withoutSessions.sessions.revokeUser(again.userId)).toBe(1)
+    expect(await withoutSessions.sessions.list({ userId })).toEqual([])
+    await withoutSessions.close()
+  })
 })
