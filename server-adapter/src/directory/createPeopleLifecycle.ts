@@ -1,4 +1,5 @@
 import type { Logger } from '../logger'
+import type { MemberLogin } from '../login/MemberLogin'
 import type { BindingStore, DDInnerAuthModel } from '../store/BindingStore'
 import type { DirectoryPerson, DirectoryStore } from '../store/DirectoryStore'
 import { isVacatedUserId } from '../store/vacatedUserId'
@@ -42,6 +43,13 @@ export interface PeopleLifecycle {
     leftAt: number,
     options?: { precisionMs?: number },
   ): Promise<boolean>
+  /**
+   * A person recorded as left logged in: they are back (DingTalk gives login codes to members only), so they are
+   * stored as active again and `onPersonJoined` is called, and their next leave (crawl, event or leave record) is a
+   * new one. Resolves the person now stored as active, or `null` when there was nothing to do (not stored, active,
+   * or recorded as leaving after the login started).
+   */
+  rejoin(scope: LifecycleScope, login: MemberLogin): Promise<DirectoryPerson | null>
   /** Calls the hook of a change already written to the store (with the binding and local user). */
   notify(scope: LifecycleScope, change: PersonChange, person: DirectoryPerson): Promise<void>
   /** Whether any hook is set (a sync skips the look-ups hooks need when none is). */
@@ -50,8 +58,8 @@ export interface PeopleLifecycle {
 
 /**
  * When the person was last known to be in the corp: the last write of their record (a crawl that listed them, an
- * event) or of their binding (a login, or DingTalk naming them as a userid's holder, in a crawl, an event or a
- * login). A vacated binding's write says the opposite (DingTalk handed its userid on) and does not count.
+ * event, a login) or of their binding (a login, or DingTalk naming them as a userid's holder, in a crawl, an event
+ * or a login). A vacated binding's write says the opposite (DingTalk handed its userid on) and does not count.
  */
 function lastSeenInCorp(person: DirectoryPerson | null, binding: DDInnerAuthModel | null): number {
   const bindingSeen = binding && !isVacatedUserId(binding.thirdUserId) ? binding.updateTime : -Infinity
@@ -154,6 +162,30 @@ export function createPeopleLifecycle(options: PeopleLifecycleOptions): PeopleLi
         'directory: a person left',
       )
       await notify(scope, 'left', person, binding)
+      return person
+    },
+    async rejoin(scope, login) {
+      const stored = await store.findPerson({ corpId: scope.corpId, unionId: login.unionId })
+      if (stored?.state !== 'left' || (stored.leftAt ?? -Infinity) > login.at) return null
+      // Stamped with the login's start, like a crawl with its own: a leave after it is a new one.
+      const person: DirectoryPerson = {
+        ...stored,
+        dingUserId: login.dingUserId,
+        state: 'active',
+        leftAt: null,
+        updateTime: login.at,
+      }
+      await store.upsertPeople([person])
+      logger.info(
+        {
+          instance: scope.instance,
+          corpId: scope.corpId,
+          dingUserId: person.dingUserId,
+          source: scope.source,
+        },
+        'directory: a person recorded as left logged in, so is back: marked active again',
+      )
+      await notify(scope, 'joined', person)
       return person
     },
   }
