@@ -13,6 +13,7 @@ import { DingTalkAuthError, isDingTalkAuthError } from './errors'
 import { createConsoleLogger, createMaskingLogger } from './logger'
 import { DD_INNER_AUTH_SVC, DDInnerAuth } from './login/DDInnerAuth'
 import { DDInnerAuthSvc } from './login/DDInnerAuthSvc'
+import type { OnMemberLogin } from './login/MemberLogin'
 import type { DingTalkAuthCore, ResolvedDingTalkSettings } from './DingTalkAuthCore'
 import { createDingTalkHandler } from './http/createDingTalkHandler'
 import type { DingTalkHandler } from './http/createDingTalkHandler'
@@ -142,11 +143,14 @@ export async function createDingTalkAuth(options: DingTalkAuthOptions): Promise<
   // which exists even where this process issues no sessions itself (the sync CLI): the revocation lands in the
   // shared state store the servers read. Set once the index exists, below.
   let revoker: SessionRevoker | null = null
+  // A login of someone the directory recorded as left tells it they are back. Set once the directory exists, below.
+  let onMemberLogin: OnMemberLogin | null = null
   const service = new DDInnerAuthSvc(instances, {
     store,
     logger,
     now,
     revoker: () => revoker,
+    onMemberLogin: (login) => onMemberLogin?.(login),
     ...(options.profileMaxAgeMs !== undefined ? { profileMaxAgeMs: options.profileMaxAgeMs } : {}),
     ...(options.onUnbound ? { onUnbound: options.onUnbound } : {}),
     ...(options.resolveUser ? { resolveUser: options.resolveUser } : {}),
@@ -180,7 +184,15 @@ export async function createDingTalkAuth(options: DingTalkAuthOptions): Promise<
   let directory: DingTalkDirectory
   let http: DingTalkHttpHandler & Partial<Pick<DingTalkHandler, 'getSession' | 'sessions'>>
   try {
-    directory = createAuthDirectory(options.directory, options.fetch, core, stateStore, () => revoker)
+    const authDirectory = createAuthDirectory(
+      options.directory,
+      options.fetch,
+      core,
+      stateStore,
+      () => revoker,
+    )
+    directory = authDirectory.directory
+    onMemberLogin = authDirectory.onMemberLogin
     http =
       options.session || options.onLogin || directory.receivesCallbacks
         ? createDingTalkHandler(core, {

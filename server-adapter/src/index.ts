@@ -30,6 +30,7 @@ export type {
   DingTalkUser,
   ResolvedLocalUser,
 } from './login/loginResult'
+export type { MemberLogin, OnMemberLogin } from './login/MemberLogin'
 export { toDingTalkAuthError } from './login/toDingTalkAuthError'
 
 export {

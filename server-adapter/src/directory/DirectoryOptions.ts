@@ -26,8 +26,11 @@ export interface DirectoryPersonEvent {
   binding: DDInnerAuthModel | null
   /** The local user of the binding in the store's users table (`null` when unbound or your own user). */
   user: LocalUser | null
-  /** How the change was learnt. */
-  source: 'event' | 'crawl' | 'leave-records'
+  /**
+   * How the change was learnt. `'login'`: someone recorded as left logged in, so is back (DingTalk gives login codes
+   * to members only), before a crawl or an event said so.
+   */
+  source: 'event' | 'crawl' | 'leave-records' | 'login'
 }
 
 /** Directory settings, for every instance or overridden per instance name. */
@@ -72,7 +75,7 @@ export interface DirectoryOptions extends DirectorySettings {
   leader?: DirectoryLeaderOptions
   /** The Stream connection's heartbeat and reconnect backoff. Defaults suit production. */
   stream?: DirectoryStreamOptions
-  /** Someone joined (or was first seen by a sync), or came back (same unionId). */
+  /** Someone joined (or was first seen by a sync), or came back (same unionId; also learnt from their login). */
   onPersonJoined?: (event: DirectoryPersonEvent) => Awaitable<void>
   /** Someone's departments, title or other listed fields changed. */
   onPersonChanged?: (event: DirectoryPersonEvent) => Awaitable<void>

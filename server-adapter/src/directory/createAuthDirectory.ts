@@ -3,19 +3,22 @@ import { DingTalkAuthError } from '../errors'
 import type { StateStore } from '../state/StateStore'
 import { isDirectoryStore } from '../store/DirectoryStore'
 import { createDirectory } from './createDirectory'
+import type { AuthDirectory } from './createDirectory'
 import { createUnavailableDirectory } from './createUnavailableDirectory'
-import type { DingTalkDirectory } from './DingTalkDirectory'
 import type { DirectoryOptions } from './DirectoryOptions'
 import type { SessionRevoker } from './SessionRevoker'
 
-/** The `auth.directory` of a login: the directory sync where the binding store keeps a directory. */
+/**
+ * The `auth.directory` of a login: the directory sync where the binding store keeps a directory; with what the login
+ * service tells it.
+ */
 export function createAuthDirectory(
   directoryOptions: DirectoryOptions | undefined,
   fetchOverride: typeof fetch | undefined,
   core: DingTalkAuthCore,
   stateStore: StateStore,
   revoker: () => SessionRevoker | null,
-): DingTalkDirectory {
+): AuthDirectory {
   const store = core.store
   if (!isDirectoryStore(store)) {
     if (directoryOptions) {
@@ -24,7 +27,7 @@ export function createAuthDirectory(
           'directory: the given store keeps no directory (listDepartments, upsertPeople, …); use a built-in store or implement DirectoryStore',
       })
     }
-    return createUnavailableDirectory()
+    return { directory: createUnavailableDirectory(), onMemberLogin: () => {} }
   }
   return createDirectory({
     instances: core.instances,

@@ -1,5 +1,6 @@
 import type { Logger } from '../logger'
 import type { DDInnerAuth } from '../login/DDInnerAuth'
+import type { MemberLogin, OnMemberLogin } from '../login/MemberLogin'
 import type { StateStore } from '../state/StateStore'
 import type { BindingStore } from '../store/BindingStore'
 import type { DirectoryStore } from '../store/DirectoryStore'
@@ -40,8 +41,15 @@ interface DirectoryInstance {
   leader: InstanceLeader
 }
 
+/** `auth.directory`, and what the login service tells it (kept off the public `auth.directory`). */
+export interface AuthDirectory {
+  directory: DingTalkDirectory
+  /** A login succeeded: a person recorded as left is back (the people lifecycle's `rejoin`). */
+  onMemberLogin: OnMemberLogin
+}
+
 /** Builds `auth.directory`. Throws `config_error` for bad settings. */
-export function createDirectory(config: CreateDirectoryOptions): DingTalkDirectory {
+export function createDirectory(config: CreateDirectoryOptions): AuthDirectory {
   const { instances, store, stateStore, logger, now, options } = config
   const timing = resolveDirectoryTiming(options.leader, options.stream)
   const concurrency = options.concurrency ?? 4
@@ -126,7 +134,17 @@ export function createDirectory(config: CreateDirectoryOptions): DingTalkDirecto
     return ticking
   }
 
-  return {
+  async function onMemberLogin(login: MemberLogin): Promise<void> {
+    const member = members.find(({ instance }) => instance.name === login.instance)
+    if (!member) return
+    const { instance, settings } = member
+    await lifecycle.rejoin(
+      { instance: instance.name, corpId: instance.corpId, settings, source: 'login' },
+      login,
+    )
+  }
+
+  const directory: DingTalkDirectory = {
     receivesCallbacks: callbacks.receivesCallbacks,
     receiveCallback: (callback) => callbacks.receiveCallback(callback),
     async sync(sync = {}) {
@@ -164,4 +182,5 @@ export function createDirectory(config: CreateDirectoryOptions): DingTalkDirecto
         streamConnected: leader.streamConnected,
       })),
   }
+  return { directory, onMemberLogin }
 }

@@ -52,7 +52,8 @@ const sameDepartment = (a: DirectoryDepartment, b: DirectoryDepartment) =>
 /**
  * One full sync of one corp: crawl, then upsert departments and people, mark rehires active, and — only when the
  * crawl was complete — remove vanished departments and mark every stored or bound person it did not find as left
- * (revoking their sessions). An incomplete crawl disables nobody.
+ * (revoking their sessions), unless they were seen in the corp since it started (a login or an event while it ran).
+ * An incomplete crawl disables nobody.
  */
 export async function syncCorp(ctx: SyncCorpContext, options: SyncCorpOptions): Promise<CorpSyncReport> {
   const { instance, settings, store, lifecycle, now } = ctx
@@ -107,6 +108,7 @@ export async function syncCorp(ctx: SyncCorpContext, options: SyncCorpOptions): 
   }
 
   const bindings = await store.listBoundPeople(corpId)
+  // Candidates only: read after the crawl, these include people who joined or came back while it ran.
   const leavers: { unionId: string }[] = []
   if (crawl.complete) {
     for (const before of storedPeople.values())
@@ -116,16 +118,18 @@ export async function syncCorp(ctx: SyncCorpContext, options: SyncCorpOptions): 
       if (!storedPeople.has(bound.unionId) && !crawl.people.has(bound.unionId))
         leavers.push({ unionId: bound.unionId })
   }
-  people.left = leavers.length
 
-  if (!options.dryRun) {
+  // Only the leaves the lifecycle records count: it skips a candidate seen in the corp since the crawl started.
+  const scope = { instance: instance.name, corpId, settings, source: 'crawl' as const }
+  if (options.dryRun) {
+    for (const leaver of leavers) if (await lifecycle.wouldLeave(scope, leaver, at)) people.left++
+  } else {
     await store.upsertDepartments(departmentWrites)
     await store.removeDepartments(corpId, removedDeptIds)
     await store.upsertPeople(writes)
     const seen = [...crawl.people.values()].map((p) => ({ unionId: p.unionId, dingUserId: p.userid }))
     await followNewUserIds(ctx, corpId, seen, bindings)
-    const scope = { instance: instance.name, corpId, settings, source: 'crawl' as const }
-    for (const leaver of leavers) await lifecycle.leave(scope, leaver, at)
+    for (const leaver of leavers) if (await lifecycle.leave(scope, leaver, at)) people.left++
     if (lifecycle.hasHooks)
       for (const { change, person } of changes) await lifecycle.notify(scope, change, person)
   }

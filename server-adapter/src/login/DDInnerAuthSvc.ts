@@ -11,6 +11,7 @@ import { CorpIdMismatchWarnings } from './CorpIdMismatchWarnings'
 import type { DDInnerAuth } from './DDInnerAuth'
 import { getBoundPerson } from './getBoundPerson'
 import { LoginOutcomeLog } from './LoginOutcomeLog'
+import type { OnMemberLogin } from './MemberLogin'
 import type { LoginCallOptions, QrLoginParams, WorkbenchLoginParams } from './loginParams'
 import { optionalName, optionalPlatform, requireCode } from './loginParams'
 import type { DingTalkLoginResult, DingTalkUser, ResolvedLocalUser } from './loginResult'
@@ -45,6 +46,11 @@ export interface DDInnerAuthSvcOptions {
    * unset when the app keeps its own sessions.
    */
   revoker?: () => SessionRevoker | null
+  /**
+   * Told of each successful login, both flows, before it resolves (the directory marks someone it recorded as left
+   * active again); a throw fails the login.
+   */
+  onMemberLogin?: OnMemberLogin
 }
 
 /**
@@ -60,6 +66,7 @@ export class DDInnerAuthSvc {
   readonly #sync: BindingSync
   readonly #outcomes: LoginOutcomeLog
   readonly #corpIdWarnings: CorpIdMismatchWarnings
+  readonly #onMemberLogin: OnMemberLogin | undefined
 
   constructor(instances: readonly DDInnerAuth[], options: DDInnerAuthSvcOptions) {
     this.#instances = instances
@@ -79,6 +86,7 @@ export class DDInnerAuthSvc {
       revoker: options.revoker ?? (() => null),
     })
     this.#corpIdWarnings = new CorpIdMismatchWarnings(options.logger, (corpId) => this.#byCorp.has(corpId))
+    this.#onMemberLogin = options.onMemberLogin
   }
 
   /** The instance serving a corp, or `null`. */
@@ -189,6 +197,7 @@ export class DDInnerAuthSvc {
               knownUnionId: unionId,
               contactType,
             })
+      await this.#memberLoggedIn(instance, result, started)
       this.#outcomes.succeeded('workbench', instance, platform, result, started)
       return result
     } catch (error) {
@@ -256,11 +265,23 @@ export class DDInnerAuthSvc {
                 ? await getBoundPerson(client, recorded, call)
                 : { detail: await client.getUser(member.userid, call), contactType: member.contactType }),
             })
+      await this.#memberLoggedIn(instance, result, started)
       this.#outcomes.succeeded('qr', instance, platform, result, started)
       return result
     } catch (error) {
       throw this.#outcomes.failed('qr', instance, error, started)
     }
+  }
+
+  /** Tells `onMemberLogin` that the person of a login is a member of the instance's corp now. */
+  async #memberLoggedIn(instance: DDInnerAuth, result: DingTalkLoginResult, started: number): Promise<void> {
+    await this.#onMemberLogin?.({
+      instance: instance.name,
+      corpId: instance.corpId,
+      unionId: result.binding.unionId,
+      dingUserId: result.binding.dingUserId,
+      at: started,
+    })
   }
 
   /** `getuserinfo`; a code DingTalk does not know for this corp gets one warning naming the configuration. */
