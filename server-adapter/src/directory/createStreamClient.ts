@@ -134,13 +134,22 @@ export function createStreamClient(options: StreamClientOptions): StreamClient {
   }
 
   async function onFrame(socket: WebSocket, text: string): Promise<void> {
-    let frame: DownstreamFrame
+    let frame: unknown
     try {
-      frame = JSON.parse(text) as DownstreamFrame
+      frame = JSON.parse(text)
     } catch {
-      logger.warn({}, 'Stream mode: a frame that is not JSON was ignored')
+      frame = null
+    }
+    // Anything but a JSON object (`null`, a number, text) is not a frame; reading its headers would throw inside
+    // the socket's message handler, where nothing catches it.
+    if (typeof frame !== 'object' || frame === null || Array.isArray(frame)) {
+      logger.warn({}, 'Stream mode: a frame that is not a JSON object was ignored')
       return
     }
+    await handleFrame(socket, frame as DownstreamFrame)
+  }
+
+  async function handleFrame(socket: WebSocket, frame: DownstreamFrame): Promise<void> {
     const headers = headersOf(frame)
     const messageId = headers.messageId ?? ''
     if (frame.type === 'SYSTEM') {
