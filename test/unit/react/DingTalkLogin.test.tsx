@@ -76,6 +76,35 @@ describe('DingTalkLogin', () => {
     )
   })
 
+  it('keeps a login through the fallback QR: no retry of the free login beside it', async () => {
+    const sdk = createFakeQrSdk()
+    const backend = createFakeBackend()
+    backend.failRoute('/login/workbench', { status: 403, code: 'not_corp_member', message: '不是本组织成员' })
+    const fake = createFakeBridge()
+    const onSuccess = vi.fn()
+    const { container } = render(
+      <DingTalkLogin
+        corpId="c"
+        fetch={backend.fetch}
+        onSuccess={onSuccess}
+        qr={{ loadSdk: sdk.loadSdk }}
+        workbench={{ bridge: fake.bridge, clientId: 'k' }}
+      />,
+    )
+    await waitFor(() => expect(stateOf(container, 'qr')).toBe('waiting-for-scan'))
+    // The QR code is the way on now: a retry would replace it with the free login again.
+    expect(screen.queryByRole('button', { name: '重试' })).toBeNull()
+    act(() => sdk.emitScan('qr-code'))
+    await waitFor(() => expect(stateOf(container, 'qr')).toBe('success'))
+    expect(screen.queryByRole('button', { name: '重试' })).toBeNull()
+    expect(onSuccess).toHaveBeenCalledExactlyOnceWith(fakeLoginResult())
+    expect(backend.requests.map((request) => request.path)).toEqual([
+      '/login/workbench',
+      '/config?corpId=c',
+      '/login/qr',
+    ])
+  })
+
   it('stays on the error without the QR when fallbackToQr is false', async () => {
     const sdk = createFakeQrSdk()
     const fake = createFakeBridge({
