@@ -71,12 +71,15 @@ interface PendingRun<TArgs> {
  * One deadline (`start`'s `timeoutMs`, `0` for none) bounds the network steps: from the start of a run until its
  * steps are done (waiting for a scan is no network step), and again the exchange. When it passes, the run ends in
  * `error` with the `timeout` code, and whatever answers later is ignored.
+ *
+ * With `keepsError`, a `start` after an error starts no run: only `restart` does, with the latest args.
  */
 export function createLoginFlow<TResult, TArgs, TState extends FlowState<TResult>>(
   getCallbacks: () => LoginCallbacks<TResult>,
   set: (partial: Partial<TState>) => void,
   get: () => TState,
   steps: LoginSteps<TResult, TArgs, TState>,
+  keepsError?: boolean,
 ) {
   // A run is current while its id is this one; every end of a run bumps it.
   let currentRunId = 0
@@ -201,7 +204,7 @@ export function createLoginFlow<TResult, TArgs, TState extends FlowState<TResult
         // A newer start or a stop replaced it, or a restart already began a run with it.
         if (pendingRun !== run || run.runId !== currentRunId) return
         const { status } = get()
-        if (status === 'success') return
+        if (status === 'success' || (keepsError && status === 'error')) return
         if (pendingExchange && status === 'exchanging') followExchange(++currentRunId, pendingExchange)
         else begin(args)
       })

@@ -43,7 +43,7 @@ export interface WorkbenchLoginDeps<TResult = DingTalkLoginResult> {
   onError?: (error: DingTalkLoginError) => void
 }
 
-/** What restarts the workbench login when it changes; passed to `start`. */
+/** What restarts the workbench login when it changes (after an error only `retry` does); passed to `start`. */
 export interface WorkbenchLoginOptions {
   /**
    * The corp the app was opened in.
@@ -94,10 +94,10 @@ export interface WorkbenchLoginState<TResult = DingTalkLoginResult> {
   /**
    * Starts the login and returns the function that stops it. Starts on the next microtask, so a StrictMode
    * double mount asks the bridge once. After the returned function ran, the store changes no more and leaves no
-   * timer behind; a later `start` resumes (a pending exchange is followed, a success is kept).
+   * timer behind; a later `start` resumes (a pending exchange is followed, a success or an error is kept).
    */
   start(options?: WorkbenchLoginOptions): () => void
-  /** Starts over after an error. Ignored in other states. */
+  /** Starts over after an error, with the options of the latest `start`. Ignored in other states. */
   retry(): void
 }
 
@@ -172,6 +172,8 @@ export function createWorkbenchLoginStore<TResult = DingTalkLoginResult>(
           ((body: WorkbenchCodeExchange) => exchangeWorkbenchCode<TResult>(body, backend))
         run.exchange(() => exchangeCode(input))
       },
+      // A new run after an error would replace the fallback shown beside it, e.g. a QR login in flight.
+      true,
     )
 
     return {
