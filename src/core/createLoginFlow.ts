@@ -42,8 +42,9 @@ export interface LoginRun<TResult, TState> {
   /**
    * Goes to `exchanging` and follows `send()` under the deadline again; once per run. The steps can `put` no more,
    * but what they registered with `onEnd` stays until the exchange settles, so the QR frame can still report.
+   * `signal` aborts the request when the deadline passes (not on a stop: a later `start` follows the exchange).
    */
-  exchange(send: () => Promise<TResult>): void
+  exchange(send: (options: { signal: AbortSignal }) => Promise<TResult>): void
   /** Aborted when the run ends. */
   signal: AbortSignal
 }
@@ -87,6 +88,8 @@ export function createLoginFlow<TResult, TArgs, TState extends FlowState<TResult
   const undoOnEnd: (() => void)[] = []
   // The current run's exchange, once it went on to one: a `start` after a stop follows it instead of starting over.
   let pendingExchange: Promise<TResult> | null = null
+  // Its request's: a late success would sign in a login already shown as failed.
+  let exchangeController: AbortController | undefined
   let deadlineMs = 0
   // The deadline's, then the refresh's: one timer at a time.
   let timer: ReturnType<typeof setTimeout> | undefined
@@ -116,17 +119,18 @@ export function createLoginFlow<TResult, TArgs, TState extends FlowState<TResult
     }
   }
 
-  const armDeadline = (runId: number) => {
+  /** Ends run `runId` in `timeout` when the deadline passes, aborting `request` too. */
+  const armDeadline = (runId: number, request?: AbortController) => {
     if (deadlineMs <= 0) return
     const ms = deadlineMs
-    timer = setTimeout(
-      () => settle(runId, { error: new DingTalkLoginError('timeout', `no answer in ${ms} ms`) }),
-      ms,
-    )
+    timer = setTimeout(() => {
+      settle(runId, { error: new DingTalkLoginError('timeout', `no answer in ${ms} ms`) })
+      if (request) request.abort()
+    }, ms)
   }
 
   const followExchange = (runId: number, exchange: Promise<TResult>) => {
-    armDeadline(runId)
+    armDeadline(runId, exchangeController)
     exchange.then(
       (result) => settle(runId, { result }),
       (error: unknown) => settle(runId, { error: toDingTalkLoginError(error, 'exchange-failed') }),
@@ -164,7 +168,9 @@ export function createLoginFlow<TResult, TArgs, TState extends FlowState<TResult
         if (!isActive()) return
         clearTimeout(timer) // the refresh: a scanned code is never replaced by a new QR code
         set({ status: 'exchanging' } as Partial<TState>)
-        pendingExchange = Promise.resolve().then(send)
+        const request = new AbortController()
+        exchangeController = request
+        pendingExchange = Promise.resolve().then(() => send({ signal: request.signal }))
         followExchange(runId, pendingExchange)
       },
       signal: controller.signal,

@@ -38,10 +38,10 @@ export interface QrLoginDeps<TResult = DingTalkLoginResult> {
    */
   loadSdk?: (options: LoadQrLoginSdkOptions) => Promise<DTFrameLogin>
   /**
-   * Exchanges the scanned code for the login result.
+   * Exchanges the scanned code for the login result. `signal` aborts it when the deadline (`sdkTimeoutMs`) passes.
    * @default `POST {endpoint}/login/qr` (`exchangeQrCode`)
    */
-  exchangeCode?: (input: QrCodeExchange) => Promise<TResult>
+  exchangeCode?: (input: QrCodeExchange, options: { signal: AbortSignal }) => Promise<TResult>
   /**
    * The `fetch` of the default backend client.
    * @default globalThis.fetch, looked up at call time
@@ -187,9 +187,11 @@ export function createQrLoginStore<TResult = DingTalkLoginResult>(
         }
         run.put({ status: 'waiting-for-scan' }, 'auth-code-failed')
         const exchangeCode =
-          getDeps().exchangeCode || ((body: QrCodeExchange) => exchangeQrCode<TResult>(body, backend))
+          getDeps().exchangeCode ||
+          ((body: QrCodeExchange, call: { signal: AbortSignal }) =>
+            exchangeQrCode<TResult>(body, { ...backend, ...call }))
         const onCode = (code: string) =>
-          run.exchange(() => exchangeCode({ code, state: config.state, platform }))
+          run.exchange((call) => exchangeCode({ code, state: config.state, platform }, call))
         run.onEnd(mountQrFrame(sdk, container, { ...options, config }, { onCode, onError: run.fail }))
         return refreshIntervalMs
       },

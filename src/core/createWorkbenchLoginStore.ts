@@ -28,10 +28,10 @@ export interface WorkbenchLoginDeps<TResult = DingTalkLoginResult> {
    */
   fetchConfig?: (options: { corpId?: string; signal: AbortSignal }) => Promise<DingTalkLoginConfig>
   /**
-   * Exchanges the free-login code for the login result.
+   * Exchanges the free-login code for the login result. `signal` aborts it when the deadline (`timeoutMs`) passes.
    * @default `POST {endpoint}/login/workbench` (`exchangeWorkbenchCode`)
    */
-  exchangeCode?: (input: WorkbenchCodeExchange) => Promise<TResult>
+  exchangeCode?: (input: WorkbenchCodeExchange, options: { signal: AbortSignal }) => Promise<TResult>
   /**
    * The `fetch` of the default backend client.
    * @default globalThis.fetch, looked up at call time
@@ -169,8 +169,9 @@ export function createWorkbenchLoginStore<TResult = DingTalkLoginResult>(
         }
         const exchangeCode =
           getDeps().exchangeCode ||
-          ((body: WorkbenchCodeExchange) => exchangeWorkbenchCode<TResult>(body, backend))
-        run.exchange(() => exchangeCode(input))
+          ((body: WorkbenchCodeExchange, call: { signal: AbortSignal }) =>
+            exchangeWorkbenchCode<TResult>(body, { ...backend, ...call }))
+        run.exchange((call) => exchangeCode(input, call))
       },
       // A new run after an error would replace the fallback shown beside it, e.g. a QR login in flight.
       true,
