@@ -42,10 +42,12 @@ export interface LoginRun<TResult, TState> {
   /**
    * Goes to `exchanging` and follows `send()` under the deadline again; once per run. The steps can `put` no more,
    * but what they registered with `onEnd` stays until the exchange settles, so the QR frame can still report.
-   * `signal` aborts the request when the deadline passes (not on a stop: a later `start` follows the exchange).
    */
-  exchange(send: (options: { signal: AbortSignal }) => Promise<TResult>): void
-  /** Aborted when the run ends. */
+  exchange(send: () => Promise<TResult>): void
+  /**
+   * Aborted when the run ends. A stop while exchanging leaves the exchange's request alone, for a later `start` to
+   * follow; it is aborted when the exchange ends, by its deadline at the latest.
+   */
   signal: AbortSignal
 }
 
@@ -73,23 +75,21 @@ interface PendingRun<TArgs> {
  * steps are done (waiting for a scan is no network step), and again the exchange. When it passes, the run ends in
  * `error` with the `timeout` code, and whatever answers later is ignored.
  *
- * With `keepsError`, a `start` after an error starts no run: only `restart` does, with the latest args.
+ * A `start` keeps a success, and an error too: only `restart` starts over after one, with the latest args.
  */
 export function createLoginFlow<TResult, TArgs, TState extends FlowState<TResult>>(
   getCallbacks: () => LoginCallbacks<TResult>,
   set: (partial: Partial<TState>) => void,
   get: () => TState,
   steps: LoginSteps<TResult, TArgs, TState>,
-  keepsError?: boolean,
 ) {
   // A run is current while its id is this one; every end of a run bumps it.
   let currentRunId = 0
   let pendingRun: PendingRun<TArgs> | null = null
   const undoOnEnd: (() => void)[] = []
-  // The current run's exchange, once it went on to one: a `start` after a stop follows it instead of starting over.
+  // The current run's exchange, once it went on to one, until it settles: a `start` after a stop follows it instead
+  // of starting over.
   let pendingExchange: Promise<TResult> | null = null
-  // Its request's: a late success would sign in a login already shown as failed.
-  let exchangeController: AbortController | undefined
   let deadlineMs = 0
   // The deadline's, then the refresh's: one timer at a time.
   let timer: ReturnType<typeof setTimeout> | undefined
@@ -108,6 +108,7 @@ export function createLoginFlow<TResult, TArgs, TState extends FlowState<TResult
   const settle = (runId: number, outcome: { error: DingTalkLoginError } | { result: TResult }) => {
     if (runId !== currentRunId) return
     currentRunId++
+    pendingExchange = null
     endRun()
     if ('error' in outcome) {
       set({ status: 'error', ...outcome } as Partial<TState>)
@@ -119,18 +120,17 @@ export function createLoginFlow<TResult, TArgs, TState extends FlowState<TResult
     }
   }
 
-  /** Ends run `runId` in `timeout` when the deadline passes, aborting `request` too. */
-  const armDeadline = (runId: number, request?: AbortController) => {
+  const armDeadline = (runId: number) => {
     if (deadlineMs <= 0) return
     const ms = deadlineMs
-    timer = setTimeout(() => {
-      settle(runId, { error: new DingTalkLoginError('timeout', `no answer in ${ms} ms`) })
-      if (request) request.abort()
-    }, ms)
+    timer = setTimeout(
+      () => settle(runId, { error: new DingTalkLoginError('timeout', `no answer in ${ms} ms`) }),
+      ms,
+    )
   }
 
   const followExchange = (runId: number, exchange: Promise<TResult>) => {
-    armDeadline(runId, exchangeController)
+    armDeadline(runId)
     exchange.then(
       (result) => settle(runId, { result }),
       (error: unknown) => settle(runId, { error: toDingTalkLoginError(error, 'exchange-failed') }),
@@ -145,8 +145,10 @@ export function createLoginFlow<TResult, TArgs, TState extends FlowState<TResult
     const isActive = () => runId === currentRunId && !pendingExchange
     let failureCode: DingTalkLoginErrorCode = 'exchange-failed'
     const controller = new AbortController()
-    undoOnEnd.push(() => controller.abort())
-    pendingExchange = null
+    // A stop while exchanging puts it back for the end of the exchange: a late success would sign in a login
+    // already shown as failed.
+    const abort = () => (pendingExchange ? undoOnEnd.push(abort) : controller.abort())
+    undoOnEnd.push(abort)
 
     const run: LoginRun<TResult, TState> = {
       put(patch, nextFailureCode) {
@@ -168,9 +170,7 @@ export function createLoginFlow<TResult, TArgs, TState extends FlowState<TResult
         if (!isActive()) return
         clearTimeout(timer) // the refresh: a scanned code is never replaced by a new QR code
         set({ status: 'exchanging' } as Partial<TState>)
-        const request = new AbortController()
-        exchangeController = request
-        pendingExchange = Promise.resolve().then(() => send({ signal: request.signal }))
+        pendingExchange = Promise.resolve().then(send)
         followExchange(runId, pendingExchange)
       },
       signal: controller.signal,
@@ -210,7 +210,7 @@ export function createLoginFlow<TResult, TArgs, TState extends FlowState<TResult
         // A newer start or a stop replaced it, or a restart already began a run with it.
         if (pendingRun !== run || run.runId !== currentRunId) return
         const { status } = get()
-        if (status === 'success' || (keepsError && status === 'error')) return
+        if (status === 'success' || status === 'error') return
         if (pendingExchange && status === 'exchanging') followExchange(++currentRunId, pendingExchange)
         else begin(args)
       })

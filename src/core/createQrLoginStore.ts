@@ -53,7 +53,7 @@ export interface QrLoginDeps<TResult = DingTalkLoginResult> {
   onError?: (error: DingTalkLoginError) => void
 }
 
-/** What restarts the QR login when it changes; passed to `mount`. */
+/** What restarts the QR login when it changes (after an error only `retry` does); passed to `mount`. */
 export interface QrLoginOptions {
   /**
    * Base URL of the backend's DingTalk routes.
@@ -119,12 +119,15 @@ export interface QrLoginState<TResult = DingTalkLoginResult> {
    * Starts the login in `container` (an empty element this store may fill) and returns the function that stops
    * it. The work starts on the next microtask, so a StrictMode mount–unmount–mount costs one run. After the
    * returned function ran, the store changes no more and leaves no listener or timer behind; a later `mount`
-   * resumes (a pending exchange is followed, a success is kept).
+   * resumes (a pending exchange is followed, a success or an error is kept).
    */
   mount(container: HTMLElement, options?: QrLoginOptions): () => void
   /** Fetches a new config and shows a new QR code. Ignored while exchanging, after success, or when unmounted. */
   refresh(): void
-  /** Starts over after an error (a failed script load is retried with a fresh tag). Same rules as `refresh`. */
+  /**
+   * Starts over after an error, with the container and options of the latest `mount` (a failed script load is
+   * retried with a fresh tag). Same rules as `refresh`.
+   */
   retry(): void
 }
 
@@ -191,7 +194,7 @@ export function createQrLoginStore<TResult = DingTalkLoginResult>(
           ((body: QrCodeExchange, call: { signal: AbortSignal }) =>
             exchangeQrCode<TResult>(body, { ...backend, ...call }))
         const onCode = (code: string) =>
-          run.exchange((call) => exchangeCode({ code, state: config.state, platform }, call))
+          run.exchange(() => exchangeCode({ code, state: config.state, platform }, { signal: run.signal }))
         run.onEnd(mountQrFrame(sdk, container, { ...options, config }, { onCode, onError: run.fail }))
         return refreshIntervalMs
       },

@@ -171,10 +171,8 @@ export function createWorkbenchLoginStore<TResult = DingTalkLoginResult>(
           getDeps().exchangeCode ||
           ((body: WorkbenchCodeExchange, call: { signal: AbortSignal }) =>
             exchangeWorkbenchCode<TResult>(body, { ...backend, ...call }))
-        run.exchange((call) => exchangeCode(input, call))
+        run.exchange(() => exchangeCode(input, { signal: run.signal }))
       },
-      // A new run after an error would replace the fallback shown beside it, e.g. a QR login in flight.
-      true,
     )
 
     return {

@@ -99,6 +99,28 @@ describe('the deadline of the network steps', () => {
     stop()
   })
 
+  it('aborts a /login/workbench followed after a stop and start (a remount) at the deadline', async () => {
+    vi.useFakeTimers()
+    const fake = createFakeBridge()
+    const backend = createFakeBackend()
+    const release = backend.holdRoute('/login/workbench')
+    const store = createWorkbenchLoginStore({ bridge: fake.bridge, fetch: backend.fetch })
+    const options = { corpId: 'dingcorp', clientId: 'k', timeoutMs: 8000 }
+    store.getState().start(options)()
+    const stop = store.getState().start(options)
+    await vi.advanceTimersByTimeAsync(0)
+    expect(store.getState().status).toBe('exchanging')
+    stop()
+    const stopAgain = store.getState().start(options)
+    await vi.advanceTimersByTimeAsync(8000)
+    expect(store.getState().error?.code).toBe('timeout')
+    release()
+    await vi.advanceTimersByTimeAsync(0)
+    expect(backend.signedIn).toBe(false)
+    expect(fake.calls).toHaveLength(1)
+    stopAgain()
+  })
+
   it('aborts a /login/qr still in flight at the deadline', async () => {
     vi.useFakeTimers()
     const sdk = createFakeQrSdk()
