@@ -127,6 +127,23 @@ describe('mountQrFrame', () => {
     expect(sdk.deliveries).toBe(1)
   })
 
+  it('leaves addEventListener inherited on a window that inherits it, as a browser window does', () => {
+    // Under Vitest the global's addEventListener is an own accessor; a browser's window gets it from its prototype,
+    // so that a later patch of EventTarget.prototype (zone.js, monitoring tools) reaches window's listeners too.
+    const target = new EventTarget()
+    const browserWindow: Window = Object.create({
+      addEventListener: target.addEventListener.bind(target),
+      removeEventListener: target.removeEventListener.bind(target),
+    })
+    vi.stubGlobal('window', browserWindow)
+    try {
+      mount().dispose()
+      expect(Object.prototype.hasOwnProperty.call(browserWindow, 'addEventListener')).toBe(false)
+    } finally {
+      vi.unstubAllGlobals()
+    }
+  })
+
   it('removes its iframe on dispose and is inert afterwards', () => {
     const { sdk, dispose, onCode, onError } = mount()
     dispose()
