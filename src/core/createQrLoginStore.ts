@@ -47,6 +47,8 @@ export interface QrLoginDeps<TResult = DingTalkLoginResult> {
    * @default globalThis.fetch, looked up at call time
    */
   fetch?: FetchLike
+  /** Language of the backend's error messages (`Accept-Language`); read as each run starts, so it restarts nothing. */
+  locale?: DingTalkLocale
   /** Called once with the login result. */
   onSuccess?: (result: TResult) => void
   /** Called with every failure. */
@@ -60,8 +62,6 @@ export interface QrLoginOptions {
    * @default '/api/auth/dingtalk'
    */
   endpoint?: string
-  /** Language of the backend's error messages. */
-  locale?: DingTalkLocale
   /** CSP nonce for the `ddlogin.js` script tag. */
   nonce?: string
   /**
@@ -156,9 +156,9 @@ export function createQrLoginStore<TResult = DingTalkLoginResult>(
       set,
       get,
       async ({ container, options }, run) => {
-        const { fetchConfig = fetchLoginConfig, loadSdk = loadScript, fetch } = getDeps()
+        const { fetchConfig = fetchLoginConfig, loadSdk = loadScript, fetch, locale } = getDeps()
         const { refreshIntervalMs = 540_000, platform = 'web', requestTimeoutMs } = options
-        const backend = { ...options, fetch, timeoutMs: requestTimeoutMs }
+        const backend = { ...options, fetch, locale, timeoutMs: requestTimeoutMs }
         const load = (src: string) => loadSdk({ src, nonce: options.nonce, timeoutMs: options.sdkTimeoutMs })
         // With the script's URL known up front, `ddlogin.js` and the config download at the same time. The script
         // first: it must also run once in, and DingTalk's CDN is a new connection on a first visit (measured in

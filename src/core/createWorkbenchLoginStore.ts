@@ -37,6 +37,8 @@ export interface WorkbenchLoginDeps<TResult = DingTalkLoginResult> {
    * @default globalThis.fetch, looked up at call time
    */
   fetch?: FetchLike
+  /** Language of the backend's error messages (`Accept-Language`); read as each run starts, so it restarts nothing. */
+  locale?: DingTalkLocale
   /** Called once with the login result. */
   onSuccess?: (result: TResult) => void
   /** Called with every failure (not for `not-in-dingtalk`, which is a state, not a failure). */
@@ -60,8 +62,6 @@ export interface WorkbenchLoginOptions {
    * @default '/api/auth/dingtalk'
    */
   endpoint?: string
-  /** Language of the backend's error messages. */
-  locale?: DingTalkLocale
   /**
    * Give up after this many milliseconds, with the `timeout` code: one deadline for fetching the config and
    * waiting for the free-login code together (the PC bridge can hang forever), and again for the exchange; `0`
@@ -135,8 +135,8 @@ export function createWorkbenchLoginStore<TResult = DingTalkLoginResult>(
       set,
       get,
       async (options, run) => {
-        const { bridge = createDingTalkBridge(), fetchConfig = fetchLoginConfig, fetch } = getDeps()
-        const backend = { ...options, fetch, timeoutMs: options.requestTimeoutMs }
+        const { bridge = createDingTalkBridge(), fetchConfig = fetchLoginConfig, fetch, locale } = getDeps()
+        const backend = { ...options, fetch, locale, timeoutMs: options.requestTimeoutMs }
         const search = options.search === undefined ? currentSearch() : options.search
         run.put({ status: 'detecting', error: null }, 'environment') // a run never starts after a success
         const env = bridge.getEnv()
