@@ -87,8 +87,8 @@ export function createLoginFlow<TResult, TArgs, TState extends FlowState<TResult
   let currentRunId = 0
   let pendingRun: PendingRun<TArgs> | null = null
   const undoOnEnd: (() => void)[] = []
-  // The current run's exchange, once it went on to one, until it settles: a `start` after a stop follows it instead
-  // of starting over.
+  // The current run's exchange, once it went on to one, until it settles (so exactly while `exchanging`): a `start`
+  // after a stop follows it instead of starting over.
   let pendingExchange: Promise<TResult> | null = null
   let deadlineMs = 0
   // The deadline's, then the refresh's: one timer at a time.
@@ -211,7 +211,7 @@ export function createLoginFlow<TResult, TArgs, TState extends FlowState<TResult
         if (pendingRun !== run || run.runId !== currentRunId) return
         const { status } = get()
         if (status === 'success' || status === 'error') return
-        if (pendingExchange && status === 'exchanging') followExchange(++currentRunId, pendingExchange)
+        if (pendingExchange) followExchange(++currentRunId, pendingExchange)
         else begin(args)
       })
       return () => {

@@ -158,7 +158,8 @@ export function createQrLoginStore<TResult = DingTalkLoginResult>(
       async ({ container, options }, run) => {
         const { fetchConfig = fetchLoginConfig, loadSdk = loadScript, fetch, locale } = getDeps()
         const { refreshIntervalMs = 540_000, platform = 'web', requestTimeoutMs } = options
-        const backend = { ...options, fetch, locale, timeoutMs: requestTimeoutMs }
+        // The run's signal: its end (its deadline included) aborts the backend calls.
+        const backend = { ...options, fetch, locale, timeoutMs: requestTimeoutMs, signal: run.signal }
         const load = (src: string) => loadSdk({ src, nonce: options.nonce, timeoutMs: options.sdkTimeoutMs })
         // With the script's URL known up front, `ddlogin.js` and the config download at the same time. The script
         // first: it must also run once in, and DingTalk's CDN is a new connection on a first visit (measured in
@@ -178,7 +179,7 @@ export function createQrLoginStore<TResult = DingTalkLoginResult>(
           )
         // The default `fetchLoginConfig` reads the endpoint, locale, fetch, timeout and corp hint; an injected one
         // the corp hint and the signal.
-        const configCall = fetchConfig({ ...backend, signal: run.signal })
+        const configCall = fetchConfig(backend)
         run.put({ status: 'loading-config', error: null }) // a run never starts after a success
         const config = await configCall
         checkPageOrigin(config.redirectUri)
@@ -190,9 +191,7 @@ export function createQrLoginStore<TResult = DingTalkLoginResult>(
         }
         run.put({ status: 'waiting-for-scan' }, 'auth-code-failed')
         const exchangeCode =
-          getDeps().exchangeCode ||
-          ((body: QrCodeExchange, call: { signal: AbortSignal }) =>
-            exchangeQrCode<TResult>(body, { ...backend, ...call }))
+          getDeps().exchangeCode || ((body: QrCodeExchange) => exchangeQrCode<TResult>(body, backend))
         const onCode = (code: string) =>
           run.exchange(() => exchangeCode({ code, state: config.state, platform }, { signal: run.signal }))
         run.onEnd(mountQrFrame(sdk, container, { ...options, config }, { onCode, onError: run.fail }))

@@ -136,7 +136,8 @@ export function createWorkbenchLoginStore<TResult = DingTalkLoginResult>(
       get,
       async (options, run) => {
         const { bridge = createDingTalkBridge(), fetchConfig = fetchLoginConfig, fetch, locale } = getDeps()
-        const backend = { ...options, fetch, locale, timeoutMs: options.requestTimeoutMs }
+        // The run's signal: its end (its deadline included) aborts the backend calls.
+        const backend = { ...options, fetch, locale, timeoutMs: options.requestTimeoutMs, signal: run.signal }
         const search = options.search === undefined ? currentSearch() : options.search
         run.put({ status: 'detecting', error: null }, 'environment') // a run never starts after a success
         const env = bridge.getEnv()
@@ -147,7 +148,7 @@ export function createWorkbenchLoginStore<TResult = DingTalkLoginResult>(
         if (!clientId) {
           // The default `fetchLoginConfig` reads the endpoint, locale, fetch, timeout and corp; an injected one
           // the corp and the signal.
-          const config = await fetchConfig({ ...backend, corpId, signal: run.signal })
+          const config = await fetchConfig({ ...backend, corpId })
           run.put({})
           clientId = config.appKey
           corpId = corpId || config.corpId
@@ -169,8 +170,7 @@ export function createWorkbenchLoginStore<TResult = DingTalkLoginResult>(
         }
         const exchangeCode =
           getDeps().exchangeCode ||
-          ((body: WorkbenchCodeExchange, call: { signal: AbortSignal }) =>
-            exchangeWorkbenchCode<TResult>(body, { ...backend, ...call }))
+          ((body: WorkbenchCodeExchange) => exchangeWorkbenchCode<TResult>(body, backend))
         run.exchange(() => exchangeCode(input, { signal: run.signal }))
       },
     )

@@ -95,9 +95,6 @@ export function mountQrFrame(
   const loginOrigin = new URL(config.loginOrigin).origin
   const vendorListeners: EventListener[] = []
   const addEventListener = window.addEventListener
-  // A browser's window inherits it: the restore must not leave an own copy, which would hide a later patch of
-  // EventTarget.prototype (zone.js, monitoring tools) from window.
-  const wasOwn = Object.prototype.hasOwnProperty.call(window, 'addEventListener')
   window.addEventListener = function (
     type: string,
     listener: EventListenerOrEventListenerObject,
@@ -127,8 +124,11 @@ export function mountQrFrame(
       },
     )
   } finally {
-    if (wasOwn) window.addEventListener = addEventListener
-    else delete (window as Partial<Window>).addEventListener
+    // A browser's window inherits it: an own copy would hide a later patch of EventTarget.prototype (zone.js,
+    // monitoring tools) from window.
+    const inherited = addEventListener === EventTarget.prototype.addEventListener
+    if (inherited) delete (window as Partial<Window>).addEventListener
+    else window.addEventListener = addEventListener
   }
 
   // Only messages of this mount's iframe count, so that two QR logins on one page do not hear each other's scans;

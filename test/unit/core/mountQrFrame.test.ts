@@ -128,13 +128,9 @@ describe('mountQrFrame', () => {
   })
 
   it('leaves addEventListener inherited on a window that inherits it, as a browser window does', () => {
-    // Under Vitest the global's addEventListener is an own accessor; a browser's window gets it from its prototype,
-    // so that a later patch of EventTarget.prototype (zone.js, monitoring tools) reaches window's listeners too.
-    const target = new EventTarget()
-    const browserWindow: Window = Object.create({
-      addEventListener: target.addEventListener.bind(target),
-      removeEventListener: target.removeEventListener.bind(target),
-    })
+    // Under Vitest the global's addEventListener is an own accessor; a browser's window gets it from
+    // EventTarget.prototype, so that a later patch of it (zone.js, monitoring tools) reaches window's listeners too.
+    const browserWindow = new EventTarget()
     vi.stubGlobal('window', browserWindow)
     try {
       mount().dispose()
