@@ -124,7 +124,8 @@ export function createLoginFlow<TResult, TArgs, TState extends FlowState<TResult
     if (deadlineMs <= 0) return
     const ms = deadlineMs
     timer = setTimeout(
-      () => settle(runId, { error: new DingTalkLoginError('timeout', `no answer in ${ms} ms`) }),
+      () =>
+        settle(runId, { error: new DingTalkLoginError('timeout', `${get().status}: no answer in ${ms} ms`) }),
       ms,
     )
   }

@@ -89,7 +89,11 @@ describe('the deadline of the network steps', () => {
     await vi.advanceTimersByTimeAsync(0)
     expect(store.getState().status).toBe('exchanging')
     await vi.advanceTimersByTimeAsync(8000)
-    expect(store.getState().error?.code).toBe('timeout')
+    // The step that got no answer is named.
+    expect(store.getState().error).toMatchObject({
+      code: 'timeout',
+      message: 'exchanging: no answer in 8000 ms',
+    })
     // The backend answers after the deadline, before the request's own timeout (10 s).
     release()
     await vi.advanceTimersByTimeAsync(1000)
@@ -148,7 +152,10 @@ describe('the deadline of the network steps', () => {
     await vi.advanceTimersByTimeAsync(2999)
     expect(store.getState().status).toBe('requesting-code')
     await vi.advanceTimersByTimeAsync(1)
-    expect(store.getState().error?.code).toBe('timeout')
+    expect(store.getState().error).toMatchObject({
+      code: 'timeout',
+      message: 'requesting-code: no answer in 3000 ms',
+    })
     expect(fake.calls).toHaveLength(0)
     stop()
   })
