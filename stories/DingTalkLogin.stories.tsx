@@ -71,6 +71,8 @@ export const FreeLoginFailsFallsBackToQr: Story = {
     await expect(canvas.getByRole('alert')).toBeInTheDocument()
     // The hint to scan instead is a line of its own, after the error.
     await expect(canvas.getByText(en.fallbackAfterError)).toBeVisible()
+    // No retry of the free login beside the QR code: it would replace the QR login.
+    await expect(canvas.queryByRole('button', { name: en.retry })).toBeNull()
     await expect(args.onError).toHaveBeenCalledWith(expect.objectContaining({ code: 'auth-code-failed' }))
   },
 }

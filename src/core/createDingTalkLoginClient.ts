@@ -88,9 +88,9 @@ export interface DingTalkLoginClient<TResult = DingTalkLoginResult> {
 const asString = (value: unknown): string | undefined => (typeof value === 'string' ? value : undefined)
 
 /** The backend's `{ error: { code, message, requestId } }`, keeping only strings whatever a broken backend sends. */
-function toServerError(status: number, body: unknown): DingTalkLoginError {
+function toServerError(path: string, status: number, body: unknown): DingTalkLoginError {
   const error: { code?: unknown; message?: unknown; requestId?: unknown } = Object(Object(body).error)
-  return new DingTalkLoginError('exchange-failed', asString(error.message) || `HTTP ${status}`, {
+  return new DingTalkLoginError('exchange-failed', asString(error.message) || `${path}: HTTP ${status}`, {
     serverCode: asString(error.code),
     requestId: asString(error.requestId),
     status,
@@ -137,7 +137,7 @@ export async function request<T>(
     if (response.status === 204) return undefined as T
     const data: unknown = await response.json().catch(() => null)
     if (timedOut) throw new Error('aborted')
-    if (!response.ok || data === null) throw toServerError(response.status, data)
+    if (!response.ok || data === null) throw toServerError(path, response.status, data)
     return data as T
   } catch (error) {
     throw timedOut

@@ -44,7 +44,10 @@ export interface LoginRun<TResult, TState> {
    * but what they registered with `onEnd` stays until the exchange settles, so the QR frame can still report.
    */
   exchange(send: () => Promise<TResult>): void
-  /** Aborted when the run ends. */
+  /**
+   * Aborted when the run ends. A stop while exchanging leaves the exchange's request alone, for a later `start` to
+   * follow; it is aborted when the exchange ends, by its deadline at the latest.
+   */
   signal: AbortSignal
 }
 
@@ -71,6 +74,8 @@ interface PendingRun<TArgs> {
  * One deadline (`start`'s `timeoutMs`, `0` for none) bounds the network steps: from the start of a run until its
  * steps are done (waiting for a scan is no network step), and again the exchange. When it passes, the run ends in
  * `error` with the `timeout` code, and whatever answers later is ignored.
+ *
+ * A `start` keeps a success, and an error too: only `restart` starts over after one, with the latest args.
  */
 export function createLoginFlow<TResult, TArgs, TState extends FlowState<TResult>>(
   getCallbacks: () => LoginCallbacks<TResult>,
@@ -82,7 +87,8 @@ export function createLoginFlow<TResult, TArgs, TState extends FlowState<TResult
   let currentRunId = 0
   let pendingRun: PendingRun<TArgs> | null = null
   const undoOnEnd: (() => void)[] = []
-  // The current run's exchange, once it went on to one: a `start` after a stop follows it instead of starting over.
+  // The current run's exchange, once it went on to one, until it settles (so exactly while `exchanging`): a `start`
+  // after a stop follows it instead of starting over.
   let pendingExchange: Promise<TResult> | null = null
   let deadlineMs = 0
   // The deadline's, then the refresh's: one timer at a time.
@@ -102,6 +108,7 @@ export function createLoginFlow<TResult, TArgs, TState extends FlowState<TResult
   const settle = (runId: number, outcome: { error: DingTalkLoginError } | { result: TResult }) => {
     if (runId !== currentRunId) return
     currentRunId++
+    pendingExchange = null
     endRun()
     if ('error' in outcome) {
       set({ status: 'error', ...outcome } as Partial<TState>)
@@ -117,7 +124,8 @@ export function createLoginFlow<TResult, TArgs, TState extends FlowState<TResult
     if (deadlineMs <= 0) return
     const ms = deadlineMs
     timer = setTimeout(
-      () => settle(runId, { error: new DingTalkLoginError('timeout', `no answer in ${ms} ms`) }),
+      () =>
+        settle(runId, { error: new DingTalkLoginError('timeout', `${get().status}: no answer in ${ms} ms`) }),
       ms,
     )
   }
@@ -138,8 +146,10 @@ export function createLoginFlow<TResult, TArgs, TState extends FlowState<TResult
     const isActive = () => runId === currentRunId && !pendingExchange
     let failureCode: DingTalkLoginErrorCode = 'exchange-failed'
     const controller = new AbortController()
-    undoOnEnd.push(() => controller.abort())
-    pendingExchange = null
+    // A stop while exchanging puts it back for the end of the exchange: a late success would sign in a login
+    // already shown as failed.
+    const abort = () => (pendingExchange ? undoOnEnd.push(abort) : controller.abort())
+    undoOnEnd.push(abort)
 
     const run: LoginRun<TResult, TState> = {
       put(patch, nextFailureCode) {
@@ -201,8 +211,8 @@ export function createLoginFlow<TResult, TArgs, TState extends FlowState<TResult
         // A newer start or a stop replaced it, or a restart already began a run with it.
         if (pendingRun !== run || run.runId !== currentRunId) return
         const { status } = get()
-        if (status === 'success') return
-        if (pendingExchange && status === 'exchanging') followExchange(++currentRunId, pendingExchange)
+        if (status === 'success' || status === 'error') return
+        if (pendingExchange) followExchange(++currentRunId, pendingExchange)
         else begin(args)
       })
       return () => {

@@ -38,30 +38,30 @@ export interface QrLoginDeps<TResult = DingTalkLoginResult> {
    */
   loadSdk?: (options: LoadQrLoginSdkOptions) => Promise<DTFrameLogin>
   /**
-   * Exchanges the scanned code for the login result.
+   * Exchanges the scanned code for the login result. `signal` aborts it when the deadline (`sdkTimeoutMs`) passes.
    * @default `POST {endpoint}/login/qr` (`exchangeQrCode`)
    */
-  exchangeCode?: (input: QrCodeExchange) => Promise<TResult>
+  exchangeCode?: (input: QrCodeExchange, options: { signal: AbortSignal }) => Promise<TResult>
   /**
    * The `fetch` of the default backend client.
    * @default globalThis.fetch, looked up at call time
    */
   fetch?: FetchLike
+  /** Language of the backend's error messages (`Accept-Language`); read as each run starts, so it restarts nothing. */
+  locale?: DingTalkLocale
   /** Called once with the login result. */
   onSuccess?: (result: TResult) => void
   /** Called with every failure. */
   onError?: (error: DingTalkLoginError) => void
 }
 
-/** What restarts the QR login when it changes; passed to `mount`. */
+/** What restarts the QR login when it changes (after an error only `retry` does); passed to `mount`. */
 export interface QrLoginOptions {
   /**
    * Base URL of the backend's DingTalk routes.
    * @default '/api/auth/dingtalk'
    */
   endpoint?: string
-  /** Language of the backend's error messages. */
-  locale?: DingTalkLocale
   /** CSP nonce for the `ddlogin.js` script tag. */
   nonce?: string
   /**
@@ -119,12 +119,15 @@ export interface QrLoginState<TResult = DingTalkLoginResult> {
    * Starts the login in `container` (an empty element this store may fill) and returns the function that stops
    * it. The work starts on the next microtask, so a StrictMode mount–unmount–mount costs one run. After the
    * returned function ran, the store changes no more and leaves no listener or timer behind; a later `mount`
-   * resumes (a pending exchange is followed, a success is kept).
+   * resumes (a pending exchange is followed, a success or an error is kept).
    */
   mount(container: HTMLElement, options?: QrLoginOptions): () => void
   /** Fetches a new config and shows a new QR code. Ignored while exchanging, after success, or when unmounted. */
   refresh(): void
-  /** Starts over after an error (a failed script load is retried with a fresh tag). Same rules as `refresh`. */
+  /**
+   * Starts over after an error, with the container and options of the latest `mount` (a failed script load is
+   * retried with a fresh tag). Same rules as `refresh`.
+   */
   retry(): void
 }
 
@@ -153,9 +156,10 @@ export function createQrLoginStore<TResult = DingTalkLoginResult>(
       set,
       get,
       async ({ container, options }, run) => {
-        const { fetchConfig = fetchLoginConfig, loadSdk = loadScript, fetch } = getDeps()
+        const { fetchConfig = fetchLoginConfig, loadSdk = loadScript, fetch, locale } = getDeps()
         const { refreshIntervalMs = 540_000, platform = 'web', requestTimeoutMs } = options
-        const backend = { ...options, fetch, timeoutMs: requestTimeoutMs }
+        // The run's signal: its end (its deadline included) aborts the backend calls.
+        const backend = { ...options, fetch, locale, timeoutMs: requestTimeoutMs, signal: run.signal }
         const load = (src: string) => loadSdk({ src, nonce: options.nonce, timeoutMs: options.sdkTimeoutMs })
         // With the script's URL known up front, `ddlogin.js` and the config download at the same time. The script
         // first: it must also run once in, and DingTalk's CDN is a new connection on a first visit (measured in
@@ -175,7 +179,7 @@ export function createQrLoginStore<TResult = DingTalkLoginResult>(
           )
         // The default `fetchLoginConfig` reads the endpoint, locale, fetch, timeout and corp hint; an injected one
         // the corp hint and the signal.
-        const configCall = fetchConfig({ ...backend, signal: run.signal })
+        const configCall = fetchConfig(backend)
         run.put({ status: 'loading-config', error: null }) // a run never starts after a success
         const config = await configCall
         checkPageOrigin(config.redirectUri)
@@ -189,7 +193,7 @@ export function createQrLoginStore<TResult = DingTalkLoginResult>(
         const exchangeCode =
           getDeps().exchangeCode || ((body: QrCodeExchange) => exchangeQrCode<TResult>(body, backend))
         const onCode = (code: string) =>
-          run.exchange(() => exchangeCode({ code, state: config.state, platform }))
+          run.exchange(() => exchangeCode({ code, state: config.state, platform }, { signal: run.signal }))
         run.onEnd(mountQrFrame(sdk, container, { ...options, config }, { onCode, onError: run.fail }))
         return refreshIntervalMs
       },

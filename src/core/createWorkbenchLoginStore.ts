@@ -28,22 +28,24 @@ export interface WorkbenchLoginDeps<TResult = DingTalkLoginResult> {
    */
   fetchConfig?: (options: { corpId?: string; signal: AbortSignal }) => Promise<DingTalkLoginConfig>
   /**
-   * Exchanges the free-login code for the login result.
+   * Exchanges the free-login code for the login result. `signal` aborts it when the deadline (`timeoutMs`) passes.
    * @default `POST {endpoint}/login/workbench` (`exchangeWorkbenchCode`)
    */
-  exchangeCode?: (input: WorkbenchCodeExchange) => Promise<TResult>
+  exchangeCode?: (input: WorkbenchCodeExchange, options: { signal: AbortSignal }) => Promise<TResult>
   /**
    * The `fetch` of the default backend client.
    * @default globalThis.fetch, looked up at call time
    */
   fetch?: FetchLike
+  /** Language of the backend's error messages (`Accept-Language`); read as each run starts, so it restarts nothing. */
+  locale?: DingTalkLocale
   /** Called once with the login result. */
   onSuccess?: (result: TResult) => void
   /** Called with every failure (not for `not-in-dingtalk`, which is a state, not a failure). */
   onError?: (error: DingTalkLoginError) => void
 }
 
-/** What restarts the workbench login when it changes; passed to `start`. */
+/** What restarts the workbench login when it changes (after an error only `retry` does); passed to `start`. */
 export interface WorkbenchLoginOptions {
   /**
    * The corp the app was opened in.
@@ -60,8 +62,6 @@ export interface WorkbenchLoginOptions {
    * @default '/api/auth/dingtalk'
    */
   endpoint?: string
-  /** Language of the backend's error messages. */
-  locale?: DingTalkLocale
   /**
    * Give up after this many milliseconds, with the `timeout` code: one deadline for fetching the config and
    * waiting for the free-login code together (the PC bridge can hang forever), and again for the exchange; `0`
@@ -94,10 +94,10 @@ export interface WorkbenchLoginState<TResult = DingTalkLoginResult> {
   /**
    * Starts the login and returns the function that stops it. Starts on the next microtask, so a StrictMode
    * double mount asks the bridge once. After the returned function ran, the store changes no more and leaves no
-   * timer behind; a later `start` resumes (a pending exchange is followed, a success is kept).
+   * timer behind; a later `start` resumes (a pending exchange is followed, a success or an error is kept).
    */
   start(options?: WorkbenchLoginOptions): () => void
-  /** Starts over after an error. Ignored in other states. */
+  /** Starts over after an error, with the options of the latest `start`. Ignored in other states. */
   retry(): void
 }
 
@@ -135,8 +135,9 @@ export function createWorkbenchLoginStore<TResult = DingTalkLoginResult>(
       set,
       get,
       async (options, run) => {
-        const { bridge = createDingTalkBridge(), fetchConfig = fetchLoginConfig, fetch } = getDeps()
-        const backend = { ...options, fetch, timeoutMs: options.requestTimeoutMs }
+        const { bridge = createDingTalkBridge(), fetchConfig = fetchLoginConfig, fetch, locale } = getDeps()
+        // The run's signal: its end (its deadline included) aborts the backend calls.
+        const backend = { ...options, fetch, locale, timeoutMs: options.requestTimeoutMs, signal: run.signal }
         const search = options.search === undefined ? currentSearch() : options.search
         run.put({ status: 'detecting', error: null }, 'environment') // a run never starts after a success
         const env = bridge.getEnv()
@@ -147,7 +148,7 @@ export function createWorkbenchLoginStore<TResult = DingTalkLoginResult>(
         if (!clientId) {
           // The default `fetchLoginConfig` reads the endpoint, locale, fetch, timeout and corp; an injected one
           // the corp and the signal.
-          const config = await fetchConfig({ ...backend, corpId, signal: run.signal })
+          const config = await fetchConfig({ ...backend, corpId })
           run.put({})
           clientId = config.appKey
           corpId = corpId || config.corpId
@@ -170,7 +171,7 @@ export function createWorkbenchLoginStore<TResult = DingTalkLoginResult>(
         const exchangeCode =
           getDeps().exchangeCode ||
           ((body: WorkbenchCodeExchange) => exchangeWorkbenchCode<TResult>(body, backend))
-        run.exchange(() => exchangeCode(input))
+        run.exchange(() => exchangeCode(input, { signal: run.signal }))
       },
     )
 

@@ -37,11 +37,17 @@ export function loadQrLoginSdk(options: LoadQrLoginSdkOptions = {}): Promise<DTF
   return loadScript({ ...options, src: options.src || QR_LOGIN_SDK_URL })
 }
 
-/** A `ddlogin.js` tag already in the page: ours from an earlier call, or one the host page put there itself. */
-function findScriptTag(src: string): HTMLScriptElement | undefined {
+/**
+ * A `ddlogin.js` tag the page is still loading: ours from an earlier call, or one the host page put there itself.
+ * Not one whose load ended (it has a resource timing entry, failed loads too): its `load` or `error` event fired
+ * already, and waiting for it would hang until the timeout.
+ */
+function findLoadingScriptTag(src: string): HTMLScriptElement | undefined {
   const absolute = new URL(src, document.baseURI).href
-  return Array.from(document.scripts).find(
-    (script) => script.src === absolute || /\/ddlogin\.js(\?|#|$)/.test(script.src),
+  return [...document.scripts].find(
+    (script) =>
+      (script.src === absolute || /\/ddlogin\.js(\?|#|$)/.test(script.src)) &&
+      !performance.getEntriesByName(script.src).length,
   )
 }
 
@@ -59,7 +65,7 @@ export function loadScript({
     const existing = getDTFrameLogin()
     if (existing) return resolve(existing)
     if (typeof document === 'undefined') throw new DingTalkLoginError('environment', 'no browser')
-    const hostTag = findScriptTag(src)
+    const hostTag = findLoadingScriptTag(src)
     const script = hostTag || document.createElement('script')
     let timer: ReturnType<typeof setTimeout> | undefined
 

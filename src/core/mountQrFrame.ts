@@ -124,7 +124,11 @@ export function mountQrFrame(
       },
     )
   } finally {
-    window.addEventListener = addEventListener
+    // A browser's window inherits it: an own copy would hide a later patch of EventTarget.prototype (zone.js,
+    // monitoring tools) from window.
+    const inherited = addEventListener === EventTarget.prototype.addEventListener
+    if (inherited) delete (window as Partial<Window>).addEventListener
+    else window.addEventListener = addEventListener
   }
 
   // Only messages of this mount's iframe count, so that two QR logins on one page do not hear each other's scans;

@@ -44,7 +44,11 @@ export interface DingTalkLoginProps<TResult = DingTalkLoginResult> {
   /** Further props of the QR login (size, `loadSdk`, `exchangeCode`, …). */
   qr?: Omit<DingTalkQrLoginProps<TResult>, SharedProp>
   /** Further props of the workbench login (`bridge`, `timeoutMs`, `clientId`, …). */
-  workbench?: Omit<WorkbenchAutoLoginProps<TResult>, SharedProp | 'fallback' | 'showFallbackOnError'>
+  workbench?: Omit<
+    WorkbenchAutoLoginProps<TResult>,
+    // The root element is the workbench login's: its class and style are these props' own.
+    SharedProp | 'fallback' | 'showFallbackOnError' | 'className' | 'style'
+  >
   /** Class of the root element (the workbench login's). */
   className?: string
   /** Style of the root element. */

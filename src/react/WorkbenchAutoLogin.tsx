@@ -63,7 +63,8 @@ export function WorkbenchAutoLogin<TResult = DingTalkLoginResult>(props: Workben
       {error && <p role="alert">{errorText(error, texts)}</p>}
       {/* Its own line: the error text has no final stop to end a sentence on. */}
       {error && showFallback && <p>{texts.fallbackAfterError}</p>}
-      {error && (
+      {/* Beside the fallback, a retry would replace it with the free login again, even after it logged in. */}
+      {error && !showFallback && (
         <button type="button" onClick={retry}>
           {texts.retry}
         </button>

@@ -45,11 +45,10 @@ export function useDingTalkQrLogin<TResult = DingTalkLoginResult>(
 ): UseDingTalkQrLoginResult<TResult> {
   const settings = useDingTalkLoginSettings()
   const getDeps = useLoginDeps<TResult, QrLoginDeps<TResult>>(options)
-  // What restarts the login: the component's settings over the provider's. The callbacks and injected functions
-  // are read when used instead.
+  // What restarts the login: the component's settings over the provider's. The callbacks, injected functions and
+  // locale are read when used instead.
   const {
     endpoint = settings.endpoint,
-    locale = settings.locale,
     nonce = settings.nonce,
     scriptSrc = settings.scriptSrc,
     corpId,
@@ -82,7 +81,6 @@ export function useDingTalkQrLogin<TResult = DingTalkLoginResult>(
     if (!container) return undefined
     return store.getState().mount(container, {
       endpoint,
-      locale,
       nonce,
       scriptSrc,
       corpId,
@@ -97,7 +95,6 @@ export function useDingTalkQrLogin<TResult = DingTalkLoginResult>(
     store,
     container,
     endpoint,
-    locale,
     nonce,
     scriptSrc,
     corpId,

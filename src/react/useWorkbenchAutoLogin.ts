@@ -47,20 +47,12 @@ export function useWorkbenchAutoLogin<TResult = DingTalkLoginResult>(
   // Everything but `start`, which the effect below calls.
   const { start: _start, ...state } = useStore(store)
 
-  // What restarts the login: the component's settings over the provider's. The callbacks and injected functions
-  // are read when used instead.
-  const {
-    endpoint = settings.endpoint,
-    locale = settings.locale,
-    corpId,
-    clientId,
-    timeoutMs,
-    requestTimeoutMs,
-    search,
-  } = options
+  // What restarts the login: the component's settings over the provider's. The callbacks, injected functions and
+  // locale are read when used instead.
+  const { endpoint = settings.endpoint, corpId, clientId, timeoutMs, requestTimeoutMs, search } = options
   useEffect(
-    () => store.getState().start({ endpoint, locale, corpId, clientId, timeoutMs, requestTimeoutMs, search }),
-    [store, endpoint, locale, corpId, clientId, timeoutMs, requestTimeoutMs, search],
+    () => store.getState().start({ endpoint, corpId, clientId, timeoutMs, requestTimeoutMs, search }),
+    [store, endpoint, corpId, clientId, timeoutMs, requestTimeoutMs, search],
   )
 
   return state

@@ -75,6 +75,10 @@ describe('component props', () => {
     ;<WorkbenchAutoLogin onError={(error: string) => error} />
     // @ts-expect-error the picker sets the workbench fallback itself
     ;<DingTalkLogin workbench={{ fallback: null }} />
+    // @ts-expect-error the root element's class is DingTalkLogin's own: the workbench one would be dropped
+    ;<DingTalkLogin workbench={{ className: 'login' }} />
+    // @ts-expect-error so is its style
+    ;<DingTalkLogin workbench={{ style: { width: 300 } }} />
   })
 
   it('takes the documented settings', () => {

@@ -89,7 +89,8 @@ describe('createDingTalkLoginClient', () => {
     })
     await expect(html.getConfig()).rejects.toMatchObject({
       code: 'exchange-failed',
-      message: 'HTTP 502',
+      // Which call failed: a wrong endpoint answers 404 on every route, a proxy 200 with an HTML page.
+      message: '/config: HTTP 502',
       serverCode: undefined,
     })
 
@@ -101,6 +102,7 @@ describe('createDingTalkLoginClient', () => {
     })
     await expect(garbage.loginWithQrCode({ code: 'c', state: 's', platform: 'web' })).rejects.toMatchObject({
       code: 'exchange-failed',
+      message: '/login/qr: HTTP 200',
     })
   })
 

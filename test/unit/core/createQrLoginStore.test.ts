@@ -144,6 +144,24 @@ describe('createQrLoginStore', () => {
     expect(store.getState().error).toBeNull()
   })
 
+  it('keeps an error when mounted again with new options: only retry starts over, with the latest ones', async () => {
+    const { sdk, backend, store } = setup()
+    backend.failRoute('/config', { status: 503, code: 'upstream_unavailable', message: 'down' })
+    const stopFirst = store.getState().mount(container, { width: 280 })
+    await until(store, 'error')
+    stopFirst()
+    backend.failRoute('/config', undefined)
+    const stop = store.getState().mount(container, { width: 320 })
+    await new Promise((resolve) => setTimeout(resolve, 0))
+    // The error stays shown until the user retries.
+    expect(store.getState().error?.serverCode).toBe('upstream_unavailable')
+    expect(backend.requests).toHaveLength(1)
+    store.getState().retry()
+    await until(store, 'waiting-for-scan')
+    expect(sdk.calls[0]!.frameParams.width).toBe(320)
+    stop()
+  })
+
   it('recovers from a script load failure on retry', async () => {
     const sdk = createFakeQrSdk()
     const loadSdk = vi

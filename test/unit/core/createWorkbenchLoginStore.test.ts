@@ -177,6 +177,26 @@ describe('createWorkbenchLoginStore', () => {
     await until(store, 'success')
     expect(onSuccess).toHaveBeenCalledTimes(1)
   })
+
+  it('keeps an error when restarted with new options: only retry starts over, with the latest ones', async () => {
+    const { fake, store } = setup(
+      {},
+      { mode: { kind: 'reject', error: { errorCode: '7', errorMessage: 'no' } } },
+    )
+    const stop = store.getState().start({ corpId: 'dingold', clientId: 'k' })
+    await until(store, 'error')
+    stop()
+    // A new setting, e.g. the corp: a new run would replace the fallback shown beside the error.
+    const stopAgain = store.getState().start({ corpId: 'dingnew', clientId: 'k' })
+    await new Promise((resolve) => setTimeout(resolve, 0))
+    expect(store.getState().status).toBe('error')
+    expect(fake.calls).toEqual([{ corpId: 'dingold', clientId: 'k' }])
+    fake.setMode({ kind: 'resolve', code: 'bridge-code' })
+    store.getState().retry()
+    await until(store, 'success')
+    expect(fake.calls[1]).toEqual({ corpId: 'dingnew', clientId: 'k' })
+    stopAgain()
+  })
 })
 
 describe('helpers', () => {

@@ -127,6 +127,19 @@ describe('mountQrFrame', () => {
     expect(sdk.deliveries).toBe(1)
   })
 
+  it('leaves addEventListener inherited on a window that inherits it, as a browser window does', () => {
+    // Under Vitest the global's addEventListener is an own accessor; a browser's window gets it from
+    // EventTarget.prototype, so that a later patch of it (zone.js, monitoring tools) reaches window's listeners too.
+    const browserWindow = new EventTarget()
+    vi.stubGlobal('window', browserWindow)
+    try {
+      mount().dispose()
+      expect(Object.prototype.hasOwnProperty.call(browserWindow, 'addEventListener')).toBe(false)
+    } finally {
+      vi.unstubAllGlobals()
+    }
+  })
+
   it('removes its iframe on dispose and is inert afterwards', () => {
     const { sdk, dispose, onCode, onError } = mount()
     dispose()

@@ -76,6 +76,65 @@ describe('DingTalkLogin', () => {
     )
   })
 
+  it('keeps a login through the fallback QR: no retry of the free login beside it', async () => {
+    const sdk = createFakeQrSdk()
+    const backend = createFakeBackend()
+    backend.failRoute('/login/workbench', { status: 403, code: 'not_corp_member', message: '不是本组织成员' })
+    const fake = createFakeBridge()
+    const onSuccess = vi.fn()
+    const { container } = render(
+      <DingTalkLogin
+        corpId="c"
+        fetch={backend.fetch}
+        onSuccess={onSuccess}
+        qr={{ loadSdk: sdk.loadSdk }}
+        workbench={{ bridge: fake.bridge, clientId: 'k' }}
+      />,
+    )
+    await waitFor(() => expect(stateOf(container, 'qr')).toBe('waiting-for-scan'))
+    // The QR code is the way on now: a retry would replace it with the free login again.
+    expect(screen.queryByRole('button', { name: '重试' })).toBeNull()
+    act(() => sdk.emitScan('qr-code'))
+    await waitFor(() => expect(stateOf(container, 'qr')).toBe('success'))
+    expect(screen.queryByRole('button', { name: '重试' })).toBeNull()
+    expect(onSuccess).toHaveBeenCalledExactlyOnceWith(fakeLoginResult())
+    expect(backend.requests.map((request) => request.path)).toEqual([
+      '/login/workbench',
+      '/config?corpId=c',
+      '/login/qr',
+    ])
+  })
+
+  it('finishes a fallback QR login whose exchange is in flight when a setting changes', async () => {
+    const sdk = createFakeQrSdk()
+    const backend = createFakeBackend()
+    backend.failRoute('/login/workbench', { status: 403, code: 'not_corp_member', message: '不是本组织成员' })
+    const release = backend.holdRoute('/login/qr')
+    const fake = createFakeBridge()
+    const onSuccess = vi.fn()
+    const login = (corpId: string) => (
+      <DingTalkLogin
+        corpId={corpId}
+        fetch={backend.fetch}
+        onSuccess={onSuccess}
+        qr={{ loadSdk: sdk.loadSdk }}
+        workbench={{ bridge: fake.bridge, clientId: 'k' }}
+      />
+    )
+    const { container, rerender } = render(login('c'))
+    await waitFor(() => expect(stateOf(container, 'qr')).toBe('waiting-for-scan'))
+    act(() => sdk.emitScan('qr-code'))
+    await waitFor(() => expect(stateOf(container, 'qr')).toBe('exchanging'))
+    rerender(login('other'))
+    await act(async () => undefined)
+    // The free login does not start over: that would unmount the QR login and lose its answer.
+    expect(stateOf(container, 'workbench')).toBe('error')
+    expect(fake.calls).toHaveLength(1)
+    await act(async () => release())
+    await waitFor(() => expect(stateOf(container, 'qr')).toBe('success'))
+    expect(onSuccess).toHaveBeenCalledExactlyOnceWith(fakeLoginResult())
+  })
+
   it('stays on the error without the QR when fallbackToQr is false', async () => {
     const sdk = createFakeQrSdk()
     const fake = createFakeBridge({

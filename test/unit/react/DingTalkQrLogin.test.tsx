@@ -157,6 +157,22 @@ describe('DingTalkQrLogin', () => {
     expect(second).toHaveBeenCalledTimes(1)
   })
 
+  it('switches the language without a new QR code, and the next config asks in it', async () => {
+    const sdk = createFakeQrSdk()
+    const backend = createFakeBackend()
+    const { container, rerender } = render(<DingTalkQrLogin fetch={backend.fetch} loadSdk={sdk.loadSdk} />)
+    await waitFor(() => expect(stateOf(container)).toBe('waiting-for-scan'))
+    rerender(<DingTalkQrLogin fetch={backend.fetch} loadSdk={sdk.loadSdk} locale="en" />)
+    expect(await screen.findByText('Scan with DingTalk to sign in')).toBeInTheDocument()
+    await act(async () => undefined)
+    // The QR code shown is still the one to scan: no new config, no new iframe.
+    expect(sdk.calls).toHaveLength(1)
+    expect(backend.requests).toHaveLength(1)
+    await userEvent.click(screen.getByRole('button', { name: 'New QR code' }))
+    await waitFor(() => expect(sdk.calls).toHaveLength(2))
+    expect(backend.requests[1]!.init.headers).toMatchObject({ 'Accept-Language': 'en' })
+  })
+
   it('restarts when the corp hint changes', async () => {
     const sdk = createFakeQrSdk()
     const backend = createFakeBackend()

@@ -42,6 +42,28 @@ describe('WorkbenchAutoLogin', () => {
     await waitFor(() => expect(stateOf(container)).toBe('success'))
   })
 
+  it('switches the language without asking DingTalk for a second code', async () => {
+    const fake = createFakeBridge({ mode: { kind: 'manual' } })
+    const backend = createFakeBackend()
+    const login = (locale: 'zh-CN' | 'en') => (
+      <WorkbenchAutoLogin
+        bridge={fake.bridge}
+        fetch={backend.fetch}
+        corpId="c"
+        clientId="k"
+        locale={locale}
+      />
+    )
+    const { container, rerender } = render(login('zh-CN'))
+    await waitFor(() => expect(fake.requests).toHaveLength(1))
+    rerender(login('en'))
+    expect(screen.getByRole('status')).toHaveTextContent('Signing in through DingTalk…')
+    await act(async () => undefined)
+    expect(fake.calls).toHaveLength(1)
+    await act(async () => fake.requests[0]!.resolve('code'))
+    await waitFor(() => expect(stateOf(container)).toBe('success'))
+  })
+
   it('renders the fallback outside DingTalk', async () => {
     const fake = createFakeBridge({ env: { platform: 'not-in-dingtalk' } })
     const { container } = render(

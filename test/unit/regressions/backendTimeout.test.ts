@@ -78,6 +78,72 @@ describe('the deadline of the network steps', () => {
     container.remove()
   })
 
+  it('aborts a /login/workbench still in flight at the deadline: no session behind a failed login', async () => {
+    vi.useFakeTimers()
+    const fake = createFakeBridge()
+    const backend = createFakeBackend()
+    const release = backend.holdRoute('/login/workbench')
+    const onSuccess = vi.fn()
+    const store = createWorkbenchLoginStore({ bridge: fake.bridge, fetch: backend.fetch, onSuccess })
+    const stop = store.getState().start({ corpId: 'dingcorp', clientId: 'k', timeoutMs: 8000 })
+    await vi.advanceTimersByTimeAsync(0)
+    expect(store.getState().status).toBe('exchanging')
+    await vi.advanceTimersByTimeAsync(8000)
+    // The step that got no answer is named.
+    expect(store.getState().error).toMatchObject({
+      code: 'timeout',
+      message: 'exchanging: no answer in 8000 ms',
+    })
+    // The backend answers after the deadline, before the request's own timeout (10 s).
+    release()
+    await vi.advanceTimersByTimeAsync(1000)
+    expect(backend.signedIn).toBe(false)
+    expect(store.getState().status).toBe('error')
+    expect(onSuccess).not.toHaveBeenCalled()
+    stop()
+  })
+
+  it('aborts a /login/workbench followed after a stop and start (a remount) at the deadline', async () => {
+    vi.useFakeTimers()
+    const fake = createFakeBridge()
+    const backend = createFakeBackend()
+    const release = backend.holdRoute('/login/workbench')
+    const store = createWorkbenchLoginStore({ bridge: fake.bridge, fetch: backend.fetch })
+    const options = { corpId: 'dingcorp', clientId: 'k', timeoutMs: 8000 }
+    store.getState().start(options)()
+    const stop = store.getState().start(options)
+    await vi.advanceTimersByTimeAsync(0)
+    expect(store.getState().status).toBe('exchanging')
+    stop()
+    const stopAgain = store.getState().start(options)
+    await vi.advanceTimersByTimeAsync(8000)
+    expect(store.getState().error?.code).toBe('timeout')
+    release()
+    await vi.advanceTimersByTimeAsync(0)
+    expect(backend.signedIn).toBe(false)
+    expect(fake.calls).toHaveLength(1)
+    stopAgain()
+  })
+
+  it('aborts a /login/qr still in flight at the deadline', async () => {
+    vi.useFakeTimers()
+    const sdk = createFakeQrSdk()
+    const backend = createFakeBackend()
+    const release = backend.holdRoute('/login/qr')
+    const store = createQrLoginStore({ fetch: backend.fetch, loadSdk: sdk.loadSdk })
+    const container = document.body.appendChild(document.createElement('div'))
+    const stop = store.getState().mount(container, { sdkTimeoutMs: 2000, requestTimeoutMs: 10_000 })
+    await vi.advanceTimersByTimeAsync(0)
+    sdk.emitScan('code-1')
+    await vi.advanceTimersByTimeAsync(2000)
+    expect(store.getState().error?.code).toBe('timeout')
+    release()
+    await vi.advanceTimersByTimeAsync(0)
+    expect(backend.signedIn).toBe(false)
+    stop()
+    container.remove()
+  })
+
   it('starts the workbench deadline before the config fetch, so a stalled /config falls back', async () => {
     vi.useFakeTimers()
     const fake = createFakeBridge()
@@ -86,7 +152,10 @@ describe('the deadline of the network steps', () => {
     await vi.advanceTimersByTimeAsync(2999)
     expect(store.getState().status).toBe('requesting-code')
     await vi.advanceTimersByTimeAsync(1)
-    expect(store.getState().error?.code).toBe('timeout')
+    expect(store.getState().error).toMatchObject({
+      code: 'timeout',
+      message: 'requesting-code: no answer in 3000 ms',
+    })
     expect(fake.calls).toHaveLength(0)
     stop()
   })

@@ -30,7 +30,7 @@ describe('error texts', () => {
         Response.json({ error: { code: 5, message: { text: 'x' }, requestId: 7 } }, { status: 400 }),
     })
     const error = (await client.getConfig().catch((e: unknown) => e)) as DingTalkLoginError
-    expect(error).toMatchObject({ code: 'exchange-failed', message: 'HTTP 400' })
+    expect(error).toMatchObject({ code: 'exchange-failed', message: '/config: HTTP 400' })
     expect(error.serverCode).toBeUndefined()
     expect(error.requestId).toBeUndefined()
   })

@@ -11,6 +11,7 @@ async function freshCore(): Promise<typeof CoreModule> {
 
 afterEach(() => {
   vi.useRealTimers()
+  vi.restoreAllMocks()
   document.head.innerHTML = ''
   delete (window as { DTFrameLogin?: unknown }).DTFrameLogin
 })
@@ -73,6 +74,24 @@ describe('a ddlogin.js tag the host page is already loading', () => {
     ;(window as { DTFrameLogin?: unknown }).DTFrameLogin = sdk
     hostTag.dispatchEvent(new Event('load'))
     await expect(loading).resolves.toBe(sdk)
+  })
+
+  it('is not waited for once its load ended: its events fired already, so a tag of ours reports instead', async () => {
+    vi.useFakeTimers()
+    const { loadQrLoginSdk } = await freshCore()
+    const hostTag = document.createElement('script')
+    hostTag.src = 'https://login.example/ddlogin.js'
+    document.head.appendChild(hostTag)
+    // Its load failed before ours began: the browser has its resource timing entry (failed loads have one too).
+    vi.spyOn(performance, 'getEntriesByName').mockImplementation((name) =>
+      name === hostTag.src ? [{ name } as PerformanceEntry] : [],
+    )
+    const loading = loadQrLoginSdk({ src: 'https://login.example/ddlogin.js', timeoutMs: 15_000 })
+    const tags = Array.from(document.querySelectorAll('script'))
+    expect(tags).toHaveLength(2)
+    tags[1]!.dispatchEvent(new Event('error'))
+    // At once, not `timeout` after 15 s.
+    await expect(loading).rejects.toMatchObject({ code: 'sdk-load-failed' })
   })
 
   it('that fails is reported, and the retry injects a fresh tag', async () => {
