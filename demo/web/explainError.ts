@@ -77,7 +77,7 @@ export function explainError(error: DingTalkLoginError): ErrorExplanation {
       return {
         title: 'DingTalk gave no login code',
         what: 'The DingTalk client or the QR page reported a failure, e.g. the person is not in the organisation the page was opened in.',
-        fix: 'Try again; inside DingTalk, open the app from the organisation’s workbench. The QR code below works as a fallback.',
+        fix: 'Sign in with the QR code below, or open the app from the organisation’s workbench in DingTalk and reload the page.',
       }
     case 'state-mismatch':
       return {
