@@ -69,7 +69,7 @@ export const FreeLoginFailsFallsBackToQr: Story = {
     await stateIs(canvasElement, 'workbench', 'error')
     await stateIs(canvasElement, 'qr', 'waiting-for-scan')
     await expect(canvas.getByRole('alert')).toBeInTheDocument()
-    // The hint to scan instead is a line of its own, after the error.
+    // The error has no message of its own: the hint to scan instead is the alert, not "please try again".
     await expect(canvas.getByText(en.fallbackAfterError)).toBeVisible()
     // No retry of the free login beside the QR code: it would replace the QR login.
     await expect(canvas.queryByRole('button', { name: en.retry })).toBeNull()

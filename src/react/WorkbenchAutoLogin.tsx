@@ -54,15 +54,18 @@ export function WorkbenchAutoLogin<TResult = DingTalkLoginResult>(props: Workben
   const texts = resolveWorkbenchTexts(options.locale || settings.locale, override)
   const { status, error, retry } = useWorkbenchAutoLogin<TResult>(options)
   const showFallback = fallback !== null && shouldShowWorkbenchFallback(status, showFallbackOnError)
+  // Beside the fallback no retry is offered, so no "please try again": the error's own message (a server's, a
+  // setup mistake's), else the fallback's hint.
+  const alertText = error && errorText(error, showFallback ? { error: texts.fallbackAfterError } : texts)
   return (
     <div className={className} style={style} data-dingtalk-login="workbench" data-state={status}>
       <p role="status" aria-live="polite">
         {showFallback ? '' : texts.workbench[status]}
       </p>
       {/* `error` is set exactly while `status` is `error`. */}
-      {error && <p role="alert">{errorText(error, texts)}</p>}
+      {error && <p role="alert">{alertText}</p>}
       {/* Its own line: the error text has no final stop to end a sentence on. */}
-      {error && showFallback && <p>{texts.fallbackAfterError}</p>}
+      {error && showFallback && alertText !== texts.fallbackAfterError && <p>{texts.fallbackAfterError}</p>}
       {/* Beside the fallback, a retry would replace it with the free login again, even after it logged in. */}
       {error && !showFallback && (
         <button type="button" onClick={retry}>

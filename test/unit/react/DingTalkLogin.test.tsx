@@ -135,6 +135,27 @@ describe('DingTalkLogin', () => {
     expect(onSuccess).toHaveBeenCalledExactlyOnceWith(fakeLoginResult())
   })
 
+  it('beside the fallback, which offers no retry, says to scan instead of "please try again"', async () => {
+    const sdk = createFakeQrSdk()
+    const fake = createFakeBridge({
+      mode: { kind: 'reject', error: { errorCode: '7', errorMessage: 'denied' } },
+    })
+    const backend = createFakeBackend()
+    const { container } = render(
+      <DingTalkLogin
+        corpId="c"
+        fetch={backend.fetch}
+        qr={{ loadSdk: sdk.loadSdk }}
+        workbench={{ bridge: fake.bridge, clientId: 'k' }}
+      />,
+    )
+    await waitFor(() => expect(stateOf(container, 'qr')).toBe('waiting-for-scan'))
+    expect(screen.getByRole('alert')).toHaveTextContent(/^钉钉免登失败，请扫码登录$/)
+    expect(screen.getAllByText('钉钉免登失败，请扫码登录')).toHaveLength(1)
+    expect(screen.queryByText(/请重试/)).toBeNull()
+    expect(screen.queryByRole('button', { name: '重试' })).toBeNull()
+  })
+
   it('stays on the error without the QR when fallbackToQr is false', async () => {
     const sdk = createFakeQrSdk()
     const fake = createFakeBridge({
