@@ -49,7 +49,8 @@ const USER_EVENTS = new Set([
   'org_admin_remove',
 ])
 const DEPARTMENT_EVENTS = new Set(['org_dept_create', 'org_dept_modify'])
-// DingTalk: 60121 the person is not (or no longer) in the corp; 60003 the department does not exist.
+// DingTalk: 60121 the person is not (or no longer) in the corp; 50002 the person is outside the app's visible range
+// (可见范围); 60003 the department does not exist.
 const isGone = (error: unknown, errcode: number) =>
   error instanceof DingTalkApiError && error.errcode === errcode
 
@@ -81,13 +82,20 @@ function fromDetail(
   }
 }
 
-async function applyPerson(ctx: EventContext, instance: DDInnerAuth, scope: LifecycleScope, userid: string) {
+async function applyPerson(
+  ctx: EventContext,
+  instance: DDInnerAuth,
+  scope: LifecycleScope,
+  event: DirectoryEvent,
+  userid: string,
+) {
   let detail: DingTalkUserDetail
   try {
     detail = await instance.getClient().getUser(userid)
   } catch (error) {
     // Gone again already: the leave event (or the next leave-records read) records it.
     if (isGone(error, 60121)) return
+    if (isGone(error, 50002)) return leaveVisibleRange(ctx, instance, scope, event, userid)
     throw error
   }
   if (!detail.unionid) return
@@ -108,6 +116,32 @@ async function applyPerson(ctx: EventContext, instance: DDInnerAuth, scope: Life
   if (before && before.state === 'active' && !personChanged(before, person)) return
   await ctx.store.upsertPeople([person])
   await ctx.lifecycle.notify(scope, before?.state === 'active' ? 'changed' : 'joined', person)
+}
+
+/**
+ * The person is outside the app's visible range, now that DingTalk names them in an event (an admin narrowed the
+ * range, or moved them out of it): gone for this app as for a crawl, which lists the visible range only and marks
+ * whoever it no longer finds as left; their logins are refused (50002) too. No leave event or leave record follows,
+ * so the leave is recorded here, dated by the event.
+ */
+async function leaveVisibleRange(
+  ctx: EventContext,
+  instance: DDInnerAuth,
+  scope: LifecycleScope,
+  event: DirectoryEvent,
+  userid: string,
+) {
+  ctx.logger.info(
+    {
+      instance: instance.name,
+      corpId: instance.corpId,
+      dingUserId: userid,
+      eventType: event.eventType,
+      eventId: event.eventId,
+    },
+    `directory: user ${userid} of a ${event.eventType} event is outside the app's visible range (DingTalk 50002): recorded as gone, as a full sync would`,
+  )
+  await ctx.lifecycle.leave(scope, { dingUserId: userid }, event.bornTime)
 }
 
 async function applyDepartment(ctx: EventContext, instance: DDInnerAuth, deptId: number) {
@@ -142,7 +176,7 @@ export async function applyDirectoryEvent(
       for (const userid of event.userIds)
         await ctx.lifecycle.leave(eventScope, { dingUserId: userid }, event.bornTime)
     } else if (USER_EVENTS.has(event.eventType)) {
-      for (const userid of event.userIds) await applyPerson(ctx, instance, eventScope, userid)
+      for (const userid of event.userIds) await applyPerson(ctx, instance, eventScope, event, userid)
     } else if (DEPARTMENT_EVENTS.has(event.eventType)) {
       for (const deptId of event.deptIds) await applyDepartment(ctx, instance, deptId)
     } else if (event.eventType === 'org_dept_remove') {

@@ -35,11 +35,13 @@ export interface DirectoryCallbackReceiver {
   /** Whether any instance receives HTTP callbacks (`events: 'callback'`). */
   readonly receivesCallbacks: boolean
   /**
-   * Checks the signature and that it was made within `callbackReplayWindow` (else `invalid_signature`, nothing
-   * applied), opens the message (`invalid_request` when it does not decrypt), answers the `check_url` handshake,
-   * applies an address-book event once, and resolves the encrypted `success` in time (work still running then
-   * finishes in the background), or `redeliver` for an event another process is applying. Throws
-   * `DingTalkAuthError` for every refusal; DingTalk pushes a refused callback again.
+   * Checks the signature (else `invalid_signature`), opens the message with the keys of the first instance whose
+   * token signs it and whose aesKey and `$key` open it (`invalid_request` when none does: instances may share one
+   * token and aesKey), checks that it was signed within that instance's `callbackReplayWindow` (else
+   * `invalid_signature`; nothing is applied after any refusal), answers the `check_url` handshake, applies an
+   * address-book event once, and resolves the encrypted `success` in time (work still running then finishes in the
+   * background), or `redeliver` for an event another process is applying. Throws `DingTalkAuthError` for every
+   * refusal; DingTalk pushes a refused callback again.
    */
   receiveCallback(callback: DirectoryCallback): Promise<DirectoryCallbackResult>
 }
@@ -116,26 +118,55 @@ export function createCallbackReceiver(options: CallbackReceiverOptions): Direct
     return { msg_signature: crypto.sign(timeStamp, nonce, encrypt), timeStamp, nonce, encrypt }
   }
 
-  function open(
-    receiver: CallbackInstance,
-    crypto: CallbackCrypto,
-    encrypt: string,
-  ): Record<string, unknown> {
+  /** The message as JSON, or `undefined` when it is not sealed with this receiver's aesKey and `$key`. */
+  function open(crypto: CallbackCrypto, encrypt: string): Record<string, unknown> | undefined {
     try {
       const payload = JSON.parse(crypto.decrypt(encrypt)) as unknown
-      if (typeof payload !== 'object' || payload === null) throw new TypeError('not an object')
-      return payload as Record<string, unknown>
+      return typeof payload === 'object' && payload !== null
+        ? (payload as Record<string, unknown>)
+        : undefined
     } catch {
+      // No cause kept: JSON.parse's message quotes the decrypted text, which is the sender's data, not ours to log.
+      return undefined
+    }
+  }
+
+  /**
+   * The receiver the callback is for, and its message. The signature covers only the token, which instances may
+   * share (one top-level `directory.callback`); the `$key` sealed in the message (the AppKey) tells them apart.
+   */
+  function receiverOf(callback: DirectoryCallback): {
+    receiver: CallbackInstance
+    crypto: CallbackCrypto
+    payload: Record<string, unknown>
+  } {
+    const { signature, timestamp, nonce, encrypt } = callback
+    const signers = options.receivers.filter((r) =>
+      cryptos.get(r)!.verify(signature, timestamp, nonce, encrypt),
+    )
+    if (signers.length === 0) {
+      // Warned, not only refused: a wrong token in the configuration refuses every push DingTalk makes.
       logger.warn(
-        { instance: receiver.instance.name },
-        'directory: a signed callback did not decrypt to JSON',
+        { route: 'POST /events' },
+        'directory: a callback with a bad signature was refused (check directory.callback.token)',
       )
-      // No cause: JSON.parse's message quotes the decrypted text, which is the sender's data, not ours to log.
-      throw new DingTalkAuthError('invalid_request', {
-        field: 'encrypt',
-        detail: 'the callback does not decrypt with the configured aesKey and key',
+      throw new DingTalkAuthError('invalid_signature', {
+        detail: 'no instance with events: callback signs this callback with its token',
       })
     }
+    for (const receiver of signers) {
+      const crypto = cryptos.get(receiver)!
+      const payload = open(crypto, encrypt)
+      if (payload) return { receiver, crypto, payload }
+    }
+    logger.warn(
+      { instances: signers.map((r) => r.instance.name) },
+      'directory: a signed callback did not decrypt to JSON with the aesKey and key of any instance its token signs (check directory.callback.aesKey and key)',
+    )
+    throw new DingTalkAuthError('invalid_request', {
+      field: 'encrypt',
+      detail: 'the callback does not decrypt with the configured aesKey and key',
+    })
   }
 
   /** Applies the event, or leaves it to finish in the background when it takes longer than the answer may. */
@@ -171,21 +202,8 @@ export function createCallbackReceiver(options: CallbackReceiverOptions): Direct
   return {
     receivesCallbacks: options.receivers.length > 0,
     async receiveCallback(callback) {
-      const { signature, timestamp, nonce, encrypt } = callback
-      const receiver = options.receivers.find((r) =>
-        cryptos.get(r)!.verify(signature, timestamp, nonce, encrypt),
-      )
-      if (!receiver) {
-        // Warned, not only refused: a wrong token in the configuration refuses every push DingTalk makes.
-        logger.warn(
-          { route: 'POST /events' },
-          'directory: a callback with a bad signature was refused (check directory.callback.token)',
-        )
-        throw new DingTalkAuthError('invalid_signature', {
-          detail: 'no instance with events: callback signs this callback with its token',
-        })
-      }
-      const skewMs = Math.abs(now() - Number(timestamp))
+      const { receiver, crypto, payload } = receiverOf(callback)
+      const skewMs = Math.abs(now() - Number(callback.timestamp))
       if (!(skewMs <= receiver.settings.callbackReplayWindowMs)) {
         logger.warn(
           { instance: receiver.instance.name, skewMs: Number.isFinite(skewMs) ? skewMs : null },
@@ -195,8 +213,6 @@ export function createCallbackReceiver(options: CallbackReceiverOptions): Direct
           detail: `the callback's timestamp is outside directory.callbackReplayWindow of this server's clock`,
         })
       }
-      const crypto = cryptos.get(receiver)!
-      const payload = open(receiver, crypto, encrypt)
       const success = (): DirectoryCallbackResult => ({ outcome: 'success', answer: answer(crypto) })
       if (payload.EventType === 'check_url') return success()
       const corpId = text(payload.CorpId) ?? receiver.instance.corpId

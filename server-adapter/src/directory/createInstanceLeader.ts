@@ -3,12 +3,12 @@ import type { DDInnerAuth } from '../login/DDInnerAuth'
 import type { StateStore } from '../state/StateStore'
 import type { DirectoryEvent, EventOutcome } from './applyDirectoryEvent'
 import { createLeaderLock } from './createLeaderLock'
+import { createLeaveRecordsSchedule } from './createLeaveRecordsSchedule'
 import type { PeopleLifecycle } from './createPeopleLifecycle'
 import { createStreamClient } from './createStreamClient'
 import type { StreamClient, StreamEventFrame } from './createStreamClient'
 import type { ResolvedDirectorySettings } from './DirectoryOptions'
 import type { ResolvedDirectoryTiming } from './DirectoryTiming'
-import { pollLeaveRecords } from './pollLeaveRecords'
 
 // Schedule stamps outlive any sensible interval (a year of `fullSyncEvery`).
 const STAMP_TTL_MS = 400 * 86_400_000
@@ -19,8 +19,6 @@ const lastFullSyncKey = (corpId: string) => `directory:last-full-sync:${corpId}`
 export async function recordCompleteSync(stateStore: StateStore, corpId: string, at: number): Promise<void> {
   await stateStore.set(lastFullSyncKey(corpId), String(at), STAMP_TTL_MS)
 }
-
-const lastLeaveRecordsKey = (corpId: string) => `directory:last-leave-records:${corpId}`
 
 // Written when a scheduled crawl starts, complete or not: the schedule counts from it.
 const lastSyncAttemptKey = (corpId: string) => `directory:last-sync-attempt:${corpId}`
@@ -100,10 +98,10 @@ export function createInstanceLeader(options: InstanceLeaderOptions): InstanceLe
   // One crawl or leave-records read at a time; a round that finds one running starts nothing.
   let busy: Promise<unknown> | null = null
 
-  function background(label: string, work: () => Promise<unknown>): void {
+  function background(label: string, work: (signal: AbortSignal) => Promise<unknown>): void {
     if (busy) return
     const { signal } = stopping
-    busy = work()
+    busy = work(signal)
       .catch((error: unknown) => {
         if (!signal.aborted)
           logger.error({ instance: instance.name, err: error }, `directory: ${label} failed`)
@@ -113,20 +111,18 @@ export function createInstanceLeader(options: InstanceLeaderOptions): InstanceLe
       })
   }
 
-  const readLeaveRecords = () =>
-    pollLeaveRecords({
-      instance,
-      scope: { instance: instance.name, corpId: instance.corpId, settings },
-      lifecycle,
-      stateStore,
-      now,
-    })
-
-  async function due(key: string, everyMs: number | false): Promise<boolean> {
-    if (everyMs === false) return false
-    const last = await readStamp(stateStore, key)
-    return last === null || now() - last >= everyMs
-  }
+  const leaveRecords =
+    settings.leaveRecordsEveryMs === false
+      ? null
+      : createLeaveRecordsSchedule({
+          instance,
+          settings,
+          stateStore,
+          lifecycle,
+          logger,
+          now,
+          everyMs: settings.leaveRecordsEveryMs,
+        })
 
   /** A full crawl is due `fullSyncEvery` after the last complete one, or a shorter retry after an incomplete one. */
   async function crawlDue(): Promise<boolean> {
@@ -140,10 +136,9 @@ export function createInstanceLeader(options: InstanceLeaderOptions): InstanceLe
     return complete === null || now() - complete >= everyMs
   }
 
-  async function scheduledCrawl(): Promise<void> {
+  async function scheduledCrawl(signal: AbortSignal): Promise<void> {
     const key = lastSyncAttemptKey(instance.corpId)
     const stamp = String(now())
-    const { signal } = stopping
     await stateStore.set(key, stamp, STAMP_TTL_MS)
     try {
       await options.sync(signal)
@@ -167,9 +162,12 @@ export function createInstanceLeader(options: InstanceLeaderOptions): InstanceLe
       onEvent: async (frame) =>
         (await options.apply(toFrameEvent(instance.corpId, frame, now))) === 'busy' ? 'LATER' : 'SUCCESS',
       onStateChange: (connected) => {
-        // Back after a gap: leaves that happened meanwhile may have no event left to deliver.
-        if (connected && wasConnected && settings.leaveRecordsEveryMs !== false)
-          background('reading leave records', readLeaveRecords)
+        // Back after a gap: leaves that happened meanwhile may have no event left to deliver. Unless reads are
+        // failing: the schedule's backoff tries again, a flapping connection must not.
+        if (connected && wasConnected && leaveRecords)
+          background('reading leave records', async (signal) => {
+            if (!(await leaveRecords.failing())) await leaveRecords.read(signal)
+          })
         wasConnected ||= connected
       },
     })
@@ -226,11 +224,8 @@ export function createInstanceLeader(options: InstanceLeaderOptions): InstanceLe
       if (settings.events === 'stream' && !stream) stream = openStream()
       if (await crawlDue()) {
         background('scheduled sync', scheduledCrawl)
-      } else if (await due(lastLeaveRecordsKey(instance.corpId), settings.leaveRecordsEveryMs)) {
-        background('reading leave records', async () => {
-          await readLeaveRecords()
-          await stateStore.set(lastLeaveRecordsKey(instance.corpId), String(now()), STAMP_TTL_MS)
-        })
+      } else if (leaveRecords && (await leaveRecords.due())) {
+        background('reading leave records', (signal) => leaveRecords.read(signal))
       }
     },
     async stop() {
