@@ -61,7 +61,12 @@ export interface DirectorySettings {
    * @default '5m'
    */
   callbackReplayWindow?: string | number
-  /** How often leave records are read to catch leaves missed while disconnected: ms, `'5m'`, or `false`. @default '5m' */
+  /**
+   * How often leave records are read to catch leaves missed while disconnected: ms, `'5m'`, or `false`. After a
+   * failed read (a permission not granted, throttling, the monthly quota) the next try waits this long, then twice
+   * as long after each further failure, up to an hour (or this, when longer); the cause is warned about once.
+   * @default '5m'
+   */
   leaveRecordsEvery?: string | number | false
 }
 
