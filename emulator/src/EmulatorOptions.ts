@@ -92,7 +92,7 @@ export interface EmulatorOptions {
   userTokenBadRefreshToken?: V1ErrorSpec
   /** *[U]* Whether the `refresh_token` grant issues a new refresh token. @default false */
   rotateRefreshToken?: boolean
-  /** *[U]* oapi answer when the user is outside the app's visible range. @default { errcode: 50002, errmsg: '员工不在授权范围' } */
+  /** *[U]* oapi answer (`getuserinfo`, `v2/user/get`, `getbyunionid`) for a person outside the app's visible range. @default { errcode: 50002, errmsg: '员工不在授权范围' } */
   outOfScopeError?: { errcode: number; errmsg: string }
   /** *[U]* errcode of the legacy `GET /user/getuserinfo` for a bad code (40029 in the old doc). @default 40078 */
   legacyInvalidCodeErrcode?: number

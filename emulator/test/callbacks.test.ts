@@ -241,6 +241,37 @@ describe('HTTP callbacks', () => {
     },
   )
 
+  it('keeps at most maxFailedResults failed pushes per app, dropping the oldest', async () => {
+    const app = await receiver(yunqiApp.clientId)
+    app.answer('error500')
+    const e = await emulator({
+      fixture: fixtureWithCallback(app.url),
+      callbacks: { retryDelaysMs: [], checkOnStart: false, maxFailedResults: 3 },
+    })
+    const userIds = ['u1', 'u2', 'u3', 'u4', 'u5']
+    for (const userId of userIds)
+      e.publishEvent({ eventType: 'user_add_org', corpId: yunqi, userIds: [userId] })
+    await expect
+      .poll(
+        () =>
+          e
+            .events()
+            .filter((event) =>
+              event.deliveries.some((d) => d.channel === 'callback' && d.status === 'failed'),
+            ).length,
+        { timeout: 5000 },
+      )
+      .toBe(userIds.length)
+    const failed = await get(`${e.url}/v1.0/event/callbacks/failedResults`, {
+      'x-acs-dingtalk-access-token': await appToken(e.url),
+    })
+    const kept = (failed.body.failedList as { callBackData: string }[]).map(
+      (push) => (JSON.parse(push.callBackData) as { userId: string[] }).userId[0],
+    )
+    expect(failed.body.hasMore).toBe(false)
+    expect(kept.sort()).toEqual(['u3', 'u4', 'u5'])
+  })
+
   it('a failure followed by a good answer is acked on the retry', async () => {
     const app = await receiver(yunqiApp.clientId)
     app.answer('error500')

@@ -24,6 +24,11 @@ export interface CallbackOptions {
   payloadSpelling?: 'current' | 'legacy'
   /** Run the `check_url` handshake with every registered callback when the emulator starts. @default true */
   checkOnStart?: boolean
+  /**
+   * Failed pushes kept per app for `failedResults`; past it the oldest is dropped. DingTalk documents no limit: a
+   * bound of the emulator's own, so that one running for days with a dead callback does not grow. @default 10000
+   */
+  maxFailedResults?: number
 }
 
 export type ResolvedCallbackOptions = Required<CallbackOptions>
@@ -39,6 +44,9 @@ export function resolveCallbackOptions(options: CallbackOptions = {}): ResolvedC
     )
   if (!Array.isArray(retryDelaysMs) || retryDelaysMs.some((d) => !Number.isFinite(d) || d < 0))
     throw new RangeError('callbacks.retryDelaysMs must be an array of numbers >= 0')
+  const maxFailedResults = options.maxFailedResults ?? 10_000
+  if (!Number.isSafeInteger(maxFailedResults) || maxFailedResults < 1)
+    throw new RangeError(`callbacks.maxFailedResults must be a whole number >= 1, got ${maxFailedResults}`)
   return {
     timeoutMs,
     retryDelaysMs: [...retryDelaysMs],
@@ -47,5 +55,6 @@ export function resolveCallbackOptions(options: CallbackOptions = {}): ResolvedC
     queryParams: options.queryParams ?? 'signature',
     payloadSpelling: options.payloadSpelling ?? 'current',
     checkOnStart: options.checkOnStart ?? true,
+    maxFailedResults,
   }
 }

@@ -194,6 +194,7 @@ export function createCallbackDelivery(
           corpId: event.corpId,
           eventTime: event.bornTime,
         })
+        if (list.length > options.maxFailedResults) list.splice(0, list.length - options.maxFailedResults)
         failed.set(app.clientId, list)
         return
       }

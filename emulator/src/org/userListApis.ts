@@ -1,4 +1,6 @@
 import type { EmulatorContext } from '../EmulatorContext'
+import type { CorpMember } from '../fixture/createFixtureIndex'
+import type { EmulatorApp, EmulatorDepartment } from '../fixture/EmulatorFixture'
 import type { EmulatorRequest } from '../http/EmulatorRequest'
 import type { Reply } from '../http/Reply'
 import { authorizedCall, isReply, oapiError, oapiResult } from '../routes/oapiCall'
@@ -6,6 +8,22 @@ import { requireDepartment } from './departmentApis'
 import { userListEntry } from './userRecords'
 
 /** `topapi/v2/user/list` (cursor paging) and `topapi/user/listid` (organisation doc §1). */
+
+/**
+ * The people directly in a department whom the app may see. The docs exempt only `listsubid` from the app's range,
+ * so the people lists keep to it, but they do not say how. The emulator's choice: leave out whom the app may not
+ * see, as a range of people hides them from every corp-scoped read. Its range holds people only, so no department
+ * is ever outside it (DingTalk's `50004` for a department outside a range of departments is not modelled).
+ */
+function visibleMembers(
+  ctx: EmulatorContext,
+  app: EmulatorApp,
+  department: EmulatorDepartment,
+): readonly CorpMember[] {
+  const members = ctx.index.departmentMembers(department.corpId, department.deptId)
+  if (!app.visibleUserids) return members
+  return members.filter((member) => ctx.index.isVisible(app, member.membership.userid))
+}
 
 const MAX_SIZE = 100
 const ORDER_FIELDS = ['entry_asc', 'entry_desc', 'modify_asc', 'modify_desc', 'custom']
@@ -37,7 +55,7 @@ export function listUsers(ctx: EmulatorContext, req: EmulatorRequest): Reply {
   if (orderField !== undefined && !ORDER_FIELDS.includes(String(orderField)))
     return oapiError(400002, '无效的参数：order_field')
 
-  let members = ctx.index.departmentMembers(department.corpId, department.deptId)
+  let members = visibleMembers(ctx, app, department)
   if (orderField === 'entry_asc' || orderField === 'entry_desc') {
     const sign = orderField === 'entry_asc' ? 1 : -1
     members = [...members].sort(
@@ -59,6 +77,6 @@ export function listUserIds(ctx: EmulatorContext, req: EmulatorRequest): Reply {
   if (isReply(call)) return call
   const department = requireDepartment(ctx, call.app.corpId, call.fields.dept_id)
   if (isReply(department)) return department
-  const members = ctx.index.departmentMembers(department.corpId, department.deptId)
+  const members = visibleMembers(ctx, call.app, department)
   return oapiResult({ userid_list: members.map((m) => m.membership.userid) })
 }

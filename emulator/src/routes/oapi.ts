@@ -73,8 +73,9 @@ function sysLevel(m: EmulatorMembership): number {
   return m.sysLevel ?? (m.boss ? 100 : m.admin ? 1 : 0)
 }
 
-function isVisible(app: EmulatorApp, m: EmulatorMembership): boolean {
-  return !app.visibleUserids || app.visibleUserids.includes(m.userid)
+/** DingTalk's answer for a person outside the app's visible range (`outOfScopeError`, 50002 by default). */
+function outOfRange(ctx: EmulatorContext): Reply {
+  return oapiError(ctx.options.outOfScopeError.errcode, ctx.options.outOfScopeError.errmsg)
 }
 
 /** Resolves a free-login code for this app's corp: the shared step of both getuserinfo endpoints. */
@@ -106,8 +107,7 @@ function getUserInfo(ctx: EmulatorContext, req: EmulatorRequest): Reply {
   const found = consumeFreeLoginCode(ctx, app, call.fields.code)
   if (!found) return oapiError(40078, '不存在的临时授权码')
   const { user, membership } = found
-  if (!isVisible(app, membership))
-    return oapiError(ctx.options.outOfScopeError.errcode, ctx.options.outOfScopeError.errmsg)
+  if (!ctx.index.isVisible(app, membership.userid)) return outOfRange(ctx)
   const level = sysLevel(membership)
   return oapiReply({
     errcode: 0,
@@ -137,8 +137,7 @@ function legacyGetUserInfo(ctx: EmulatorContext, req: EmulatorRequest): Reply {
     )
   }
   const { user, membership } = found
-  if (!isVisible(app, membership))
-    return oapiError(ctx.options.outOfScopeError.errcode, ctx.options.outOfScopeError.errmsg)
+  if (!ctx.index.isVisible(app, membership.userid)) return outOfRange(ctx)
   const level = sysLevel(membership)
   // DingTalk: the legacy endpoint answers at the top level with mixed naming, exactly as below.
   return oapiReply({
@@ -162,6 +161,10 @@ function getByUnionId(ctx: EmulatorContext, req: EmulatorRequest): Reply {
   const user = ctx.index.findUser(unionid)
   const membership = user && ctx.index.membershipOf(user, app.corpId)
   if (!membership) return oapiError(60121, '找不到该用户')
+  // The docs name 50002 for v2/user/get only and say every corp-scoped call needs the person inside the app's
+  // visible range; getbyunionid is one (it names a corp userid), so it answers as v2/user/get does. A stranger
+  // or a leaver has no userid in the corp to check: 60121, as documented.
+  if (!ctx.index.isVisible(app, membership.userid)) return outOfRange(ctx)
   return oapiReply({
     errcode: 0,
     errmsg: 'ok',
@@ -176,6 +179,9 @@ function getUser(ctx: EmulatorContext, req: EmulatorRequest): Reply {
   if (!app.permissions.includes('qyapi_get_member')) return noPermission()
   const userid = str(call.fields.userid)
   if (!userid) return oapiError(40035, '缺少参数 userid')
+  // DingTalk (organisation doc §2): someone who left answers 60121, or 50002 when outside the app's visible range,
+  // so the range is checked before the person is looked up.
+  if (!ctx.index.isVisible(app, userid)) return outOfRange(ctx)
   const found = ctx.index.findMember(app.corpId, userid)
   if (!found) return oapiError(60121, '找不到该用户')
   return oapiReply({ errcode: 0, errmsg: 'ok', result: userDetail(ctx, app, found) })

@@ -22,8 +22,11 @@ export const COMMON_FLAGS = {
   help: { type: 'boolean', short: 'h', default: false },
 } as const
 
+/** The binding store without `--store` or DATABASE_URL (the same as `createDingTalkAuth`'s). */
+export const DEFAULT_STORE = 'sqlite:./data/dingtalk-login.sqlite'
+
 export const COMMON_USAGE = `  --instances <dir>       login instances folder (auths/loginTypes)   [default: ./auths/loginTypes]
-  --store <url>           binding store: sqlite:<path>, postgres://…, mysql://…, memory   [default: env DATABASE_URL, else sqlite:./data/dingtalk-login.sqlite]
+  --store <url>           binding store: sqlite:<path>, postgres://…, mysql://…, memory   [default: env DATABASE_URL, else ${DEFAULT_STORE}]
   --state-store <url>     state store: redis://…, a SQL URL, memory   [default: env REDIS_URL, else memory]
   --public-origin <url>   the origin users open (https://app.example.com)   [default: env PUBLIC_ORIGIN]
   --dingtalk-base <url>   one origin for DingTalk's api, oapi and login hosts (the emulator)   [default: env DINGTALK_BASE_URL]

@@ -4,12 +4,16 @@ import type { DirectorySyncReport } from '../directory/DirectorySyncReport'
 import { silentLogger } from '../logger'
 import type { CliIo } from './CliIo'
 import { COMMON_USAGE, UsageError, parseCommonOptions, toAuthOptions } from './commonOptions'
+import type { CommonOptions } from './commonOptions'
+import { StoreUnavailableError, openStores } from './openStores'
+import type { CliStores } from './openStores'
 
 export const SYNC_USAGE = `Usage: dingtalk-login-server sync [options]
 
 Crawls the organisation of every instance (or one corp) once and applies it to the store: departments, people,
 leavers (only after a complete crawl: their sessions end) and rehires. A progress bar shows on a terminal.
-Exit code 1 when a crawl was incomplete (the report says why; nobody was marked left).
+Exit code 1 when a crawl was incomplete (the report says why; nobody was marked left), or when the binding store
+or the state store does not answer (checked first: nothing is crawled).
 
 Options:
   --corp <corpId>         only this corp
@@ -84,16 +88,47 @@ export async function syncCommand(args: readonly string[], io: CliIo): Promise<n
       '--state-store: a sync ends the sessions of the people it finds gone, in the state store your servers ' +
         'share; pass that store (redis://… or its SQL URL), set REDIS_URL, or use --dry-run',
     )
-  const auth = await createDingTalkAuth({ ...toAuthOptions(options), logger: silentLogger, env: io.env })
+  let stores: CliStores
+  try {
+    stores = await openStores(options)
+  } catch (error) {
+    if (!(error instanceof StoreUnavailableError)) throw error
+    io.stderr(`dingtalk-login-server sync: ${error.message}`)
+    return 1
+  }
   let report: DirectorySyncReport
   try {
+    report = await crawlOnce(own, options, stores, io)
+  } finally {
+    await stores.close()
+  }
+  io.stdout(options.json ? JSON.stringify(report, null, 2) : formatSyncReport(report))
+  return report.complete ? 0 : 1
+}
+
+/** The sync itself, over stores that answered. */
+async function crawlOnce(
+  own: { corpId: string | undefined; dryRun: boolean },
+  options: CommonOptions,
+  stores: CliStores,
+  io: CliIo,
+): Promise<DirectorySyncReport> {
+  const auth = await createDingTalkAuth({
+    ...toAuthOptions(options),
+    store: stores.store,
+    ...(stores.stateStore ? { stateStore: stores.stateStore } : {}),
+    logger: silentLogger,
+    env: io.env,
+  })
+  try {
     const progress = options.json ? undefined : io.progress
-    report = await auth.directory.sync({
+    const report = await auth.directory.sync({
       ...(own.corpId ? { corpId: own.corpId } : {}),
       dryRun: own.dryRun,
       ...(progress ? { onProgress: (state) => progress(formatProgress(state)) } : {}),
     })
     if (progress) progress('')
+    return report
   } catch (error) {
     if (error instanceof TypeError && /no instance serves corp/.test(error.message))
       throw new UsageError(`--corp: ${error.message.replace('directory.sync: ', '')}`)
@@ -101,6 +136,4 @@ export async function syncCommand(args: readonly string[], io: CliIo): Promise<n
   } finally {
     await auth.close()
   }
-  io.stdout(options.json ? JSON.stringify(report, null, 2) : formatSyncReport(report))
-  return report.complete ? 0 : 1
 }

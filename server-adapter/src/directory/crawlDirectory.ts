@@ -4,6 +4,7 @@ import { isIpBannedError, isQuotaExhaustedError, isThrottledError } from '../din
 import { UnexpectedResponseError } from '../dingtalk/UnexpectedResponseError'
 import type { DingTalkDirectoryClient } from '../dingtalk/DingTalkDirectoryClient'
 import type { DingTalkDepartment, DingTalkDepartmentUser } from '../dingtalk/directoryApi'
+import { describeError } from '../describeError'
 
 /** A person as the crawl found them, merged over every department that lists them. */
 export interface CrawledPerson {
@@ -30,7 +31,10 @@ export interface CrawlFailure {
   reason: 'quota' | 'ip_banned' | 'throttled' | 'permission' | 'error'
   /** `METHOD /path` of the failed call. */
   endpoint: string
-  /** What DingTalk answered (its error code), never a token. */
+  /**
+   * What DingTalk answered (its error code), or else what failed: the error's class and first line (e.g. the state
+   * store the app token is cached in). Never a token or a password.
+   */
   detail: string
 }
 
@@ -87,7 +91,7 @@ function toFailure(deptId: number, endpoint: string, error: unknown): CrawlFailu
           : 'DingTalk could not be reached'
         : error instanceof UnexpectedResponseError
           ? `unexpected answer (HTTP ${error.status})`
-          : 'internal error'
+          : describeError(error)
   return { deptId, reason, endpoint, detail }
 }
 

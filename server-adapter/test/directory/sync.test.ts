@@ -1,4 +1,4 @@
-import type { DingTalkAuth, DirectoryPersonEvent } from 'dingtalk-login-server'
+import type { DingTalkAuth, DirectoryPersonEvent, StateStore } from 'dingtalk-login-server'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import {
   APP_A,
@@ -184,6 +184,37 @@ describe('auth.directory.sync against the emulator', () => {
     const person = await auth.directory.findPerson({ corpId: CORP_A, unionId: ZHANG_WEI.unionId })
     expect(person?.person?.state).toBe('active')
     expect(events.some((e) => e.kind === 'left')).toBe(false)
+  })
+
+  it('says what failed when it is not DingTalk (here the state store of the app token), never a password', async () => {
+    const down = new Error(
+      'connect ECONNREFUSED redis://:s3cretpw@10.0.0.7:6379\n    at Socket.connect (net.js:1)',
+    )
+    const fail = async (): Promise<never> => {
+      throw down
+    }
+    const stateStore: StateStore = {
+      set: fail,
+      get: fail,
+      take: fail,
+      delete: fail,
+      extend: fail,
+      addToSet: fail,
+      setMembers: fail,
+      removeFromSet: fail,
+    }
+    const broken = await createTestAuth(emu, { clientIds: [APP_A], stateStore })
+    try {
+      const report = await broken.directory.sync()
+      expect(report.complete).toBe(false)
+      expect(report.failures[0]).toMatchObject({
+        reason: 'error',
+        endpoint: 'POST /topapi/v2/department/get',
+        detail: 'Error: connect ECONNREFUSED redis://10.0.0.7:6379',
+      })
+    } finally {
+      await broken.close()
+    }
   })
 
   it('stops at a used-up monthly quota, disables nobody, and reports the quota', async () => {

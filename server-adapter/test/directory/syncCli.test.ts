@@ -91,4 +91,32 @@ describe('dingtalk-login-server sync', () => {
     expect(refused.code).toBe(2)
     expect(refused.stderr).toContain('--state-store')
   })
+
+  it('names a state store that does not answer, never its password, and asks DingTalk nothing', async () => {
+    for (const url of ['redis://:s3cretpw@127.0.0.1:1/0', 'postgres://sync:s3cretpw@127.0.0.1:1/states']) {
+      const before = emu.stats().total
+      const down = await sync(['--store', 'memory', '--state-store', url])
+      expect(down.code).toBe(1)
+      expect(down.stdout).toBe('')
+      expect(down.stderr).toContain(`the state store (${url.replace(/\/\/[^@]*@/, '//')}) does not answer`)
+      expect(down.stderr).toContain('Nothing was synced. Check --state-store (or REDIS_URL)')
+      expect(down.stderr).not.toContain('s3cretpw')
+      expect(down.stderr).not.toMatch(/department|DingTalk/)
+      expect(emu.stats().total).toBe(before)
+    }
+  })
+
+  it('names a binding store that does not answer, never its password', async () => {
+    const down = await sync([
+      '--store',
+      'postgres://sync:s3cretpw@127.0.0.1:1/login',
+      '--state-store',
+      'memory',
+    ])
+    expect(down.code).toBe(1)
+    expect(down.stdout).toBe('')
+    expect(down.stderr).toContain('the binding store (postgres://127.0.0.1:1/login) does not answer')
+    expect(down.stderr).toContain('Check --store (or DATABASE_URL)')
+    expect(down.stderr).not.toContain('s3cretpw')
+  })
 })
