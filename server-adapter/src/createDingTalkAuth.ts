@@ -81,6 +81,7 @@ export async function createDingTalkAuth(options: DingTalkAuthOptions): Promise<
     (options.stateStore ?? 'memory') as StateStoreSpec,
     {
       now,
+      logger,
       ...(options.tablePrefix ? { tablePrefix: options.tablePrefix } : {}),
     },
   )

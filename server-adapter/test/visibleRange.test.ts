@@ -38,10 +38,14 @@ describe("the app's visible range, as DingTalk applies it", () => {
       const code = await mintOAuthCode(emu, { clientId: APP_A, userid: ZHANG_WEI.userid, scope })
       const refused = await expectAuthError(auth.service.loginByQrCode({ code }))
       expect(refused.status).toBe(403)
+      expect(refused.message).toMatch(/outside the app's visible range/)
     }
     const authCode = await mintFreeLoginCode(emu, { corpId: CORP_A, userid: ZHANG_WEI.userid })
     const workbench = await expectAuthError(auth.service.loginByWorkbench({ corpId: CORP_A, authCode }))
     expect(workbench.status).toBe(403)
+    // The log says what the admin must change: the range, not an API permission.
+    expect(workbench.code).toBe('permission_denied')
+    expect(workbench.message).toMatch(/outside the app's visible range .*widen it in the developer console/)
     expect(await auth.store.findBinding({ corpId: CORP_A, unionId: ZHANG_WEI.unionId })).toBeNull()
 
     const inside = await auth.service.loginByQrCode({

@@ -42,10 +42,17 @@ export function toDingTalkAuthError(error: unknown): DingTalkAuthError {
       error.errcode === 60011 ||
       error.errcode === 50002
     ) {
+      // DingTalk: 50002 is not a missing API permission but a person outside the app's visible range (可使用范围).
+      const why =
+        error.errcode === 50002
+          ? ": the person is outside the app's visible range (可使用范围); widen it in the developer console"
+          : error.requiredScopes?.length
+            ? ` (missing ${error.requiredScopes.join(', ')})`
+            : ''
       return new DingTalkAuthError('permission_denied', {
         ...base,
         missingScopes: error.requiredScopes ?? [],
-        detail: `${detail}${error.requiredScopes?.length ? ` (missing ${error.requiredScopes.join(', ')})` : ''}`,
+        detail: `${detail}${why}`,
       })
     }
     if (

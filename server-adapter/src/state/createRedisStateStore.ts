@@ -1,3 +1,4 @@
+import type { Logger } from '../logger'
 import type * as IoRedis from 'ioredis'
 import { importOptionalPeer } from '../drivers/importOptionalPeer'
 import type { StateStore } from './StateStore'
@@ -20,6 +21,11 @@ export interface RedisStateStoreOptions {
   client?: RedisClientLike
   /** Prefix of every key, so the store shares a database with the app safely. @default 'dingtalk-login:' */
   keyPrefix?: string
+  /**
+   * Where the client of `url` says that Redis stopped answering (once per outage) and answers again.
+   * @default none: the failed calls still fail, with their own errors
+   */
+  logger?: Pick<Logger, 'warn' | 'info'>
 }
 
 const SET = `
@@ -64,9 +70,23 @@ const REMOVE_FROM_SET = `return redis.call('ZREM', KEYS[1], ARGV[1])`
 
 type IoRedisModule = typeof IoRedis
 
-async function openClient(url: string): Promise<RedisClientLike> {
+async function openClient(url: string, logger: RedisStateStoreOptions['logger']): Promise<RedisClientLike> {
   const mod = await importOptionalPeer<IoRedisModule>('ioredis')
-  return new mod.Redis(url, { maxRetriesPerRequest: 2, lazyConnect: false }) as unknown as RedisClientLike
+  const client = new mod.Redis(url, { maxRetriesPerRequest: 2, lazyConnect: false })
+  // ioredis emits 'error' at every failed reconnect and, with no listener, prints each one with its stack to
+  // stderr. The calls made meanwhile fail with their own errors; one line per outage says the rest.
+  let down = false
+  client.on('error', (error: Error) => {
+    if (down) return
+    down = true
+    logger?.warn({ err: error }, 'state store: Redis does not answer; reconnecting')
+  })
+  client.on('ready', () => {
+    if (!down) return
+    down = false
+    logger?.info({}, 'state store: Redis answers again')
+  })
+  return client as unknown as RedisClientLike
 }
 
 /**
@@ -80,7 +100,7 @@ async function openClient(url: string): Promise<RedisClientLike> {
 export async function createRedisStateStore(options: RedisStateStoreOptions): Promise<StateStore> {
   if (!options.client && !options.url) throw new TypeError('createRedisStateStore: give `url` or `client`')
   const owned = !options.client
-  const client = options.client ?? (await openClient(options.url as string))
+  const client = options.client ?? (await openClient(options.url as string, options.logger))
   const prefix = options.keyPrefix ?? 'dingtalk-login:'
   const k = (key: string) => prefix + key
   const ms = (ttlMs: number) => Math.max(1, Math.ceil(ttlMs))

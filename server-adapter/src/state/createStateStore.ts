@@ -1,4 +1,5 @@
 import { DingTalkAuthError } from '../errors'
+import type { Logger } from '../logger'
 import { createMemoryStateStore } from './createMemoryStateStore'
 import { sqlFlavorOf } from '../sql/sqlFlavorOf'
 import { createRedisStateStore } from './createRedisStateStore'
@@ -23,7 +24,7 @@ export type StateStoreSpec =
 /** Opens the state store a spec names; `owned` says whether closing it is the caller's job. */
 export async function createStateStore(
   spec: StateStoreSpec,
-  options: { now?: () => number; keyPrefix?: string; tablePrefix?: string } = {},
+  options: { now?: () => number; keyPrefix?: string; tablePrefix?: string; logger?: Logger } = {},
 ): Promise<{ store: StateStore; owned: boolean }> {
   if (typeof spec !== 'string') return { store: spec, owned: false }
   if (spec === 'memory')
@@ -33,6 +34,7 @@ export async function createStateStore(
       store: await createRedisStateStore({
         url: spec,
         ...(options.keyPrefix ? { keyPrefix: options.keyPrefix } : {}),
+        ...(options.logger ? { logger: options.logger } : {}),
       }),
       owned: true,
     }
