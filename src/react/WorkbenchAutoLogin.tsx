@@ -54,9 +54,14 @@ export function WorkbenchAutoLogin<TResult = DingTalkLoginResult>(props: Workben
   const texts = resolveWorkbenchTexts(options.locale || settings.locale, override)
   const { status, error, retry } = useWorkbenchAutoLogin<TResult>(options)
   const showFallback = fallback !== null && shouldShowWorkbenchFallback(status, showFallbackOnError)
-  // Beside the fallback no retry is offered, so no "please try again": the error's own message (a server's, a
-  // setup mistake's), else the fallback's hint.
-  const alertText = error && errorText(error, showFallback ? { error: texts.fallbackAfterError } : texts)
+  // Beside the fallback no retry is offered, so none of the built-in "please try again" texts: the error's own
+  // message (a server's, a setup mistake's) or the app's own text for its code, else the fallback's hint.
+  const alertText =
+    error &&
+    errorText(
+      error,
+      showFallback ? { error: texts.fallbackAfterError, errors: override && override.errors } : texts,
+    )
   return (
     <div className={className} style={style} data-dingtalk-login="workbench" data-state={status}>
       <p role="status" aria-live="polite">

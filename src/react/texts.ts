@@ -14,7 +14,10 @@ export interface DingTalkLoginTexts {
   retry: string
   /** Label of the "new QR code" button. */
   refresh: string
-  /** Added to the error when free login failed and `DingTalkLogin` fell back to the QR code. */
+  /**
+   * Shown when free login failed and `DingTalkLogin` fell back to the QR code: after the error's own message or the
+   * app's `errors` text for its code, else in place of the built-in error texts (no retry is offered there).
+   */
   fallbackAfterError: string
 }
 

@@ -156,6 +156,25 @@ describe('DingTalkLogin', () => {
     expect(screen.queryByRole('button', { name: '重试' })).toBeNull()
   })
 
+  it("beside the fallback, the app's own text for the error's code still wins", async () => {
+    const sdk = createFakeQrSdk()
+    const fake = createFakeBridge({
+      mode: { kind: 'reject', error: { errorCode: '7', errorMessage: 'denied' } },
+    })
+    const backend = createFakeBackend()
+    render(
+      <DingTalkLogin
+        corpId="c"
+        fetch={backend.fetch}
+        texts={{ errors: { 'auth-code-failed': '请从工作台打开本应用' } }}
+        qr={{ loadSdk: sdk.loadSdk }}
+        workbench={{ bridge: fake.bridge, clientId: 'k' }}
+      />,
+    )
+    await waitFor(() => expect(screen.getByRole('alert')).toHaveTextContent(/^请从工作台打开本应用$/))
+    expect(screen.getByText('钉钉免登失败，请扫码登录').tagName).toBe('P')
+  })
+
   it('stays on the error without the QR when fallbackToQr is false', async () => {
     const sdk = createFakeQrSdk()
     const fake = createFakeBridge({
