@@ -1,8 +1,9 @@
 import { maskText } from './logger'
 
 const MAX_LENGTH = 200
-// `scheme://user:password@host`: a store URL inside a driver's message keeps its scheme and host only.
-const URL_CREDENTIALS = /\b([a-z][a-z\d+.-]*:\/\/)[^\s/@]+@/gi
+// `scheme://user:password@host`: a store URL inside a driver's message keeps its scheme and host only. Up to the
+// last `@` before the path: a password written with a raw `@` in it goes too.
+const URL_CREDENTIALS = /\b([a-z][a-z\d+.-]*:\/\/)[^\s/]*@/gi
 
 /**
  * What an error is, in one line for an operator: `MaxRetriesPerRequestError: Reached the max retries per request

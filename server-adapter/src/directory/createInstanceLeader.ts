@@ -8,16 +8,14 @@ import type { PeopleLifecycle } from './createPeopleLifecycle'
 import { createStreamClient } from './createStreamClient'
 import type { StreamClient, StreamEventFrame } from './createStreamClient'
 import type { ResolvedDirectorySettings } from './DirectoryOptions'
+import { SCHEDULE_STAMP_TTL_MS } from './scheduleStamps'
 import type { ResolvedDirectoryTiming } from './DirectoryTiming'
-
-// Schedule stamps outlive any sensible interval (a year of `fullSyncEvery`).
-const STAMP_TTL_MS = 400 * 86_400_000
 
 const lastFullSyncKey = (corpId: string) => `directory:last-full-sync:${corpId}`
 
 /** Records a complete crawl of the corp, whoever ran it: the schedule of every process counts from it. */
 export async function recordCompleteSync(stateStore: StateStore, corpId: string, at: number): Promise<void> {
-  await stateStore.set(lastFullSyncKey(corpId), String(at), STAMP_TTL_MS)
+  await stateStore.set(lastFullSyncKey(corpId), String(at), SCHEDULE_STAMP_TTL_MS)
 }
 
 // Written when a scheduled crawl starts, complete or not: the schedule counts from it.
@@ -139,7 +137,7 @@ export function createInstanceLeader(options: InstanceLeaderOptions): InstanceLe
   async function scheduledCrawl(signal: AbortSignal): Promise<void> {
     const key = lastSyncAttemptKey(instance.corpId)
     const stamp = String(now())
-    await stateStore.set(key, stamp, STAMP_TTL_MS)
+    await stateStore.set(key, stamp, SCHEDULE_STAMP_TTL_MS)
     try {
       await options.sync(signal)
     } finally {

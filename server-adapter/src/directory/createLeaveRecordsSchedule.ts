@@ -7,10 +7,8 @@ import type { DDInnerAuth } from '../login/DDInnerAuth'
 import type { StateStore } from '../state/StateStore'
 import type { PeopleLifecycle } from './createPeopleLifecycle'
 import type { ResolvedDirectorySettings } from './DirectoryOptions'
+import { SCHEDULE_STAMP_TTL_MS } from './scheduleStamps'
 import { pollLeaveRecords } from './pollLeaveRecords'
-
-// Outlives any sensible interval, as the crawl's schedule stamps do.
-const STAMP_TTL_MS = 400 * 86_400_000
 
 /**
  * The longest wait between two tries of a failing read (unless `leaveRecordsEvery` is longer), as the crawl's
@@ -133,7 +131,7 @@ export function createLeaveRecordsSchedule(options: LeaveRecordsScheduleOptions)
   async function recordFailure(error: unknown, reason: FailureReason): Promise<void> {
     const before = await readStreak()
     const failures = (before?.failures ?? 0) + 1
-    await stateStore.set(streakKey, JSON.stringify({ failures, reason }), STAMP_TTL_MS)
+    await stateStore.set(streakKey, JSON.stringify({ failures, reason }), SCHEDULE_STAMP_TTL_MS)
     const retryMs = waitAfter(failures)
     const fields = { instance: instance.name, corpId: instance.corpId, reason, failures, retryInMs: retryMs }
     // Once per cause: a lasting one (a permission, the quota) is one warning, not one every try.
@@ -153,7 +151,7 @@ export function createLeaveRecordsSchedule(options: LeaveRecordsScheduleOptions)
     },
     async read(signal) {
       const stamp = String(now())
-      await stateStore.set(lastTryKey, stamp, STAMP_TTL_MS)
+      await stateStore.set(lastTryKey, stamp, SCHEDULE_STAMP_TTL_MS)
       try {
         await pollLeaveRecords({
           instance,
