@@ -1,5 +1,6 @@
 import { Kysely, sql } from 'kysely'
 import { createSqlDialect } from '../sql/createSqlDialect'
+import { identifierColumn } from '../sql/identifierColumn'
 import { runMigrations } from '../sql/runMigrations'
 import type { SqlMigration } from '../sql/runMigrations'
 import { isValidTablePrefix, sqlFlavorOf } from '../sql/sqlFlavorOf'
@@ -175,8 +176,7 @@ function stateStoreMigrations(table: string, setTable: string): SqlMigration[] {
       version: 1,
       async up(db, flavor) {
         // Keys are case-sensitive hashes: MySQL's default collations would compare them case-insensitively.
-        const key =
-          flavor === 'mysql' ? sql`varchar(191) character set utf8mb4 collate utf8mb4_bin` : sql`varchar(191)`
+        const key = identifierColumn(flavor, 191)
         const value = flavor === 'mysql' ? sql`longtext character set utf8mb4 collate utf8mb4_bin` : sql`text`
         await sql`create table if not exists ${sql.table(table)} (state_key ${key} not null primary key, state_value ${value} not null, expires_at bigint not null)`.execute(
           db,
@@ -187,8 +187,7 @@ function stateStoreMigrations(table: string, setTable: string): SqlMigration[] {
       version: 2,
       // The session index: sets of session ids per user and per binding, each member expiring on its own.
       async up(db, flavor) {
-        const text =
-          flavor === 'mysql' ? sql`varchar(191) character set utf8mb4 collate utf8mb4_bin` : sql`varchar(191)`
+        const text = identifierColumn(flavor, 191)
         await sql`create table if not exists ${sql.table(setTable)} (set_key ${text} not null, member ${text} not null, expires_at bigint not null, primary key (set_key, member))`.execute(
           db,
         )
