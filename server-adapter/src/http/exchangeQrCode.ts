@@ -34,13 +34,14 @@ export async function exchangeQrCode(
       returnTo = (await runtime.loginStates.take(input.browserState)).returnTo
     },
     login: async (stored) => {
+      const startedAt = runtime.settings.now()
       const result = await runtime.core.service.loginByQrCode({
         code: input.code,
         platform: input.platform,
         instance: stored.instance,
         signal: ctx.request.signal,
       })
-      const started = await startSession(runtime, result)
+      const started = await startSession(runtime, result, startedAt)
       return returnTo === undefined ? started : { ...started, returnTo }
     },
     isSessionRevoked: (session) => isSessionRevoked(runtime, session),

@@ -7,8 +7,16 @@ import type { RequestContext } from './requestContext'
 import { serializeSessionCookie, sessionTokenOf } from './sessionCookie'
 import type { DingTalkLoginResponse } from './wire'
 
-/** Starts the built-in session of a login (recorded in the session index), unless the host uses `onLogin`. */
-export async function startSession(runtime: HttpRuntime, result: DingTalkLoginResult): Promise<LoginOutcome> {
+/**
+ * Starts the built-in session of a login (recorded in the session index), unless the host uses `onLogin`. The
+ * session is dated from `loginStartedAt`: a leave processed while DingTalk was still being asked revoked the
+ * person's sessions up to a moment after it, so it ends this one too.
+ */
+export async function startSession(
+  runtime: HttpRuntime,
+  result: DingTalkLoginResult,
+  loginStartedAt: number,
+): Promise<LoginOutcome> {
   const { sessions } = runtime
   if (!sessions || runtime.onLogin) return { result }
   // By unionId, the person's identity: a userid can change hands.
@@ -25,6 +33,7 @@ export async function startSession(runtime: HttpRuntime, result: DingTalkLoginRe
       instance: result.instance,
     },
     { unionId: result.binding.unionId, dingUserId: result.binding.dingUserId },
+    { since: loginStartedAt },
   )
   return { result, session: claims }
 }

@@ -73,10 +73,15 @@ export interface SessionManager {
   readonly maxAgeSeconds: number
   /** The session index: list and revoke sessions by user or binding. */
   readonly index: SessionIndex
-  /** Signs a new session token with the current secret and records it in the session index. */
+  /**
+   * Signs a new session token with the current secret and records it in the session index. `since` dates it (epoch
+   * ms, not after now): the start of the login it ends, so that a revocation made while the login ran (a leave,
+   * `revokeUser`) covers it too. @default now
+   */
   issue(
     claims: Omit<SessionClaims, 'sessionId' | 'expiresAt' | 'issuedAt'>,
     person: SessionPerson,
+    options?: { since?: number },
   ): Promise<{ token: string; claims: SessionClaims }>
   /**
    * The token of already issued claims, byte for byte the one {@link SessionManager.issue} returned (HS256 is
@@ -205,8 +210,8 @@ export function createSessionManager(options: SessionManagerOptions): SessionMan
     cookiePath: options.cookiePath ?? '/',
     maxAgeSeconds,
     index,
-    async issue(claims, person) {
-      const issuedAt = now()
+    async issue(claims, person, options = {}) {
+      const issuedAt = Math.min(options.since ?? Infinity, now())
       const full: SessionClaims = {
         ...claims,
         sessionId: randomUUID(),

@@ -23,16 +23,16 @@ export const postWorkbenchLogin: Route = async (runtime, ctx) => {
     presentedSessionId: await presentedSessionIdOf(runtime, ctx),
     check: async () => undefined,
     consume: async () => undefined,
-    login: async () =>
-      startSession(
-        runtime,
-        await runtime.core.service.loginByWorkbench({
-          corpId,
-          authCode,
-          ...(platform ? { platform } : {}),
-          signal: ctx.request.signal,
-        }),
-      ),
+    login: async () => {
+      const startedAt = runtime.settings.now()
+      const result = await runtime.core.service.loginByWorkbench({
+        corpId,
+        authCode,
+        ...(platform ? { platform } : {}),
+        signal: ctx.request.signal,
+      })
+      return startSession(runtime, result, startedAt)
+    },
     isSessionRevoked: (session) => isSessionRevoked(runtime, session),
   })
   return respondLogin(runtime, ctx, outcome)
