@@ -148,7 +148,10 @@ export function createLoginFlow<TResult, TArgs, TState extends FlowState<TResult
     const controller = new AbortController()
     // A stop while exchanging puts it back for the end of the exchange: a late success would sign in a login
     // already shown as failed.
-    const abort = () => (pendingExchange ? undoOnEnd.push(abort) : controller.abort())
+    const abort = () => {
+      if (pendingExchange) undoOnEnd.push(abort)
+      else controller.abort()
+    }
     undoOnEnd.push(abort)
 
     const run: LoginRun<TResult, TState> = {

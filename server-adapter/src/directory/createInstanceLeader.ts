@@ -8,7 +8,7 @@ import type { PeopleLifecycle } from './createPeopleLifecycle'
 import { createStreamClient } from './createStreamClient'
 import type { StreamClient, StreamEventFrame } from './createStreamClient'
 import type { ResolvedDirectorySettings } from './DirectoryOptions'
-import { SCHEDULE_STAMP_TTL_MS } from './scheduleStamps'
+import { SCHEDULE_STAMP_TTL_MS, readStamp } from './scheduleStamps'
 import type { ResolvedDirectoryTiming } from './DirectoryTiming'
 
 const lastFullSyncKey = (corpId: string) => `directory:last-full-sync:${corpId}`
@@ -27,11 +27,6 @@ const lastSyncAttemptKey = (corpId: string) => `directory:last-sync-attempt:${co
  * crawl every round, each one spending DingTalk's monthly quota for nothing.
  */
 export const INCOMPLETE_SYNC_RETRY_MS = 3_600_000
-
-async function readStamp(stateStore: StateStore, key: string): Promise<number | null> {
-  const stamp = Number((await stateStore.get(key)) ?? NaN)
-  return Number.isFinite(stamp) ? stamp : null
-}
 
 /** What {@link createInstanceLeader} works with. */
 export interface InstanceLeaderOptions {

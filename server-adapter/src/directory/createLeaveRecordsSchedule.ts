@@ -7,7 +7,7 @@ import type { DDInnerAuth } from '../login/DDInnerAuth'
 import type { StateStore } from '../state/StateStore'
 import type { PeopleLifecycle } from './createPeopleLifecycle'
 import type { ResolvedDirectorySettings } from './DirectoryOptions'
-import { SCHEDULE_STAMP_TTL_MS } from './scheduleStamps'
+import { SCHEDULE_STAMP_TTL_MS, readStamp } from './scheduleStamps'
 import { pollLeaveRecords } from './pollLeaveRecords'
 
 /**
@@ -141,8 +141,8 @@ export function createLeaveRecordsSchedule(options: LeaveRecordsScheduleOptions)
 
   return {
     async due() {
-      const last = Number((await stateStore.get(lastTryKey)) ?? NaN)
-      if (!Number.isFinite(last)) return true
+      const last = await readStamp(stateStore, lastTryKey)
+      if (last === null) return true
       const failures = (await readStreak())?.failures ?? 0
       return now() - last >= waitAfter(failures)
     },

@@ -19,6 +19,7 @@ import {
   startTestEmulator,
 } from '../support/emulator'
 import type { RunningEmulator } from '../support/emulator'
+import { until } from '../support/until'
 
 const TOKEN = 'callbackToken123'
 const AES_KEY = randomBytes(32).toString('base64').slice(0, 43)
@@ -35,15 +36,6 @@ afterEach(async () => {
   if (server) await new Promise((resolve) => server!.close(resolve))
   emu = auth = server = undefined
 })
-
-async function until<T>(read: () => Promise<T>, done: (value: T) => boolean, timeoutMs = 8_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs
-  for (;;) {
-    const value = await read()
-    if (done(value) || Date.now() > deadline) return value
-    await new Promise((r) => setTimeout(r, 25))
-  }
-}
 
 /**
  * A login server on a real port whose `POST …/events` URL is registered with the emulator for APP_A (HTTP

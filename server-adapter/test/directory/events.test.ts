@@ -3,6 +3,7 @@ import type { EmulatorOptions } from 'dingtalk-emulator'
 import { afterEach, describe, expect, it } from 'vitest'
 import { APP_A, CORP_A, ZHANG_WEI, addFault, createTestAuth, startTestEmulator } from '../support/emulator'
 import type { RunningEmulator } from '../support/emulator'
+import { until } from '../support/until'
 
 let emu: RunningEmulator | undefined
 let auth: DingTalkAuth | undefined
@@ -12,19 +13,6 @@ afterEach(async () => {
   await emu?.close()
   emu = auth = undefined
 })
-
-async function until<T>(
-  read: () => Promise<T> | T,
-  done: (value: T) => boolean,
-  timeoutMs = 8_000,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs
-  for (;;) {
-    const value = await read()
-    if (done(value) || Date.now() > deadline) return value
-    await new Promise((r) => setTimeout(r, 25))
-  }
-}
 
 /** Quick to notice a dead connection and to reopen it, so the tests need not wait production's seconds. */
 const FAST_STREAM = { heartbeatEvery: '100ms', reconnectMin: '10ms', reconnectMax: '40ms' }

@@ -3,6 +3,7 @@ import type { DingTalkAuth, StateStore } from 'dingtalk-login-server'
 import { afterEach, expect, it } from 'vitest'
 import { APP_A, CORP_A, calls, createTestAuth, markCalls, startTestEmulator } from '../support/emulator'
 import type { RunningEmulator } from '../support/emulator'
+import { until } from '../support/until'
 
 let emu: RunningEmulator | undefined
 const auths: DingTalkAuth[] = []
@@ -11,12 +12,6 @@ afterEach(async () => {
   for (const auth of auths.splice(0)) await auth.close().catch(() => undefined)
   await emu?.close()
 })
-
-async function until(check: () => boolean, timeoutMs = 10_000): Promise<boolean> {
-  const deadline = Date.now() + timeoutMs
-  while (!check() && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10))
-  return check()
-}
 
 /** Several processes of one app sharing a state store, as a deployment shares Redis: the lease lives there. */
 async function startProcesses(
@@ -97,7 +92,7 @@ it('hands the lease over within leader.lease when the leader loses the state sto
 
   severed = true
   const cutAt = Date.now()
-  expect(await until(() => connected(second!) && !connected(first!), 5_000)).toBe(true)
+  expect(await until(() => connected(second!) && !connected(first!), Boolean, 5_000)).toBe(true)
   // The lease is 600 ms, renewed every 100 ms: the handover takes about that, not the default 15 s.
   expect(Date.now() - cutAt).toBeLessThan(2_500)
   expect(leaders()).toEqual([second])
@@ -130,10 +125,10 @@ it("closes a leader's Stream connection when its lease ends, even while its roun
   const stalledAt = Date.now()
   try {
     // No round completes any more; the 600 ms lease still ends, and with it the connection.
-    expect(await until(() => !connected(only!), 3_000)).toBe(true)
+    expect(await until(() => !connected(only!), Boolean, 3_000)).toBe(true)
     expect(Date.now() - stalledAt).toBeLessThan(1_500)
     expect(only!.directory.status()[0]!.leader).toBe(false)
-    expect(await until(() => emu!.stream.connections(APP_A).length === 0, 2_000)).toBe(true)
+    expect(await until(() => emu!.stream.connections(APP_A).length === 0, Boolean, 2_000)).toBe(true)
   } finally {
     stalled = null
     resume()

@@ -5,6 +5,7 @@ import {
   CORP_A,
   ZHANG_WEI,
   createTestAuth,
+  sessionStatus,
   startTestEmulator,
   workbenchSessionLogin,
 } from '../support/emulator'
@@ -29,15 +30,6 @@ afterEach(async () => {
 afterAll(async () => {
   await emu.close()
 })
-
-async function sessionStatus(token: string): Promise<number> {
-  const response = await auth!.handler(
-    new Request('http://127.0.0.1:3000/api/auth/dingtalk/session', {
-      headers: { authorization: `Bearer ${token}` },
-    }),
-  )
-  return response.status
-}
 
 it('a session whose login was running when a sync recorded the person as left is ended with the others', async () => {
   let leaveDuringNextLogin = false
@@ -65,8 +57,8 @@ it('a session whose login was running when a sync recorded the person as left is
   const during = await workbenchSessionLogin(emu, auth, ZHANG_WEI.userid)
   expect(leaveDuringNextLogin).toBe(false)
 
-  expect(await sessionStatus(before.token)).toBe(401)
-  expect(await sessionStatus(during.token)).toBe(401)
+  expect(await sessionStatus(auth, before.token)).toBe(401)
+  expect(await sessionStatus(auth, during.token)).toBe(401)
   expect(await auth.sessions.list({ corpId: CORP_A, unionId: ZHANG_WEI.unionId })).toEqual([])
 })
 
@@ -76,5 +68,5 @@ it('a session of a login that started after the revocation holds', async () => {
   expect(await auth.sessions.revokeBinding({ corpId: CORP_A, unionId: ZHANG_WEI.unionId })).toBe(1)
   await new Promise((resolve) => setTimeout(resolve, 5))
   const after = await workbenchSessionLogin(emu, auth, ZHANG_WEI.userid)
-  expect(await sessionStatus(after.token)).toBe(200)
+  expect(await sessionStatus(auth, after.token)).toBe(200)
 })

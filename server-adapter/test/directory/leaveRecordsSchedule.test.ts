@@ -12,6 +12,7 @@ import {
   startTestEmulator,
 } from '../support/emulator'
 import type { RunningEmulator } from '../support/emulator'
+import { until } from '../support/until'
 
 const LEAVE_RECORDS = 'GET /v1.0/contact/empLeaveRecords'
 const MINUTE = 60_000
@@ -26,12 +27,6 @@ afterEach(async () => {
 })
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
-
-async function until(check: () => boolean | Promise<boolean>, timeoutMs = 5_000): Promise<boolean> {
-  const deadline = Date.now() + timeoutMs
-  while (!(await check()) && Date.now() < deadline) await sleep(20)
-  return check()
-}
 
 /**
  * One process leading APP_A with a leader round every 100 ms and leave records due every 5 minutes, on a clock the

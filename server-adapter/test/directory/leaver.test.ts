@@ -21,16 +21,9 @@ import {
   stopLoginServer,
 } from '../multiprocess/loginServerProcess'
 import type { LoginServerProcess } from '../multiprocess/loginServerProcess'
+import { until } from '../support/until'
 
 const { postgres, redis } = inject('services')
-async function until<T>(read: () => Promise<T>, done: (value: T) => boolean, timeoutMs = 5_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs
-  for (;;) {
-    const value = await read()
-    if (done(value) || Date.now() > deadline) return value
-    await new Promise((r) => setTimeout(r, 20))
-  }
-}
 
 describe.skipIf(!postgres || !redis)(
   'a leaver is out at once, across processes (Stream mode, PostgreSQL + Redis)',

@@ -10,9 +10,11 @@ import {
   createTestAuth,
   mintOAuthCode,
   startTestEmulator,
+  sessionStatus,
   workbenchSessionLogin,
 } from '../support/emulator'
 import type { RunningEmulator } from '../support/emulator'
+import { until } from '../support/until'
 
 // DingTalk gives login codes to members only: a login proves the person is in the corp at that moment, whatever the
 // directory recorded. A person recorded as left who logs in is back, so their next leave is a new one; a person who
@@ -32,21 +34,6 @@ afterAll(async () => {
   await emu.close()
   removeFiles()
 })
-
-/** The HTTP status of `GET /session` with the token: 200 while the session holds, 401 once it ended. */
-async function sessionStatus(auth: DingTalkAuth, token: string): Promise<number> {
-  const response = await auth.handler(
-    new Request('http://127.0.0.1:3000/api/auth/dingtalk/session', {
-      headers: { authorization: `Bearer ${token}` },
-    }),
-  )
-  return response.status
-}
-
-async function until(done: () => Promise<boolean>, timeoutMs = 8_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs
-  while (!(await done()) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 25))
-}
 
 const zhangWei = async (auth: DingTalkAuth) =>
   (await auth.directory.findPerson({ corpId: CORP_A, unionId: ZHANG_WEI.unionId }))?.person
@@ -225,7 +212,7 @@ describe('the second leave of a person who came back and logged in, told by Ding
     const current = auth
     const { second } = await leaveAndComeBack(on, current)
     await current.directory.start()
-    await until(async () => current.directory.status()[0]!.streamConnected)
+    expect(await until(() => current.directory.status()[0]!.streamConnected)).toBe(true)
 
     on.leave({ corpId: CORP_A, userid: ZHANG_WEI.userid })
     await until(async () => (await sessionStatus(current, second.token)) === 401)

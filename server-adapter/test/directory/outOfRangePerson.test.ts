@@ -14,6 +14,7 @@ import {
   workbenchSessionLogin,
 } from '../support/emulator'
 import type { RunningEmulator } from '../support/emulator'
+import { until } from '../support/until'
 
 const TOKEN = 'outOfRangeToken'
 const AES_KEY = randomBytes(32).toString('base64').slice(0, 43)
@@ -29,15 +30,6 @@ afterEach(async () => {
   await emu?.close()
   emu = auth = undefined
 })
-
-async function until<T>(read: () => Promise<T>, done: (value: T) => boolean, timeoutMs = 8_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs
-  for (;;) {
-    const value = await read()
-    if (done(value) || Date.now() > deadline) return value
-    await new Promise((r) => setTimeout(r, 25))
-  }
-}
 
 /** A callback as DingTalk pushes it, sealed for APP_A and signed now. */
 function signed(payload: Record<string, unknown>) {

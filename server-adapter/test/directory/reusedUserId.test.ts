@@ -11,6 +11,7 @@ import {
   workbenchSessionLogin,
 } from '../support/emulator'
 import type { RunningEmulator } from '../support/emulator'
+import { until } from '../support/until'
 
 // The directory learns who holds a userid from crawls and events: a custom userid (`zhangsan`) DingTalk handed to
 // someone new after its holder left must not stay on the old binding, nor move the old binding to the new person.
@@ -163,7 +164,7 @@ describe.each(backends)("the new holder's leave, read by userid ($name)", ({ ope
 
       // The first read of the leave records: both leaves of `zhangsan`, A's and B's.
       await auth.directory.start()
-      await until(async () => (await auth.sessions.verify(other.token)) === null)
+      expect(await until(async () => (await auth.sessions.verify(other.token)) === null)).toBe(true)
       const found = await auth.directory.findPerson({ corpId: CORP_A, dingUserId: REUSED })
       expect(found?.binding).toMatchObject({ userId: other.userId, unionId: b.unionId })
       // B's own leave, not A's earlier one of the same userid.
@@ -190,18 +191,25 @@ describe('a hire event for a userid DingTalk handed on', () => {
       const a = emu.hire({ corpId: CORP_A, userid: REUSED, name: '张三', deptIds: [10] })
       const first = await workbenchLogin(auth, REUSED)
       await auth.directory.start()
-      await until(() => auth.directory.status()[0]!.streamConnected)
+      expect(await until(() => auth.directory.status()[0]!.streamConnected)).toBe(true)
       emu.leave({ corpId: CORP_A, userid: REUSED })
       const b = emu.hire({ corpId: CORP_A, userid: REUSED, name: '张三', deptIds: [20] })
 
-      await until(async () => (await store.findBinding({ corpId: CORP_A, dingUserId: REUSED })) === null)
+      expect(
+        await until(
+          async () => await store.findBinding({ corpId: CORP_A, dingUserId: REUSED }),
+          (found) => found === null,
+        ),
+      ).toBeNull()
       const stale = await store.findBinding({ corpId: CORP_A, unionId: a.unionId })
       expect(stale).toMatchObject({ userId: first.userId })
       expect(isVacatedUserId(stale!.thirdUserId)).toBe(true)
       expect(await store.findBinding({ corpId: CORP_A, unionId: b.unionId })).toBeNull()
-      await until(
-        async () => (await auth.directory.findPerson({ corpId: CORP_A, unionId: b.unionId }))?.person != null,
-      )
+      expect(
+        await until(
+          async () => (await auth.directory.findPerson({ corpId: CORP_A, unionId: b.unionId }))?.person,
+        ),
+      ).toMatchObject({ unionId: b.unionId })
       const other = await workbenchLogin(auth, REUSED)
       expect(other).toMatchObject({ isNewUser: true, binding: { unionId: b.unionId } })
       expect(other.userId).not.toBe(first.userId)
@@ -210,11 +218,3 @@ describe('a hire event for a userid DingTalk handed on', () => {
     }
   })
 })
-
-async function until(done: () => boolean | Promise<boolean>, timeoutMs = 8_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs
-  while (!(await done())) {
-    if (Date.now() > deadline) throw new Error('timed out waiting')
-    await new Promise((r) => setTimeout(r, 25))
-  }
-}

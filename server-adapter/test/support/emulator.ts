@@ -167,3 +167,13 @@ export async function workbenchSessionLogin(
   const body = (await response.json()) as { userId: string; session: { token: string } }
   return { userId: body.userId, token: body.session.token }
 }
+
+/** The HTTP status of `GET /session` with the token: 200 while the session holds, 401 once it ended. */
+export async function sessionStatus(auth: DingTalkAuth, token: string): Promise<number> {
+  const response = await auth.handler(
+    new Request('http://127.0.0.1:3000/api/auth/dingtalk/session', {
+      headers: { authorization: `Bearer ${token}` },
+    }),
+  )
+  return response.status
+}
